@@ -1,0 +1,105 @@
+package io.openservicemesh.certificate.store;
+
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Secret;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The CA bundle in an Opaque Kubernetes Secret ({@code osm-ca-bundle} in the OSM namespace by default).
+ * Creation is the API server's atomic create: when replicas race, one create succeeds, the others get
+ * 409 Conflict and load the winner's bundle. An existing Secret is never overwritten.
+ */
+public final class CaBundleSecretStore implements CaBundleStore {
+
+  public static final String NAME_LABEL = "app.kubernetes.io/name";
+  public static final String NAME_LABEL_VALUE = "openservicemesh.io";
+
+  private static final int NOT_FOUND = 404;
+  private static final int CONFLICT = 409;
+
+  private final CoreV1Api api;
+  private final String namespace;
+  private final String name;
+
+  public CaBundleSecretStore(CoreV1Api api, String namespace, String name) {
+    this.api = api;
+    this.namespace = namespace;
+    this.name = name;
+  }
+
+  @Override
+  public String location() {
+    return "Secret " + namespace + "/" + name;
+  }
+
+  @Override
+  public Optional<StoredCaBundle> load() throws CaStoreException {
+    try {
+      return Optional.of(toBundle(api.readNamespacedSecret(name, namespace).execute()));
+    } catch (ApiException e) {
+      if (e.getCode() == NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw failure("read", e);
+    }
+  }
+
+  @Override
+  public StoredCaBundle createIfAbsent(StoredCaBundle bundle) throws CaStoreException {
+    V1Secret secret = new V1Secret()
+        .metadata(new V1ObjectMeta().name(name).namespace(namespace).putLabelsItem(NAME_LABEL, NAME_LABEL_VALUE))
+        .type("Opaque")
+        .data(toData(bundle));
+    try {
+      api.createNamespacedSecret(namespace, secret).execute();
+      return bundle;
+    } catch (ApiException e) {
+      if (e.getCode() == CONFLICT) {
+        return load().orElseThrow(() -> new CaStoreException(location() + " existed, then vanished while loading"));
+      }
+      if (e.getCode() == NOT_FOUND) {
+        throw new CaStoreException("cannot create " + location() + ": namespace " + namespace
+            + " does not exist (create it, or set OpenServiceMesh.osmNamespace)", e);
+      }
+      throw failure("create", e);
+    }
+  }
+
+  private CaStoreException failure(String verb, ApiException e) {
+    String why = e.getCode() == 0 ? "the Kubernetes API is unreachable (" + e.getMessage() + ")"
+        : "the Kubernetes API answered " + e.getCode() + (e.getCode() == 403
+            ? " Forbidden: the control plane's service account needs '" + verb + "' on secrets in " + namespace
+            : "");
+    return new CaStoreException("cannot " + verb + " " + location() + ": " + why, e);
+  }
+
+  private static Map<String, byte[]> toData(StoredCaBundle bundle) {
+    Map<String, byte[]> data = new LinkedHashMap<>();
+    put(data, StoredCaBundle.CA_CRT, bundle.caCrt());
+    put(data, StoredCaBundle.PRIVATE_KEY, bundle.privateKey());
+    put(data, StoredCaBundle.EXPIRATION, bundle.expiration());
+    return data;
+  }
+
+  private static void put(Map<String, byte[]> data, String key, String value) {
+    if (value != null) {
+      data.put(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static StoredCaBundle toBundle(V1Secret secret) {
+    Map<String, byte[]> data = secret.getData() == null ? Map.of() : secret.getData();
+    return new StoredCaBundle(
+        text(data, StoredCaBundle.CA_CRT), text(data, StoredCaBundle.PRIVATE_KEY), text(data, StoredCaBundle.EXPIRATION));
+  }
+
+  private static String text(Map<String, byte[]> data, String key) {
+    byte[] value = data.get(key);
+    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,35 @@
+package io.openservicemesh.certificate.store;
+
+import java.util.Optional;
+
+/**
+ * The CA bundle as stored, before anything is parsed: the Secret's data keys, or the files of the local
+ * store. OSM's Secret shape: {@code ca.crt} (PEM certificate), {@code private.key} (PEM key, absent where the
+ * key lives elsewhere, as with Vault and cert-manager), {@code expiration} (ISO 8601 UTC with milliseconds;
+ * written for compatibility, never trusted: the certificate's NotAfter is the truth).
+ */
+public record StoredCaBundle(String caCrt, String privateKey, String expiration) {
+
+  public static final String CA_CRT = "ca.crt";
+  public static final String PRIVATE_KEY = "private.key";
+  public static final String EXPIRATION = "expiration";
+
+  public Optional<String> caCrtIfPresent() {
+    return Optional.ofNullable(caCrt);
+  }
+
+  public Optional<String> privateKeyIfPresent() {
+    return Optional.ofNullable(privateKey);
+  }
+
+  public Optional<String> expirationIfPresent() {
+    return Optional.ofNullable(expiration);
+  }
+
+  @Override
+  public String toString() {
+    return "StoredCaBundle[ca.crt=" + (caCrt == null ? "absent" : caCrt.length() + " chars")
+        + ", private.key=" + (privateKey == null ? "absent" : "<redacted>")
+        + ", expiration=" + expiration + "]";
+  }
+}

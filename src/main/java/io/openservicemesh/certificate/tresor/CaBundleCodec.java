@@ -1,0 +1,152 @@
+package io.openservicemesh.certificate.tresor;
+
+import io.openservicemesh.certificate.KeyPairs;
+import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.certificate.Pem.PemException;
+import io.openservicemesh.certificate.store.StoredCaBundle;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import io.openservicemesh.certificate.Crypto;
+
+/**
+ * Turns a {@link CaBundle} into the stored form and back. Reading accepts what operators bring (PKCS#1 or
+ * PKCS#8, RSA or EC keys, with or without {@code expiration}) and refuses, with every reason at once, a
+ * bundle that cannot sign: missing or malformed keys, a key that does not belong to the certificate, a
+ * certificate that is not a CA, an expired one.
+ */
+public final class CaBundleCodec {
+
+  /** OSM's format, e.g. {@code 2031-01-11T23:15:09.299Z}. */
+  static final DateTimeFormatter EXPIRATION_FORMAT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  private static final int KEY_CERT_SIGN = 5;
+
+  private CaBundleCodec() {}
+
+  public static StoredCaBundle encode(CaBundle bundle) {
+    return new StoredCaBundle(
+        Pem.encode(bundle.certificate()),
+        Pem.encodePrivateKey(bundle.privateKey()),
+        EXPIRATION_FORMAT.format(bundle.notAfter()));
+  }
+
+  /**
+   * @param location where the bundle was read from, for the message
+   * @param now the time against which validity is checked
+   */
+  public static CaBundle decode(StoredCaBundle stored, String location, Instant now) throws BrokenCaBundleException {
+    List<String> problems = new ArrayList<>();
+    X509Certificate certificate = certificate(stored, problems);
+    PrivateKey key = privateKey(stored, problems);
+    if (certificate != null) {
+      checkIsUsableCa(certificate, now, problems);
+    }
+    if (certificate != null && key != null && !belongTogether(certificate, key)) {
+      problems.add(StoredCaBundle.PRIVATE_KEY + " does not match the certificate in " + StoredCaBundle.CA_CRT);
+    }
+    if (!problems.isEmpty()) {
+      throw new BrokenCaBundleException(location, problems);
+    }
+    return new CaBundle(certificate, key);
+  }
+
+  /** The certificate of a bundle that carries no key (Vault, cert-manager): only ca.crt must be sound. */
+  public static X509Certificate decodeCertificateOnly(StoredCaBundle stored, String location, Instant now)
+      throws BrokenCaBundleException {
+    List<String> problems = new ArrayList<>();
+    X509Certificate certificate = certificate(stored, problems);
+    if (certificate != null) {
+      checkIsUsableCa(certificate, now, problems);
+    }
+    if (!problems.isEmpty()) {
+      throw new BrokenCaBundleException(location, problems);
+    }
+    return certificate;
+  }
+
+  /** The stored expiration when it disagrees with the certificate, which always wins. */
+  public static Optional<String> staleExpiration(StoredCaBundle stored, CaBundle bundle) {
+    String expected = EXPIRATION_FORMAT.format(bundle.notAfter());
+    return stored.expirationIfPresent().map(String::trim).filter(e -> !e.equals(expected));
+  }
+
+  private static X509Certificate certificate(StoredCaBundle stored, List<String> problems) {
+    if (stored.caCrt() == null || stored.caCrt().isBlank()) {
+      problems.add("key " + StoredCaBundle.CA_CRT + " is missing");
+      return null;
+    }
+    try {
+      return Pem.decodeCertificate(stored.caCrt());
+    } catch (PemException e) {
+      problems.add(StoredCaBundle.CA_CRT + " is not a PEM certificate (" + e.getMessage() + ")");
+      return null;
+    }
+  }
+
+  private static PrivateKey privateKey(StoredCaBundle stored, List<String> problems) {
+    if (stored.privateKey() == null || stored.privateKey().isBlank()) {
+      problems.add("key " + StoredCaBundle.PRIVATE_KEY + " is missing");
+      return null;
+    }
+    try {
+      PrivateKey key = Pem.decodePrivateKey(stored.privateKey());
+      if (!"RSA".equals(key.getAlgorithm()) && !"EC".equals(key.getAlgorithm()) && !"ECDSA".equals(key.getAlgorithm())) {
+        problems.add(StoredCaBundle.PRIVATE_KEY + " is a " + key.getAlgorithm() + " key; RSA and EC keys are supported");
+        return null;
+      }
+      return key;
+    } catch (PemException e) {
+      problems.add(StoredCaBundle.PRIVATE_KEY + " is not a PEM private key (" + e.getMessage() + ")");
+      return null;
+    }
+  }
+
+  private static void checkIsUsableCa(X509Certificate certificate, Instant now, List<String> problems) {
+    if (certificate.getBasicConstraints() < 0) {
+      problems.add("the certificate in " + StoredCaBundle.CA_CRT + " is not a CA (BasicConstraints CA=false or absent)");
+    }
+    boolean[] usage = certificate.getKeyUsage();
+    if (usage != null && !usage[KEY_CERT_SIGN]) {
+      problems.add("the certificate in " + StoredCaBundle.CA_CRT + " may not sign certificates (KeyUsage lacks keyCertSign)");
+    }
+    Instant notAfter = certificate.getNotAfter().toInstant();
+    if (!now.isBefore(notAfter)) {
+      problems.add("the certificate in " + StoredCaBundle.CA_CRT + " expired at " + notAfter);
+    }
+    Instant notBefore = certificate.getNotBefore().toInstant();
+    if (now.isBefore(notBefore)) {
+      problems.add("the certificate in " + StoredCaBundle.CA_CRT + " is not valid before " + notBefore);
+    }
+  }
+
+  /** Signs a probe with the key and verifies it with the certificate: works for every key type alike. */
+  private static boolean belongTogether(X509Certificate certificate, PrivateKey key) {
+    if (!certificate.getPublicKey().getAlgorithm().equals(key.getAlgorithm())
+        && !("EC".equals(certificate.getPublicKey().getAlgorithm()) && "ECDSA".equals(key.getAlgorithm()))) {
+      return false;
+    }
+    try {
+      byte[] probe = "osm-ca-bundle key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      String algorithm = KeyPairs.signatureAlgorithm(key);
+      Signature signer = Signature.getInstance(algorithm, Crypto.PROVIDER);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm, Crypto.PROVIDER);
+      verifier.initVerify(certificate.getPublicKey());
+      verifier.update(probe);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.openservicemesh.certificate.tresor;
+
+import io.openservicemesh.certificate.store.CaBundleSecretStore;
+import io.openservicemesh.certificate.store.CaBundleStore;
+import io.openservicemesh.certificate.store.CaStoreException;
+import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
+import io.openservicemesh.certificate.tresor.TresorCaProvisioner.ProvisionedCa;
+import io.openservicemesh.config.CertificateManagerKind;
+import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.k8s.KubernetesApi;
+import io.openservicemesh.lifecycle.IssuerBackend;
+import io.openservicemesh.lifecycle.StartedIssuer;
+import io.openservicemesh.lifecycle.StartupException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Tresor as the configured certificate manager: the root lives in the {@code <caBundleSecretName>} Secret of
+ * the OSM namespace, or, with no Kubernetes API configured, in a local directory (standalone mode).
+ */
+@ApplicationScoped
+public class TresorBackend implements IssuerBackend {
+
+  private static final Logger LOG = Logger.getLogger(TresorBackend.class.getName());
+
+  @Inject KubernetesApi kubernetes;
+  @Inject Clock clock;
+
+  @Override
+  public CertificateManagerKind kind() {
+    return CertificateManagerKind.TRESOR;
+  }
+
+  @Override
+  public StartedIssuer start(MeshSettings settings) throws StartupException {
+    CaBundleStore store = store(settings);
+    TresorCaProvisioner provisioner = new TresorCaProvisioner(
+        store, settings.caKey(), settings.caValidity(), settings.clockSkewAllowance(), clock);
+    ProvisionedCa provisioned;
+    try {
+      provisioned = provisioner.provision();
+    } catch (CaStoreException | BrokenCaBundleException e) {
+      throw new StartupException(e.getMessage(), true, e);
+    }
+    CaBundle ca = provisioned.bundle();
+    LOG.info(() -> switch (provisioned.outcome()) {
+      case CREATED -> "created a new mesh root CA in " + store.location() + ": " + ca;
+      case LOADED -> "loaded the mesh root CA from " + store.location() + ": " + ca;
+      case LOADED_AFTER_RACE -> "another replica created the mesh root CA first; loaded it from "
+          + store.location() + ": " + ca;
+    });
+    return new StartedIssuer(new TresorIssuer(ca, clock, settings.clockSkewAllowance()), details(store, provisioned));
+  }
+
+  private CaBundleStore store(MeshSettings settings) throws StartupException {
+    try {
+      return kubernetes.coreV1()
+          .<CaBundleStore>map(api -> new CaBundleSecretStore(api, settings.osmNamespace(), settings.caBundleSecretName()))
+          .orElseGet(() -> standaloneStore(settings));
+    } catch (UncheckedIOException e) {
+      throw new StartupException(e.getMessage(), true, e);
+    }
+  }
+
+  private static CaBundleStore standaloneStore(MeshSettings settings) {
+    LocalDirectoryCaBundleStore local = new LocalDirectoryCaBundleStore(settings.localCaBundleDirectory());
+    LOG.info(() -> "standalone mode: no Kubernetes API is configured (not in a pod, KUBECONFIG unset), so the"
+        + " CA bundle lives in " + local.location() + " (OpenServiceMesh.localCaBundleDirectory)");
+    return local;
+  }
+
+  private static Map<String, String> details(CaBundleStore store, ProvisionedCa provisioned) {
+    CaBundle ca = provisioned.bundle();
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("caLocation", store.location());
+    details.put("caSubject", ca.certificate().getSubjectX500Principal().getName());
+    details.put("caSerial", ca.serialHex());
+    details.put("caNotAfter", ca.notAfter().toString());
+    details.put("caKeyAlgorithm", ca.certificate().getPublicKey().getAlgorithm());
+    details.put("caOrigin", provisioned.outcome().name().toLowerCase(java.util.Locale.ROOT));
+    return details;
+  }
+}

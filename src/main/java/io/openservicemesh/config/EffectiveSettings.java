@@ -1,0 +1,63 @@
+package io.openservicemesh.config;
+
+import io.openservicemesh.certificate.KeyAlgorithm;
+import io.openservicemesh.certificate.KeySpec;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Describes the settings in force, one key per line, for the startup log: what an operator needs
+ * to confirm that an override took effect. Secrets are shown as {@link Setting#REDACTED}.
+ */
+final class EffectiveSettings {
+
+  private static final String NOT_SET = "(not set)";
+
+  private EffectiveSettings() {}
+
+  static String describe(MeshSettings settings) {
+    return Arrays.stream(Setting.values())
+        .map(setting -> "  " + setting.key() + " = " + valueOf(setting, settings))
+        .collect(Collectors.joining("\n", "Effective mesh settings:\n", ""));
+  }
+
+  // An exhaustive switch: adding a Setting without saying how to show it does not compile.
+  private static String valueOf(Setting setting, MeshSettings s) {
+    return switch (setting) {
+      case CERTIFICATE_MANAGER -> s.certificateManager().configName();
+      case CA_BUNDLE_SECRET_NAME -> s.caBundleSecretName();
+      case OSM_NAMESPACE -> s.osmNamespace();
+      case TRUST_DOMAIN -> s.trustDomain();
+      case SERVICE_CERT_VALIDITY_DURATION -> GoDuration.format(s.serviceCertValidity());
+      case CA_VALIDITY_DURATION -> GoDuration.format(s.caValidity());
+      case CERT_KEY_ALGORITHM -> s.certKey().algorithm().configName();
+      case CA_KEY_ALGORITHM -> s.caKey().algorithm().configName();
+      case CERT_KEY_BIT_SIZE -> rsaBits(s);
+      case CERT_CLOCK_SKEW_ALLOWANCE -> GoDuration.format(s.clockSkewAllowance());
+      case LOCAL_CA_BUNDLE_DIRECTORY -> s.localCaBundleDirectory().toString();
+      case VAULT_HOST -> orNotSet(s.vault().host());
+      case VAULT_PROTOCOL -> s.vault().protocol();
+      case VAULT_PORT -> String.valueOf(s.vault().port());
+      case VAULT_TOKEN -> s.vault().token() == null ? NOT_SET : setting.shown(s.vault().token());
+      case VAULT_ROLE -> s.vault().role();
+      case CERTMANAGER_ISSUER_NAME -> s.certManager().issuerName();
+      case CERTMANAGER_ISSUER_KIND -> s.certManager().issuerKind().configName();
+      case CERTMANAGER_ISSUER_GROUP -> s.certManager().issuerGroup();
+    };
+  }
+
+  /** The size only survives in the key specs, so it is known only when one of them is RSA. */
+  private static String rsaBits(MeshSettings s) {
+    return Stream.of(s.certKey(), s.caKey())
+        .filter(key -> key.algorithm() == KeyAlgorithm.RSA)
+        .map(KeySpec::rsaBits)
+        .findFirst()
+        .map(String::valueOf)
+        .orElse("(unused: no key is rsa)");
+  }
+
+  private static String orNotSet(String value) {
+    return value == null ? NOT_SET : value;
+  }
+}

@@ -1,0 +1,57 @@
+package io.openservicemesh.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * The mesh settings read from MicroProfile Config, parsed once on first use and kept, so that
+ * every component sees the same values and each problem is logged once rather than per caller.
+ */
+@ApplicationScoped
+public class MeshConfiguration {
+
+  private static final Logger LOG = Logger.getLogger(MeshConfiguration.class.getName());
+
+  private final Function<String, Optional<String>> lookup;
+  private ParseResult current;
+
+  public MeshConfiguration() {
+    this(MeshConfiguration::fromMicroProfileConfig);
+  }
+
+  /** For tests, which have no MicroProfile Config implementation. */
+  MeshConfiguration(Function<String, Optional<String>> lookup) {
+    this.lookup = lookup;
+  }
+
+  /** The settings, or every problem with them; parsed on the first call. */
+  public synchronized ParseResult current() {
+    if (current == null) {
+      current = parseAndLog();
+    }
+    return current;
+  }
+
+  /** Parses the configuration again, e.g. after it changed, and returns the new result. */
+  public synchronized ParseResult reload() {
+    current = parseAndLog();
+    return current;
+  }
+
+  private ParseResult parseAndLog() {
+    ParseResult result = MeshSettingsParser.parse(lookup);
+    for (ConfigProblem problem : result.problems()) {
+      LOG.log(Level.SEVERE, problem.message());
+    }
+    result.settings().ifPresent(settings -> LOG.info(EffectiveSettings.describe(settings)));
+    return result;
+  }
+
+  private static Optional<String> fromMicroProfileConfig(String key) {
+    return ConfigProvider.getConfig().getOptionalValue(key, String.class);
+  }
+}

@@ -1,0 +1,27 @@
+package io.openservicemesh.config;
+
+import io.openservicemesh.certificate.KeySpec;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The control plane's settings, typed and validated: holding one means every value was accepted.
+ * Make it with {@link MeshSettingsParser}.
+ *
+ * @param clockSkewAllowance how far NotBefore of issued certificates is backdated
+ * @param localCaBundleDirectory as configured; a relative path resolves against the server's
+ *     working directory
+ */
+public record MeshSettings(
+    CertificateManagerKind certificateManager,
+    String caBundleSecretName,
+    String osmNamespace,
+    String trustDomain,
+    Duration serviceCertValidity,
+    Duration caValidity,
+    KeySpec certKey,
+    KeySpec caKey,
+    Duration clockSkewAllowance,
+    Path localCaBundleDirectory,
+    VaultSettings vault,
+    CertManagerSettings certManager) {}

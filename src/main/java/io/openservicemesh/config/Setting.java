@@ -1,0 +1,198 @@
+package io.openservicemesh.config;
+
+import io.openservicemesh.certificate.KeyAlgorithm;
+import io.openservicemesh.certificate.KeySpec;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of the control plane, in one place, so that parsing, messages, logs and the docs
+ * cannot disagree about a key, its default or what it accepts.
+ */
+public enum Setting {
+  CERTIFICATE_MANAGER(
+      "OpenServiceMesh.certificateManager",
+      "tresor",
+      Choices.oneOf(CertificateManagerKind.values(), CertificateManagerKind::configName),
+      "Which certificate authority signs mesh certificates: the built-in tresor CA, HashiCorp"
+          + " Vault or cert-manager."),
+  CA_BUNDLE_SECRET_NAME(
+      "OpenServiceMesh.caBundleSecretName",
+      "osm-ca-bundle",
+      Forms.OBJECT_NAME,
+      "Name of the Kubernetes Secret, in the OSM namespace, that holds the root CA certificate"
+          + " and key."),
+  OSM_NAMESPACE(
+      "OpenServiceMesh.osmNamespace",
+      "osm-system",
+      "a Kubernetes namespace name (lowercase letters, digits and '-', starting and ending with a"
+          + " letter or digit, at most 63 characters)",
+      "Namespace the control plane runs in and keeps its Secrets in."),
+  TRUST_DOMAIN(
+      "OpenServiceMesh.trustDomain",
+      "cluster.local",
+      "a DNS name such as cluster.local (dot-separated labels of lowercase letters, digits and"
+          + " '-', at most 253 characters)",
+      "Trust domain that ends the names in every issued certificate, e.g."
+          + " bookstore.bookstore.cluster.local."),
+  SERVICE_CERT_VALIDITY_DURATION(
+      "OpenServiceMesh.serviceCertValidityDuration",
+      "24h",
+      "a positive duration such as 24h, 30m, 1.5h or 1h30m",
+      "How long a service (leaf) certificate is valid; at least 1s."),
+  CA_VALIDITY_DURATION(
+      "OpenServiceMesh.caValidityDuration",
+      "87600h",
+      "a positive duration such as 87600h or 8760h",
+      "How long a root CA certificate made by the built-in CA is valid; at least 1h."),
+  CERT_KEY_ALGORITHM(
+      "OpenServiceMesh.certKeyAlgorithm",
+      "ecdsa-p256",
+      Forms.KEY_ALGORITHM,
+      "Key algorithm of service (leaf) certificates."),
+  CA_KEY_ALGORITHM(
+      "OpenServiceMesh.caKeyAlgorithm",
+      "ecdsa-p256",
+      Forms.KEY_ALGORITHM,
+      "Key algorithm of a root CA made by the built-in CA."),
+  CERT_KEY_BIT_SIZE(
+      "OpenServiceMesh.certKeyBitSize",
+      "2048",
+      Choices.oneOf(KeySpec.RSA_SIZES.stream().sorted().map(String::valueOf).toList()),
+      "RSA modulus size in bits, used for leaf and CA keys whose algorithm is rsa (checked even"
+          + " when neither is)."),
+  CERT_CLOCK_SKEW_ALLOWANCE(
+      "OpenServiceMesh.certClockSkewAllowance",
+      "1m",
+      "a duration from 0 to 1h such as 30s or 1m",
+      "How far NotBefore of issued certificates is backdated, so that peers whose clocks are"
+          + " slightly slow accept fresh certificates."),
+  LOCAL_CA_BUNDLE_DIRECTORY(
+      "OpenServiceMesh.localCaBundleDirectory",
+      "osm-ca-bundle",
+      "a directory path, absolute or relative to the server's working directory",
+      "Where the built-in CA keeps its root certificate and key when no Kubernetes API is"
+          + " configured."),
+  VAULT_HOST(
+      "OpenServiceMesh.vault.host",
+      null,
+      "a host name or IP address without scheme, port or path, such as vault.example.com",
+      "Host of the Vault server; required when certificateManager is vault."),
+  VAULT_PROTOCOL(
+      "OpenServiceMesh.vault.protocol",
+      "http",
+      Choices.oneOf(List.of("http", "https")),
+      "Protocol used to reach Vault."),
+  VAULT_PORT(
+      "OpenServiceMesh.vault.port",
+      "8200",
+      "an integer from 1 to 65535",
+      "Port of the Vault server."),
+  VAULT_TOKEN(
+      "OpenServiceMesh.vault.token",
+      null,
+      "a Vault token",
+      "Token used to authenticate to Vault; required when certificateManager is vault; never"
+          + " logged.",
+      true),
+  VAULT_ROLE(
+      "OpenServiceMesh.vault.role",
+      "openservicemesh",
+      "a Vault PKI role name without spaces or '/'",
+      "Vault PKI role that issues mesh certificates."),
+  CERTMANAGER_ISSUER_NAME(
+      "OpenServiceMesh.certmanager.issuerName",
+      "osm-ca",
+      Forms.OBJECT_NAME,
+      "Name of the cert-manager issuer that signs mesh certificates."),
+  CERTMANAGER_ISSUER_KIND(
+      "OpenServiceMesh.certmanager.issuerKind",
+      "Issuer",
+      Choices.oneOf(IssuerKind.values(), IssuerKind::configName),
+      "Kind of the cert-manager issuer: a namespaced Issuer in the OSM namespace or a"
+          + " ClusterIssuer."),
+  CERTMANAGER_ISSUER_GROUP(
+      "OpenServiceMesh.certmanager.issuerGroup",
+      "cert-manager.io",
+      "a DNS name such as cert-manager.io",
+      "API group of the cert-manager issuer; differs from cert-manager.io only for external"
+          + " issuers.");
+
+  /** Shown instead of a secret value, everywhere. */
+  public static final String REDACTED = "<redacted>";
+
+  private final String key;
+  private final String defaultValue;
+  private final String acceptedForm;
+  private final String description;
+  private final boolean secret;
+
+  Setting(String key, String defaultValue, String acceptedForm, String description) {
+    this(key, defaultValue, acceptedForm, description, false);
+  }
+
+  Setting(
+      String key, String defaultValue, String acceptedForm, String description, boolean secret) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.acceptedForm = acceptedForm;
+    this.description = description;
+    this.secret = secret;
+  }
+
+  /** The MicroProfile Config key, e.g. {@code OpenServiceMesh.vault.host}. */
+  public String key() {
+    return key;
+  }
+
+  /** Empty when the setting has no default. */
+  public Optional<String> defaultValue() {
+    return Optional.ofNullable(defaultValue);
+  }
+
+  /** What the setting accepts, phrased to follow "must be", e.g. {@code one of [http, https]}. */
+  public String acceptedForm() {
+    return acceptedForm;
+  }
+
+  /** One sentence on what the setting does. */
+  public String description() {
+    return description;
+  }
+
+  public boolean isSecret() {
+    return secret;
+  }
+
+  /**
+   * The environment variable MicroProfile Config maps to this key: every character that is not a
+   * letter or digit becomes '_', e.g. {@code OpenServiceMesh_vault_host}.
+   */
+  public String environmentVariable() {
+    return key.replaceAll("[^A-Za-z0-9]", "_");
+  }
+
+  /** A stand-in value for examples, from the key's last part, e.g. {@code <host>}. */
+  public String placeholder() {
+    return "<" + key.substring(key.lastIndexOf('.') + 1) + ">";
+  }
+
+  /** The value as it may appear in a message or log: {@link #REDACTED} when secret. */
+  public String shown(String value) {
+    return secret ? REDACTED : value;
+  }
+
+  public static Optional<Setting> forKey(String key) {
+    return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
+  }
+
+  /** Accepted forms shared by several settings. */
+  private static final class Forms {
+    static final String OBJECT_NAME =
+        "a Kubernetes object name (lowercase letters, digits, '-' and '.', starting and ending with"
+            + " a letter or digit, at most 253 characters)";
+    static final String KEY_ALGORITHM =
+        Choices.oneOf(KeyAlgorithm.values(), KeyAlgorithm::configName);
+  }
+}

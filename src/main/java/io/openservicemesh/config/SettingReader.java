@@ -1,0 +1,57 @@
+package io.openservicemesh.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Reads settings one by one and keeps every problem instead of stopping at the first, so that an
+ * operator can fix the whole configuration in one go.
+ */
+final class SettingReader {
+
+  private final Function<String, Optional<String>> lookup;
+  private final List<ConfigProblem> problems = new ArrayList<>();
+
+  SettingReader(Function<String, Optional<String>> lookup) {
+    this.lookup = lookup;
+  }
+
+  /**
+   * The typed value of a setting, from its configured text or else its default. Empty when the
+   * setting has neither, or when its text was refused (which is then recorded as a problem).
+   */
+  <T> Optional<T> read(Setting setting, ValueRule<T> rule) {
+    Optional<String> text = text(setting);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(rule.apply(text.get()));
+    } catch (RejectedValueException e) {
+      problems.add(ConfigProblem.invalidValue(setting, text.get(), e.detail()));
+      return Optional.empty();
+    }
+  }
+
+  /** Records a problem when {@code missing} has neither a value nor a default. */
+  void require(Setting missing, Setting condition, String conditionValue) {
+    if (text(missing).isEmpty()) {
+      problems.add(ConfigProblem.missingRequired(missing, condition, conditionValue));
+    }
+  }
+
+  List<ConfigProblem> problems() {
+    return List.copyOf(problems);
+  }
+
+  /** Blank counts as unset: an empty Helm value or environment variable means "use the default". */
+  private Optional<String> text(Setting setting) {
+    return lookup
+        .apply(setting.key())
+        .map(String::strip)
+        .filter(value -> !value.isEmpty())
+        .or(setting::defaultValue);
+  }
+}

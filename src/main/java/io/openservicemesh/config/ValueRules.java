@@ -1,0 +1,188 @@
+package io.openservicemesh.config;
+
+import io.openservicemesh.certificate.KeyAlgorithm;
+import io.openservicemesh.certificate.KeySpec;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** The rules that turn each kind of setting text into a typed value. All are pure. */
+final class ValueRules {
+
+  private ValueRules() {}
+
+  static ValueRule<CertificateManagerKind> certificateManager() {
+    return oneOf(CertificateManagerKind::fromConfigName);
+  }
+
+  static ValueRule<KeyAlgorithm> keyAlgorithm() {
+    return oneOf(KeyAlgorithm::fromConfigName);
+  }
+
+  static ValueRule<IssuerKind> issuerKind() {
+    return value -> {
+      Optional<IssuerKind> exact = IssuerKind.fromConfigName(value);
+      if (exact.isPresent()) {
+        return exact.get();
+      }
+      for (IssuerKind kind : IssuerKind.values()) {
+        if (kind.configName().equalsIgnoreCase(value)) {
+          throw new RejectedValueException(
+              "the kind is case-sensitive; did you mean " + kind.configName() + "?");
+        }
+      }
+      throw new RejectedValueException();
+    };
+  }
+
+  /** Lowercase "http" or "https"; any case is accepted since URL schemes are case-insensitive. */
+  static ValueRule<String> vaultProtocol() {
+    return value -> {
+      String protocol = value.toLowerCase(Locale.ROOT);
+      if (!protocol.equals("http") && !protocol.equals("https")) {
+        throw new RejectedValueException();
+      }
+      return protocol;
+    };
+  }
+
+  static ValueRule<String> dnsLabel() {
+    return checkedBy(DnsNames::labelProblem);
+  }
+
+  static ValueRule<String> kubernetesObjectName() {
+    return checkedBy(DnsNames::subdomainProblem);
+  }
+
+  static ValueRule<String> dnsName() {
+    return checkedBy(DnsNames::dnsNameProblem);
+  }
+
+  /** Strictly positive and at least {@code minimum}. */
+  static ValueRule<Duration> positiveDuration(Duration minimum) {
+    return value -> {
+      Duration duration = duration(value);
+      if (duration.isNegative() || duration.isZero()) {
+        throw new RejectedValueException();
+      }
+      if (duration.compareTo(minimum) < 0) {
+        throw new RejectedValueException("the minimum is " + GoDuration.format(minimum));
+      }
+      return duration;
+    };
+  }
+
+  /** From {@code minimum} to {@code maximum}, both inclusive. */
+  static ValueRule<Duration> durationBetween(Duration minimum, Duration maximum) {
+    return value -> {
+      Duration duration = duration(value);
+      if (duration.compareTo(minimum) < 0 || duration.compareTo(maximum) > 0) {
+        throw new RejectedValueException();
+      }
+      return duration;
+    };
+  }
+
+  static ValueRule<Integer> rsaKeyBits() {
+    return value -> {
+      int bits = integer(value);
+      if (!KeySpec.RSA_SIZES.contains(bits)) {
+        throw new RejectedValueException();
+      }
+      return bits;
+    };
+  }
+
+  static ValueRule<Integer> port() {
+    return value -> {
+      int port = integer(value);
+      if (port < 1 || port > 65_535) {
+        throw new RejectedValueException();
+      }
+      return port;
+    };
+  }
+
+  /** Only checks that the text is a path on this platform; the directory may not exist yet. */
+  static ValueRule<Path> directory() {
+    return value -> {
+      try {
+        return Path.of(value);
+      } catch (InvalidPathException e) {
+        throw new RejectedValueException(e.getReason());
+      }
+    };
+  }
+
+  /**
+   * Points at the setting to use instead when the host carries a scheme or port, since copying a
+   * whole URL into the host setting is the usual mistake.
+   */
+  static ValueRule<String> vaultHost() {
+    return value -> {
+      if (DnsNames.isHost(value)) {
+        return value;
+      }
+      if (value.contains("://")) {
+        throw new RejectedValueException(
+            "leave out the scheme and set " + Setting.VAULT_PROTOCOL.key() + " instead");
+      }
+      if (value.contains("/")) {
+        throw new RejectedValueException("leave out the path");
+      }
+      if (value.contains(":")) {
+        throw new RejectedValueException(
+            "leave out the port and set " + Setting.VAULT_PORT.key() + " instead");
+      }
+      throw new RejectedValueException();
+    };
+  }
+
+  /** The role becomes part of the Vault request path (pki/issue/ROLE): it must be one segment. */
+  static ValueRule<String> vaultRole() {
+    return value -> {
+      if (value.contains("/") || value.chars().anyMatch(Character::isWhitespace)) {
+        throw new RejectedValueException();
+      }
+      return value;
+    };
+  }
+
+  /** Any non-empty text, e.g. a token whose format belongs to Vault. */
+  static ValueRule<String> anyText() {
+    return value -> value;
+  }
+
+  private static <T> ValueRule<T> oneOf(Function<String, Optional<T>> fromConfigName) {
+    return value -> fromConfigName.apply(value).orElseThrow(RejectedValueException::new);
+  }
+
+  private static ValueRule<String> checkedBy(Function<String, Optional<String>> problemOf) {
+    return value -> {
+      Optional<String> problem = problemOf.apply(value);
+      if (problem.isPresent()) {
+        throw new RejectedValueException(problem.get());
+      }
+      return value;
+    };
+  }
+
+  private static Duration duration(String value) throws RejectedValueException {
+    try {
+      return GoDuration.parse(value);
+    } catch (InvalidDurationException e) {
+      throw new RejectedValueException(e.reason());
+    }
+  }
+
+  private static int integer(String value) throws RejectedValueException {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new RejectedValueException();
+    }
+  }
+}

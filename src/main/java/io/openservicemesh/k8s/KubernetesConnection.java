@@ -1,0 +1,51 @@
+package io.openservicemesh.k8s;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds the Kubernetes API the control plane works against, in this order: the pod's service account when
+ * running in a cluster, else the file named by {@code KUBECONFIG}. With neither, there is no cluster and the
+ * control plane runs standalone. {@code ~/.kube/config} is deliberately not consulted: a laptop run must not
+ * write a CA into whatever cluster kubectl happens to point at.
+ */
+public final class KubernetesConnection {
+
+  static final Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+
+  /** An API client and a description of where it points, for the start-up log. */
+  public record Connected(ApiClient client, String description) {}
+
+  private KubernetesConnection() {}
+
+  public static Optional<Connected> fromEnvironment() throws IOException {
+    return from(System.getenv(), Files.isReadable(SERVICE_ACCOUNT_TOKEN));
+  }
+
+  static Optional<Connected> from(Map<String, String> environment, boolean serviceAccountMounted) throws IOException {
+    if (environment.containsKey("KUBERNETES_SERVICE_HOST") && serviceAccountMounted) {
+      ApiClient client = ClientBuilder.cluster().build();
+      return Optional.of(new Connected(client, "in-cluster service account, API " + client.getBasePath()));
+    }
+    String kubeconfig = environment.get("KUBECONFIG");
+    if (kubeconfig != null && !kubeconfig.isBlank()) {
+      // Like kubectl, the first file of a KUBECONFIG list holds the current context.
+      Path file = Path.of(kubeconfig.split(java.io.File.pathSeparator)[0]);
+      try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        KubeConfig config = KubeConfig.loadKubeConfig(reader);
+        config.setFile(file.toFile());
+        ApiClient client = ClientBuilder.kubeconfig(config).build();
+        return Optional.of(new Connected(client, "KUBECONFIG " + file + ", API " + client.getBasePath()));
+      }
+    }
+    return Optional.empty();
+  }
+}

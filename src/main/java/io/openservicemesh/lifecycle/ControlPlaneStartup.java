@@ -1,0 +1,120 @@
+package io.openservicemesh.lifecycle;
+
+import io.openservicemesh.certificate.CertificateManager;
+import io.openservicemesh.certificate.MeshCertificateSpecs;
+import io.openservicemesh.config.MeshConfiguration;
+import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.config.ParseResult;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
+
+/**
+ * Brings the control plane up: validates the configuration, then starts the configured issuer on an EJB
+ * timer thread so the server itself starts at once. A failed start (API server away, a broken CA Secret)
+ * is retried with backoff while readiness says why; an operator's fix is picked up without a restart.
+ * Invalid configuration stops here: nothing half-starts.
+ */
+@Singleton
+@Startup
+public class ControlPlaneStartup {
+
+  private static final Logger LOG = Logger.getLogger(ControlPlaneStartup.class.getName());
+  private static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+  @Inject MeshConfiguration configuration;
+  @Inject @Any Instance<IssuerBackend> backends;
+  @Inject ControlPlane controlPlane;
+  @Inject Clock clock;
+  @Resource TimerService timers;
+
+  private MeshSettings settings;
+  private int failedAttempts;
+
+  @PostConstruct
+  void begin() {
+    ParseResult parsed = configuration.current();
+    if (!parsed.isValid()) {
+      controlPlane.configurationInvalid(parsed.problems());
+      LOG.severe("osm-controller will not start its certificate authority: the configuration has "
+          + parsed.problems().size() + " problem(s), each logged above. Fix them and restart.");
+      return;
+    }
+    settings = parsed.orElseThrow();
+    controlPlane.heartbeat(clock.instant());
+    scheduleIssuerStart(Duration.ZERO);
+  }
+
+  @Timeout
+  void startIssuer(Timer timer) {
+    Optional<IssuerBackend> backend = backendFor(settings);
+    if (backend.isEmpty()) {
+      String reason = "OpenServiceMesh.certificateManager is " + settings.certificateManager().configName()
+          + ", but this build has no issuer of that kind; use tresor";
+      controlPlane.caUnavailable(reason, Map.of());
+      LOG.severe(reason);
+      return;
+    }
+    try {
+      StartedIssuer started = backend.get().start(settings);
+      CertificateManager manager = new CertificateManager(started.issuer(), clock);
+      MeshCertificateSpecs specs = new MeshCertificateSpecs(
+          settings.trustDomain(), settings.osmNamespace(), settings.serviceCertValidity(), settings.certKey());
+      controlPlane.ready(new ControlPlane.Certificates(settings, specs, manager), started.caDetails());
+      LOG.info(() -> "osm-controller is ready: certificate manager " + settings.certificateManager().configName()
+          + ", CA " + started.caDetails());
+      failedAttempts = 0;
+    } catch (StartupException e) {
+      onStartFailure(e);
+    } catch (RuntimeException e) {
+      onStartFailure(new StartupException("unexpected failure starting the issuer: " + e, true, e));
+    }
+  }
+
+  /** Proves to the liveness check that the timer service still runs callbacks. */
+  @Schedule(hour = "*", minute = "*", second = "*/10", persistent = false)
+  void heartbeat() {
+    controlPlane.heartbeat(clock.instant());
+  }
+
+  private void onStartFailure(StartupException e) {
+    failedAttempts++;
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("failedAttempts", Integer.toString(failedAttempts));
+    if (!e.retryable()) {
+      controlPlane.caUnavailable(e.getMessage(), details);
+      LOG.severe(e.getMessage());
+      return;
+    }
+    Duration wait = BACKOFF.delay(failedAttempts - 1, ThreadLocalRandom.current().nextDouble());
+    details.put("nextAttemptInMillis", Long.toString(wait.toMillis()));
+    controlPlane.caUnavailable(e.getMessage(), details);
+    LOG.warning(() -> "certificate authority not started (attempt " + failedAttempts + ", next in "
+        + wait.toMillis() + " ms): " + e.getMessage());
+    scheduleIssuerStart(wait);
+  }
+
+  private void scheduleIssuerStart(Duration delay) {
+    timers.createSingleActionTimer(delay.toMillis(), new TimerConfig("start-issuer", false));
+  }
+
+  private Optional<IssuerBackend> backendFor(MeshSettings settings) {
+    return backends.stream().filter(b -> b.kind() == settings.certificateManager()).findFirst();
+  }
+}

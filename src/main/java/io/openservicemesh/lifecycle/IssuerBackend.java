@@ -1,0 +1,21 @@
+package io.openservicemesh.lifecycle;
+
+import io.openservicemesh.config.CertificateManagerKind;
+import io.openservicemesh.config.MeshSettings;
+
+/**
+ * A certificate manager kind (tresor, vault, cert-manager) as a CDI bean: it knows how to bring its
+ * {@link io.openservicemesh.certificate.Issuer} up from the settings. {@code OpenServiceMesh.certificateManager}
+ * picks the bean whose {@link #kind()} matches.
+ */
+public interface IssuerBackend {
+
+  CertificateManagerKind kind();
+
+  /**
+   * Connects to the CA or loads it; may take time (API calls). Called again after a failure, with backoff.
+   *
+   * @throws StartupException naming what is wrong and what to do
+   */
+  StartedIssuer start(MeshSettings settings) throws StartupException;
+}

@@ -1,0 +1,392 @@
+package io.openservicemesh.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openservicemesh.certificate.KeyAlgorithm;
+import io.openservicemesh.certificate.KeySpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MeshSettingsParserTest {
+
+  private static final String TOKEN = "hvs.CAESIJustForTheTest42";
+
+  private static ParseResult parse(Map<String, String> values) {
+    return MeshSettingsParser.parse(key -> Optional.ofNullable(values.get(key)));
+  }
+
+  private static ParseResult parse(String key, String value) {
+    return parse(Map.of(key, value));
+  }
+
+  private static MeshSettings valid(Map<String, String> values) {
+    ParseResult result = parse(values);
+    assertThat(result.problems()).isEmpty();
+    return result.settings().orElseThrow();
+  }
+
+  @Test
+  void nothingSetGivesTheDefaults() {
+    MeshSettings settings = valid(Map.of());
+
+    assertThat(settings)
+        .isEqualTo(
+            new MeshSettings(
+                CertificateManagerKind.TRESOR,
+                "osm-ca-bundle",
+                "osm-system",
+                "cluster.local",
+                Duration.ofHours(24),
+                Duration.ofHours(87_600),
+                KeySpec.ECDSA_P256,
+                KeySpec.ECDSA_P256,
+                Duration.ofMinutes(1),
+                Path.of("osm-ca-bundle"),
+                new VaultSettings(null, "http", 8200, null, "openservicemesh"),
+                new CertManagerSettings("osm-ca", IssuerKind.ISSUER, "cert-manager.io")));
+  }
+
+  @Test
+  void asksForEverySettingByItsKey() {
+    Set<String> asked = new HashSet<>();
+    MeshSettingsParser.parse(
+        key -> {
+          asked.add(key);
+          return Optional.empty();
+        });
+
+    assertThat(asked)
+        .isEqualTo(Arrays.stream(Setting.values()).map(Setting::key).collect(Collectors.toSet()));
+  }
+
+  static Stream<Arguments> badValues() {
+    return Stream.of(
+        Arguments.of(
+            "OpenServiceMesh.vault.protocol",
+            "ftp",
+            "OpenServiceMesh.vault.protocol must be one of [http, https], got ftp"),
+        Arguments.of(
+            "OpenServiceMesh.certificateManager",
+            "istio",
+            "OpenServiceMesh.certificateManager must be one of [tresor, vault, cert-manager],"
+                + " got istio"),
+        Arguments.of(
+            "OpenServiceMesh.serviceCertValidityDuration",
+            "1x",
+            "OpenServiceMesh.serviceCertValidityDuration must be a positive duration such as 24h,"
+                + " 30m, 1.5h or 1h30m, got 1x (unknown unit \"x\")"),
+        Arguments.of(
+            "OpenServiceMesh.serviceCertValidityDuration",
+            "24",
+            "OpenServiceMesh.serviceCertValidityDuration must be a positive duration such as 24h,"
+                + " 30m, 1.5h or 1h30m, got 24 (missing unit after \"24\")"),
+        Arguments.of(
+            "OpenServiceMesh.serviceCertValidityDuration",
+            "0",
+            "OpenServiceMesh.serviceCertValidityDuration must be a positive duration such as 24h,"
+                + " 30m, 1.5h or 1h30m, got 0"),
+        Arguments.of(
+            "OpenServiceMesh.serviceCertValidityDuration",
+            "-1h",
+            "OpenServiceMesh.serviceCertValidityDuration must be a positive duration such as 24h,"
+                + " 30m, 1.5h or 1h30m, got \"-1h\""),
+        Arguments.of(
+            "OpenServiceMesh.serviceCertValidityDuration",
+            "500ms",
+            "OpenServiceMesh.serviceCertValidityDuration must be a positive duration such as 24h,"
+                + " 30m, 1.5h or 1h30m, got 500ms (the minimum is 1s)"),
+        Arguments.of(
+            "OpenServiceMesh.caValidityDuration",
+            "30m",
+            "OpenServiceMesh.caValidityDuration must be a positive duration such as 87600h or"
+                + " 8760h, got 30m (the minimum is 1h0m0s)"),
+        Arguments.of(
+            "OpenServiceMesh.certKeyBitSize",
+            "1024",
+            "OpenServiceMesh.certKeyBitSize must be one of [2048, 3072, 4096], got 1024"),
+        Arguments.of(
+            "OpenServiceMesh.certKeyAlgorithm",
+            "dsa",
+            "OpenServiceMesh.certKeyAlgorithm must be one of [ecdsa-p256, ecdsa-p384, rsa],"
+                + " got dsa"),
+        Arguments.of(
+            "OpenServiceMesh.certmanager.issuerKind",
+            "issuer",
+            "OpenServiceMesh.certmanager.issuerKind must be one of [Issuer, ClusterIssuer],"
+                + " got issuer (the kind is case-sensitive; did you mean Issuer?)"),
+        Arguments.of(
+            "OpenServiceMesh.certmanager.issuerKind",
+            "Certificate",
+            "OpenServiceMesh.certmanager.issuerKind must be one of [Issuer, ClusterIssuer],"
+                + " got Certificate"),
+        Arguments.of(
+            "OpenServiceMesh.vault.port",
+            "70000",
+            "OpenServiceMesh.vault.port must be an integer from 1 to 65535, got 70000"),
+        Arguments.of(
+            "OpenServiceMesh.vault.port",
+            "abc",
+            "OpenServiceMesh.vault.port must be an integer from 1 to 65535, got abc"),
+        Arguments.of(
+            "OpenServiceMesh.certClockSkewAllowance",
+            "2h",
+            "OpenServiceMesh.certClockSkewAllowance must be a duration from 0 to 1h such as 30s"
+                + " or 1m, got 2h"),
+        Arguments.of(
+            "OpenServiceMesh.certClockSkewAllowance",
+            "-1m",
+            "OpenServiceMesh.certClockSkewAllowance must be a duration from 0 to 1h such as 30s"
+                + " or 1m, got \"-1m\""),
+        Arguments.of(
+            "OpenServiceMesh.osmNamespace",
+            "OSM",
+            "OpenServiceMesh.osmNamespace must be a Kubernetes namespace name (lowercase letters,"
+                + " digits and '-', starting and ending with a letter or digit, at most 63"
+                + " characters), got OSM (uppercase letters are not allowed)"),
+        Arguments.of(
+            "OpenServiceMesh.vault.host",
+            "https://vault.example.com:8200",
+            "OpenServiceMesh.vault.host must be a host name or IP address without scheme, port or"
+                + " path, such as vault.example.com, got \"https://vault.example.com:8200\""
+                + " (leave out the scheme and set OpenServiceMesh.vault.protocol instead)"),
+        Arguments.of(
+            "OpenServiceMesh.vault.host",
+            "vault:8200",
+            "OpenServiceMesh.vault.host must be a host name or IP address without scheme, port or"
+                + " path, such as vault.example.com, got \"vault:8200\""
+                + " (leave out the port and set OpenServiceMesh.vault.port instead)"));
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @MethodSource("badValues")
+  void aBadValueGivesExactlyOneProblemThatSaysWhatIsAccepted(
+      String key, String value, String message) {
+    ParseResult result = parse(key, value);
+
+    assertThat(result.settings()).isEmpty();
+    assertThat(result.problems()).containsExactly(new ConfigProblem(key, message));
+  }
+
+  static Stream<Arguments> badValuesPerKey() {
+    return Stream.of(
+        Arguments.of("OpenServiceMesh.caBundleSecretName", "osm_ca_bundle"),
+        Arguments.of("OpenServiceMesh.caBundleSecretName", "osm..ca"),
+        Arguments.of("OpenServiceMesh.caBundleSecretName", "x".repeat(254)),
+        Arguments.of("OpenServiceMesh.osmNamespace", "osm.system"),
+        Arguments.of("OpenServiceMesh.osmNamespace", "-osm"),
+        Arguments.of("OpenServiceMesh.osmNamespace", "x".repeat(64)),
+        Arguments.of("OpenServiceMesh.trustDomain", "Cluster.Local"),
+        Arguments.of("OpenServiceMesh.trustDomain", "cluster.local."),
+        Arguments.of("OpenServiceMesh.trustDomain", "x".repeat(64) + ".local"),
+        Arguments.of("OpenServiceMesh.caKeyAlgorithm", "ed25519"),
+        Arguments.of("OpenServiceMesh.certKeyBitSize", "2048.0"),
+        Arguments.of("OpenServiceMesh.vault.port", "0"),
+        Arguments.of("OpenServiceMesh.vault.host", "vault.example.com/v1"),
+        Arguments.of("OpenServiceMesh.vault.host", "vault_host"),
+        Arguments.of("OpenServiceMesh.vault.role", "pki/issue/mesh"),
+        Arguments.of("OpenServiceMesh.vault.role", "my role"),
+        Arguments.of("OpenServiceMesh.certmanager.issuerName", "OSM-CA"),
+        Arguments.of("OpenServiceMesh.certmanager.issuerGroup", "cert manager"),
+        Arguments.of("OpenServiceMesh.localCaBundleDirectory", "osm\u0000bundle"));
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @MethodSource("badValuesPerKey")
+  void aBadValueIsReportedAgainstItsKey(String key, String value) {
+    ParseResult result = parse(key, value);
+
+    assertThat(result.problems()).extracting(ConfigProblem::key).containsExactly(key);
+    assertThat(result.problems().get(0).message()).startsWith(key + " must be ");
+  }
+
+  @Test
+  void reportsEveryBadValueNotJustTheFirst() {
+    ParseResult result =
+        parse(
+            Map.of(
+                "OpenServiceMesh.certificateManager", "istio",
+                "OpenServiceMesh.serviceCertValidityDuration", "-1h",
+                "OpenServiceMesh.vault.port", "70000",
+                "OpenServiceMesh.certmanager.issuerKind", "issuer"));
+
+    assertThat(result.settings()).isEmpty();
+    assertThat(result.problems())
+        .extracting(ConfigProblem::key)
+        .containsExactlyInAnyOrder(
+            "OpenServiceMesh.certificateManager",
+            "OpenServiceMesh.serviceCertValidityDuration",
+            "OpenServiceMesh.vault.port",
+            "OpenServiceMesh.certmanager.issuerKind");
+  }
+
+  @Test
+  void vaultWithoutHostOrTokenNamesBothMissingKeys() {
+    ParseResult result = parse("OpenServiceMesh.certificateManager", "vault");
+
+    assertThat(result.problems())
+        .containsExactly(
+            new ConfigProblem(
+                "OpenServiceMesh.vault.host",
+                "OpenServiceMesh.vault.host is required when OpenServiceMesh.certificateManager is"
+                    + " vault (set it with --set OpenServiceMesh.vault.host=<host> or the"
+                    + " environment variable OpenServiceMesh_vault_host)"),
+            new ConfigProblem(
+                "OpenServiceMesh.vault.token",
+                "OpenServiceMesh.vault.token is required when OpenServiceMesh.certificateManager"
+                    + " is vault (set it with --set OpenServiceMesh.vault.token=<token> or the"
+                    + " environment variable OpenServiceMesh_vault_token)"));
+  }
+
+  @Test
+  void vaultWithHostAndTokenIsValid() {
+    MeshSettings settings =
+        valid(
+            Map.of(
+                "OpenServiceMesh.certificateManager", "Vault",
+                "OpenServiceMesh.vault.host", "vault.vault.svc",
+                "OpenServiceMesh.vault.protocol", "HTTPS",
+                "OpenServiceMesh.vault.port", "8201",
+                "OpenServiceMesh.vault.token", TOKEN));
+
+    assertThat(settings.certificateManager()).isEqualTo(CertificateManagerKind.VAULT);
+    assertThat(settings.vault())
+        .isEqualTo(new VaultSettings("vault.vault.svc", "https", 8201, TOKEN, "openservicemesh"));
+  }
+
+  @Test
+  void hostAndTokenAreNotRequiredForOtherManagers() {
+    assertThat(valid(Map.of("OpenServiceMesh.certificateManager", "cert-manager")).vault())
+        .isEqualTo(new VaultSettings(null, "http", 8200, null, "openservicemesh"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"10.0.0.5", "::1", "fe80::1", "Vault.Example.COM", "vault"})
+  void acceptsHostNamesAndAddresses(String host) {
+    assertThat(valid(Map.of("OpenServiceMesh.vault.host", host)).vault().host()).isEqualTo(host);
+  }
+
+  @Test
+  void theVaultTokenNeverAppearsInProblemsOrDescriptions() {
+    Map<String, String> values =
+        Map.of(
+            "OpenServiceMesh.certificateManager", "vault",
+            "OpenServiceMesh.vault.token", TOKEN,
+            "OpenServiceMesh.vault.port", "abc",
+            "OpenServiceMesh.vault.protocol", "ftp");
+    ParseResult invalid = parse(values);
+
+    assertThat(invalid.problems()).isNotEmpty();
+    assertThat(invalid.problems()).allSatisfy(p -> assertThat(p.message()).doesNotContain(TOKEN));
+    assertThat(invalid.toString()).doesNotContain(TOKEN);
+
+    Map<String, String> fixed = new HashMap<>(values);
+    fixed.put("OpenServiceMesh.vault.port", "8200");
+    fixed.put("OpenServiceMesh.vault.protocol", "https");
+    fixed.put("OpenServiceMesh.vault.host", "vault");
+    MeshSettings settings = valid(fixed);
+    assertThat(settings.vault().token()).isEqualTo(TOKEN);
+    assertThat(settings.vault().toString()).doesNotContain(TOKEN).contains("<redacted>");
+    assertThat(settings.toString()).doesNotContain(TOKEN);
+    assertThat(parse(fixed).toString()).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void rsaAlgorithmsTakeTheConfiguredBitSize() {
+    MeshSettings settings =
+        valid(
+            Map.of(
+                "OpenServiceMesh.certKeyAlgorithm", "rsa",
+                "OpenServiceMesh.caKeyAlgorithm", "RSA",
+                "OpenServiceMesh.certKeyBitSize", "3072"));
+
+    assertThat(settings.certKey()).isEqualTo(KeySpec.rsa(3072));
+    assertThat(settings.caKey()).isEqualTo(KeySpec.rsa(3072));
+  }
+
+  @Test
+  void theBitSizeOnlyShapesRsaKeys() {
+    MeshSettings settings =
+        valid(
+            Map.of(
+                "OpenServiceMesh.certKeyAlgorithm", "ecdsa-p384",
+                "OpenServiceMesh.caKeyAlgorithm", "rsa",
+                "OpenServiceMesh.certKeyBitSize", "4096"));
+
+    assertThat(settings.certKey()).isEqualTo(new KeySpec(KeyAlgorithm.ECDSA_P384, 0));
+    assertThat(settings.caKey()).isEqualTo(KeySpec.rsa(4096));
+  }
+
+  @Test
+  void theBitSizeIsCheckedEvenWhenNoKeyIsRsa() {
+    assertThat(parse("OpenServiceMesh.certKeyBitSize", "1024").problems())
+        .extracting(ConfigProblem::key)
+        .containsExactly("OpenServiceMesh.certKeyBitSize");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", " ", "\t\n"})
+  void aBlankValueMeansTheDefault(String blank) {
+    Map<String, String> allBlank =
+        Arrays.stream(Setting.values()).collect(Collectors.toMap(Setting::key, s -> blank));
+
+    assertThat(valid(allBlank)).isEqualTo(valid(Map.of()));
+  }
+
+  @Test
+  void valuesAreTrimmed() {
+    MeshSettings settings =
+        valid(
+            Map.of(
+                "OpenServiceMesh.osmNamespace", "  mesh  ",
+                "OpenServiceMesh.serviceCertValidityDuration", " 1h30m\n",
+                "OpenServiceMesh.certClockSkewAllowance", " 0 "));
+
+    assertThat(settings.osmNamespace()).isEqualTo("mesh");
+    assertThat(settings.serviceCertValidity()).isEqualTo(Duration.ofMinutes(90));
+    assertThat(settings.clockSkewAllowance()).isZero();
+  }
+
+  @Test
+  void clockSkewAllowanceMayBeAnythingFromZeroToAnHour() {
+    assertThat(valid(Map.of("OpenServiceMesh.certClockSkewAllowance", "0")).clockSkewAllowance())
+        .isZero();
+    assertThat(valid(Map.of("OpenServiceMesh.certClockSkewAllowance", "1h")).clockSkewAllowance())
+        .isEqualTo(Duration.ofHours(1));
+    assertThat(parse("OpenServiceMesh.certClockSkewAllowance", "1h0m0.000000001s").problems())
+        .hasSize(1);
+  }
+
+  @Test
+  void theMinimumValiditiesAreAccepted() {
+    MeshSettings settings =
+        valid(
+            Map.of(
+                "OpenServiceMesh.serviceCertValidityDuration", "1s",
+                "OpenServiceMesh.caValidityDuration", "1h"));
+
+    assertThat(settings.serviceCertValidity()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(settings.caValidity()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void clusterIssuerIsAccepted() {
+    assertThat(
+            valid(Map.of("OpenServiceMesh.certmanager.issuerKind", "ClusterIssuer"))
+                .certManager()
+                .issuerKind())
+        .isEqualTo(IssuerKind.CLUSTER_ISSUER);
+  }
+}
