@@ -6,6 +6,7 @@ import io.openservicemesh.config.MeshConfiguration;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.ParseResult;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
@@ -59,6 +60,18 @@ public class ControlPlaneStartup {
     settings = parsed.orElseThrow();
     controlPlane.heartbeat(clock.instant());
     scheduleIssuerStart(Duration.ZERO);
+  }
+
+  /** A pending start must not fire into an application that is stopping. */
+  @PreDestroy
+  void stop() {
+    for (Timer timer : timers.getTimers()) {
+      try {
+        timer.cancel();
+      } catch (RuntimeException alreadyGone) {
+        // Expired or cancelled meanwhile: nothing to stop.
+      }
+    }
   }
 
   @Timeout

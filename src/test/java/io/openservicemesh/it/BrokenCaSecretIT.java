@@ -1,0 +1,34 @@
+package io.openservicemesh.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubernetes.client.openapi.models.V1Secret;
+import java.nio.file.Files;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A control plane started against a broken CA Secret (its private.key belongs to another CA) is not ready,
+ * says exactly why, and leaves the Secret as the operator made it.
+ */
+class BrokenCaSecretIT {
+
+  @Test
+  void readinessIsDownWithTheReasonAndTheSecretIsUntouched() throws Exception {
+    ServerHealth.Report report = ServerHealth.ofProperty("it.brokenca.http.port").awaitReadiness(
+        r -> r.check("certificate-authority").isPresent()
+            && "CA_UNAVAILABLE".equals(r.data("certificate-authority", "phase")),
+        Duration.ofMinutes(2));
+
+    assertThat(report.httpStatus()).isEqualTo(503);
+    assertThat(report.data("certificate-authority", "reason"))
+        .contains("Secret " + TestCluster.BROKEN_CA_NAMESPACE + "/" + TestCluster.CA_SECRET)
+        .contains("private.key does not match the certificate in ca.crt");
+
+    V1Secret secret = TestCluster.core()
+        .readNamespacedSecret(TestCluster.CA_SECRET, TestCluster.BROKEN_CA_NAMESPACE).execute();
+    String seededVersion = Files.readString(SeedTestCluster.brokenSecretVersionFile(TestCluster.kubeconfig()));
+    assertThat(secret.getMetadata().getResourceVersion()).as("resourceVersion").isEqualTo(seededVersion);
+    assertThat(secret.getData()).containsOnlyKeys("ca.crt", "private.key");
+  }
+}

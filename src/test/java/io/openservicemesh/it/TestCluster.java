@@ -1,0 +1,76 @@
+package io.openservicemesh.it;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The real Kubernetes API the integration tests run against: the kubeconfig written by
+ * src/test/cluster/ensure-cluster.sh (the given KUBECONFIG, or a local apiserver).
+ */
+public final class TestCluster {
+
+  /** The namespace of the control plane under test; its CA Secret is removed before the servers start. */
+  public static final String OSM_NAMESPACE = "osm-it";
+  /** The namespace of the second control plane, whose CA Secret is broken before it starts. */
+  public static final String BROKEN_CA_NAMESPACE = "osm-it-broken-ca";
+  public static final String CA_SECRET = "osm-ca-bundle";
+
+  private TestCluster() {}
+
+  public static Path kubeconfig() {
+    String path = System.getProperty("it.kubeconfig");
+    if (path == null) {
+      throw new IllegalStateException("system property it.kubeconfig is not set: run the tests with mvn verify");
+    }
+    return Path.of(path);
+  }
+
+  public static ApiClient client() {
+    return client(kubeconfig());
+  }
+
+  public static ApiClient client(Path kubeconfig) {
+    try (Reader reader = Files.newBufferedReader(kubeconfig, StandardCharsets.UTF_8)) {
+      KubeConfig config = KubeConfig.loadKubeConfig(reader);
+      config.setFile(kubeconfig.toFile());
+      return ClientBuilder.kubeconfig(config).build();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot load " + kubeconfig, e);
+    }
+  }
+
+  public static CoreV1Api core() {
+    return new CoreV1Api(client());
+  }
+
+  /** Creates the namespace unless it exists. Namespaces are never deleted: a bare apiserver never finishes. */
+  public static void ensureNamespace(CoreV1Api api, String name) throws ApiException {
+    try {
+      api.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(name))).execute();
+    } catch (ApiException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+
+  public static void deleteSecretIfPresent(CoreV1Api api, String namespace, String name) throws ApiException {
+    try {
+      api.deleteNamespacedSecret(name, namespace).execute();
+    } catch (ApiException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+}
