@@ -9,6 +9,7 @@
 #   test-cluster.sh stop
 #   test-cluster.sh status  # exit 0 when the API answers
 #   test-cluster.sh env     # prints `export KUBECONFIG=...` for eval
+# A second apiserver beside the first: set TEST_K8S_PORT, TEST_K8S_ETCD_PORT and TEST_K8S_RUN.
 #
 # Only Debian's package archive (as configured on the machine) is contacted; /etc/apt is left alone.
 # Needs: apt-get with deb entries, dpkg-deb, curl, openssl (all on a stock Debian).
@@ -20,7 +21,7 @@ PORT=${TEST_K8S_PORT:-16443}
 ETCD_PORT=${TEST_K8S_ETCD_PORT:-22379}
 TOKEN=test-admin-token
 BIN="$H/bin"
-RUN="$H/run"
+RUN=${TEST_K8S_RUN:-$H/run}   # one run directory per apiserver: several can run side by side
 
 build() {
   if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/etcd" ]; then echo "already built: $BIN"; return; fi

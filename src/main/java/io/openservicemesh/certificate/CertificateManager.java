@@ -87,8 +87,9 @@ public class CertificateManager {
       LOG.fine(() -> "issued " + spec.kind() + " certificate " + issued + " in "
           + (System.nanoTime() - started) / 1_000 + " us");
       return issued;
-    } catch (IssuanceException | RuntimeException e) {
-      // Waiters see the same failure; the next caller tries afresh.
+    } catch (Throwable e) {
+      // Waiters see the same failure; the next caller tries afresh. Errors too: an entry never completed would
+      // block every later caller for this name forever.
       byCommonName.remove(spec.commonName(), mine);
       mine.completeExceptionally(e);
       throw e;

@@ -9,7 +9,9 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.util.io.pem.PemGenerationException;
@@ -79,6 +81,10 @@ public final class Pem {
   public static PrivateKey decodePrivateKey(String pem) throws PemException {
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       Object object = parser.readObject();
+      // `openssl ecparam -genkey` writes the curve (EC PARAMETERS) before the key: skip it.
+      while (object instanceof ASN1ObjectIdentifier || object instanceof X9ECParameters) {
+        object = parser.readObject();
+      }
       if (object instanceof PrivateKeyInfo info) {
         return KEYS.getPrivateKey(info);
       }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -50,7 +51,16 @@ public final class LocalDirectoryCaBundleStore implements CaBundleStore {
       write(staging, StoredCaBundle.CA_CRT, bundle.caCrt(), false);
       write(staging, StoredCaBundle.PRIVATE_KEY, bundle.privateKey(), true);
       write(staging, StoredCaBundle.EXPIRATION, bundle.expiration(), false);
-      Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileSystemException e) {
+        // Linux's rename(2) onto a directory holding a bundle fails with ENOTEMPTY, which the JDK reports as a
+        // plain FileSystemException, not DirectoryNotEmptyException: a bundle there means another creator won.
+        if (e instanceof AtomicMoveNotSupportedException || !Files.isDirectory(directory) || isEmpty(directory)) {
+          throw e;
+        }
+        return load().orElseThrow(() -> new CaStoreException(location() + " appeared and vanished again"));
+      }
       staging = null;
       return bundle;
     } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {

@@ -12,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -20,6 +22,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -33,6 +36,7 @@ public final class TresorIssuer implements Issuer {
   private final CaBundle ca;
   private final X500Name caName;
   private final String caPem;
+  private final AuthorityKeyIdentifier authorityKeyId;
   private final Clock clock;
   private final Duration clockSkewAllowance;
   private final JcaX509ExtensionUtils extensions = X509Builders.extensionUtils();
@@ -41,6 +45,7 @@ public final class TresorIssuer implements Issuer {
     this.ca = ca;
     this.caName = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
     this.caPem = Pem.encode(ca.certificate());
+    this.authorityKeyId = authorityKeyIdOf(ca.certificate());
     this.clock = clock;
     this.clockSkewAllowance = clockSkewAllowance;
   }
@@ -70,8 +75,7 @@ public final class TresorIssuer implements Issuer {
           .addExtension(Extension.subjectAlternativeName, false, subjectAlternativeNames(spec))
           .addExtension(Extension.subjectKeyIdentifier, false,
               extensions.createSubjectKeyIdentifier(keyPair.getPublic()))
-          .addExtension(Extension.authorityKeyIdentifier, false,
-              extensions.createAuthorityKeyIdentifier(ca.certificate().getPublicKey()));
+          .addExtension(Extension.authorityKeyIdentifier, false, authorityKeyId);
     } catch (CertIOException e) {
       throw X509Builders.encodingFailure(e);
     }
@@ -82,6 +86,21 @@ public final class TresorIssuer implements Issuer {
   @Override
   public String trustedCasPem() {
     return caPem;
+  }
+
+  /**
+   * The CA's own subject key identifier, as RFC 5280 requires, not a hash recomputed here: a bring-your-own CA
+   * may have derived its identifier another way (e.g. RFC 7093's truncated SHA-256), and verifiers such as
+   * OpenSSL match a leaf to its issuer by it.
+   */
+  private AuthorityKeyIdentifier authorityKeyIdOf(X509Certificate caCertificate) {
+    byte[] extension = caCertificate.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+    if (extension == null) {
+      return extensions.createAuthorityKeyIdentifier(caCertificate.getPublicKey());
+    }
+    byte[] keyId = SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(extension).getOctets())
+        .getKeyIdentifier();
+    return new AuthorityKeyIdentifier(keyId);
   }
 
   private static GeneralNames subjectAlternativeNames(CertificateSpec spec) {
