@@ -54,8 +54,9 @@ public final class MeshCertificateSpecs {
     return webhook(CertificateKind.VALIDATING_WEBHOOK, VALIDATING_WEBHOOK_SERVICE);
   }
 
+  /** The service's in-cluster name is the CN; the fully qualified form is what Envoy's bootstrap dials. */
   private CertificateSpec webhook(CertificateKind kind, String service) {
     String cn = service + "." + osmNamespace + ".svc";
-    return new CertificateSpec(kind, cn, List.of(cn), List.of(), INTERNAL_VALIDITY, key);
+    return new CertificateSpec(kind, cn, List.of(cn, cn + ".cluster.local"), List.of(), INTERNAL_VALIDITY, key);
   }
 }

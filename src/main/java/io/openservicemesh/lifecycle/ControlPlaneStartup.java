@@ -15,6 +15,7 @@ import jakarta.ejb.Timeout;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -42,6 +43,7 @@ public class ControlPlaneStartup {
   @Inject MeshConfiguration configuration;
   @Inject @Any Instance<IssuerBackend> backends;
   @Inject ControlPlane controlPlane;
+  @Inject Event<ControlPlaneReady> readyEvent;
   @Inject Clock clock;
   @Resource TimerService timers;
 
@@ -89,7 +91,9 @@ public class ControlPlaneStartup {
       CertificateManager manager = new CertificateManager(started.issuer(), clock);
       MeshCertificateSpecs specs = new MeshCertificateSpecs(
           settings.trustDomain(), settings.osmNamespace(), settings.serviceCertValidity(), settings.certKey());
-      controlPlane.ready(new ControlPlane.Certificates(settings, specs, manager), started.caDetails());
+      ControlPlane.Certificates certificates = new ControlPlane.Certificates(settings, specs, manager);
+      controlPlane.ready(certificates, started.caDetails());
+      readyEvent.fire(new ControlPlaneReady(certificates));
       LOG.info(() -> "osm-controller is ready: certificate manager " + settings.certificateManager().configName()
           + ", CA " + started.caDetails());
       failedAttempts = 0;
