@@ -44,6 +44,15 @@ final class EffectiveSettings {
       case CERTMANAGER_ISSUER_NAME -> s.certManager().issuerName();
       case CERTMANAGER_ISSUER_KIND -> s.certManager().issuerKind().configName();
       case CERTMANAGER_ISSUER_GROUP -> s.certManager().issuerGroup();
+      case SIDECAR_IMAGE -> s.injector().sidecarImage();
+      case INIT_CONTAINER_IMAGE -> s.injector().initContainerImage();
+      case ENVOY_LOG_LEVEL -> s.injector().envoyLogLevel();
+      case OUTBOUND_PORT_EXCLUSION_LIST -> s.injector().outboundPortExclusions().toString();
+      case OUTBOUND_IP_RANGE_EXCLUSION_LIST -> s.injector().outboundIpRangeExclusions().toString();
+      case ENABLE_PROMETHEUS_SCRAPING -> String.valueOf(s.injector().prometheusScraping());
+      case SIDECAR_INJECTION_DEFAULT -> s.injector().injectByDefault() ? "enabled" : "disabled";
+      case WEBHOOK_CONFIG_NAME_PREFIX -> s.webhooks().configNamePrefix();
+      case WEBHOOK_EXTRA_SERVING_NAMES -> s.webhooks().extraServingNames().toString();
     };
   }
 

@@ -9,6 +9,8 @@ import java.time.Duration;
  * Make it with {@link MeshSettingsParser}.
  *
  * @param clockSkewAllowance how far NotBefore of issued certificates is backdated
+ * @param injector what the sidecar injector adds to pods
+ * @param webhooks the admission webhooks' registration and serving names
  * @param localCaBundleDirectory as configured; a relative path resolves against the server's
  *     working directory
  */
@@ -24,4 +26,6 @@ public record MeshSettings(
     Duration clockSkewAllowance,
     Path localCaBundleDirectory,
     VaultSettings vault,
-    CertManagerSettings certManager) {}
+    CertManagerSettings certManager,
+    InjectorSettings injector,
+    WebhookSettings webhooks) {}

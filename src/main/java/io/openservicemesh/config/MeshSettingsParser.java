@@ -19,11 +19,21 @@ import static io.openservicemesh.config.Setting.VAULT_PORT;
 import static io.openservicemesh.config.Setting.VAULT_PROTOCOL;
 import static io.openservicemesh.config.Setting.VAULT_ROLE;
 import static io.openservicemesh.config.Setting.VAULT_TOKEN;
+import static io.openservicemesh.config.Setting.ENABLE_PROMETHEUS_SCRAPING;
+import static io.openservicemesh.config.Setting.ENVOY_LOG_LEVEL;
+import static io.openservicemesh.config.Setting.INIT_CONTAINER_IMAGE;
+import static io.openservicemesh.config.Setting.OUTBOUND_IP_RANGE_EXCLUSION_LIST;
+import static io.openservicemesh.config.Setting.OUTBOUND_PORT_EXCLUSION_LIST;
+import static io.openservicemesh.config.Setting.SIDECAR_IMAGE;
+import static io.openservicemesh.config.Setting.SIDECAR_INJECTION_DEFAULT;
+import static io.openservicemesh.config.Setting.WEBHOOK_CONFIG_NAME_PREFIX;
+import static io.openservicemesh.config.Setting.WEBHOOK_EXTRA_SERVING_NAMES;
 
 import io.openservicemesh.certificate.KeyAlgorithm;
 import io.openservicemesh.certificate.KeySpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -88,6 +98,22 @@ public final class MeshSettingsParser {
     Optional<IssuerKind> issuerKind = reader.read(CERTMANAGER_ISSUER_KIND, ValueRules.issuerKind());
     Optional<String> issuerGroup = reader.read(CERTMANAGER_ISSUER_GROUP, ValueRules.dnsName());
 
+    Optional<String> sidecarImage = reader.read(SIDECAR_IMAGE, ValueRules.image());
+    Optional<String> initImage = reader.read(INIT_CONTAINER_IMAGE, ValueRules.image());
+    Optional<String> envoyLogLevel = reader.read(ENVOY_LOG_LEVEL, ValueRules.envoyLogLevel());
+    Optional<List<Integer>> portExclusions =
+        reader.read(OUTBOUND_PORT_EXCLUSION_LIST, ValueRules.portList());
+    Optional<List<String>> ipRangeExclusions =
+        reader.read(OUTBOUND_IP_RANGE_EXCLUSION_LIST, ValueRules.cidrList());
+    Optional<Boolean> prometheusScraping =
+        reader.read(ENABLE_PROMETHEUS_SCRAPING, ValueRules.bool());
+    Optional<Boolean> injectByDefault =
+        reader.read(SIDECAR_INJECTION_DEFAULT, ValueRules.enabledOrDisabled());
+    Optional<String> webhookConfigNamePrefix =
+        reader.read(WEBHOOK_CONFIG_NAME_PREFIX, ValueRules.kubernetesObjectName());
+    Optional<List<String>> extraServingNames =
+        reader.read(WEBHOOK_EXTRA_SERVING_NAMES, ValueRules.dnsNameList());
+
     if (!reader.problems().isEmpty()) {
       return ParseResult.invalid(reader.problems());
     }
@@ -110,7 +136,16 @@ public final class MeshSettingsParser {
                 vaultPort.get(),
                 vaultToken.orElse(null),
                 vaultRole.get()),
-            new CertManagerSettings(issuerName.get(), issuerKind.get(), issuerGroup.get())));
+            new CertManagerSettings(issuerName.get(), issuerKind.get(), issuerGroup.get()),
+            new InjectorSettings(
+                sidecarImage.get(),
+                initImage.get(),
+                envoyLogLevel.get(),
+                portExclusions.get(),
+                ipRangeExclusions.get(),
+                prometheusScraping.get(),
+                injectByDefault.get()),
+            new WebhookSettings(webhookConfigNamePrefix.get(), extraServingNames.get())));
   }
 
   private static KeySpec keySpec(KeyAlgorithm algorithm, int rsaBits) {

@@ -117,7 +117,59 @@ public enum Setting {
       "cert-manager.io",
       "a DNS name such as cert-manager.io",
       "API group of the cert-manager issuer; differs from cert-manager.io only for external"
-          + " issuers.");
+          + " issuers."),
+  SIDECAR_IMAGE(
+      "OpenServiceMesh.sidecarImage",
+      "envoyproxy/envoy:v1.28.0",
+      Forms.IMAGE,
+      "Container image of the Envoy sidecar the injector adds to meshed pods."),
+  INIT_CONTAINER_IMAGE(
+      "OpenServiceMesh.initContainerImage",
+      "openservicemesh/init:v1.2.0",
+      Forms.IMAGE,
+      "Container image of the init container that redirects the pod's traffic through Envoy with"
+          + " iptables; it needs /bin/sh and iptables."),
+  ENVOY_LOG_LEVEL(
+      "OpenServiceMesh.envoyLogLevel",
+      "error",
+      Choices.oneOf(EnvoyLogLevel.names()),
+      "Log level of injected Envoy sidecars."),
+  OUTBOUND_PORT_EXCLUSION_LIST(
+      "OpenServiceMesh.outboundPortExclusionList",
+      "[]",
+      "a comma-separated list of ports from 1 to 65535 such as 6379,5432, or [] for none",
+      "Outbound destination ports whose traffic bypasses the sidecar (not redirected by the init"
+          + " container)."),
+  OUTBOUND_IP_RANGE_EXCLUSION_LIST(
+      "OpenServiceMesh.outboundIPRangeExclusionList",
+      "[]",
+      "a comma-separated list of CIDR ranges such as 10.0.0.0/8,169.254.169.254/32, or [] for"
+          + " none",
+      "Outbound destination IP ranges whose traffic bypasses the sidecar."),
+  ENABLE_PROMETHEUS_SCRAPING(
+      "OpenServiceMesh.enablePrometheusScraping",
+      "true",
+      Choices.oneOf(List.of("true", "false")),
+      "Whether injected pods get the prometheus.io/scrape, port and path annotations that point"
+          + " Prometheus at Envoy's statistics."),
+  SIDECAR_INJECTION_DEFAULT(
+      "OpenServiceMesh.sidecarInjectionDefault",
+      "disabled",
+      Choices.oneOf(List.of("enabled", "disabled")),
+      "Whether a pod is injected when neither it nor its namespace carries the"
+          + " openservicemesh.io/sidecar-injection annotation."),
+  WEBHOOK_CONFIG_NAME_PREFIX(
+      "OpenServiceMesh.webhookConfigNamePrefix",
+      "osm-webhook",
+      Forms.OBJECT_NAME,
+      "The injector's MutatingWebhookConfiguration is named <prefix>-<osmNamespace>; the control"
+          + " plane keeps its caBundle equal to the mesh roots, creating it when absent."),
+  WEBHOOK_EXTRA_SERVING_NAMES(
+      "OpenServiceMesh.webhook.extraServingNames",
+      "[]",
+      "a comma-separated list of DNS names such as osm.example.com,localhost, or [] for none",
+      "Extra DNS names in the serving certificate of the webhook port, for API servers that"
+          + " call the webhooks by URL rather than through the in-cluster Services.");
 
   /** Shown instead of a secret value, everywhere. */
   public static final String REDACTED = "<redacted>";
@@ -194,5 +246,7 @@ public enum Setting {
             + " a letter or digit, at most 253 characters)";
     static final String KEY_ALGORITHM =
         Choices.oneOf(KeyAlgorithm.values(), KeyAlgorithm::configName);
+    static final String IMAGE =
+        "a container image reference such as registry.example.com/envoy:v1.28.0 (no spaces)";
   }
 }

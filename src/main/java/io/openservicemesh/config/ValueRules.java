@@ -5,6 +5,8 @@ import io.openservicemesh.certificate.KeySpec;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -149,6 +151,102 @@ final class ValueRules {
       }
       return value;
     };
+  }
+
+  /** A container image reference; its syntax belongs to the registry, so only spaces are refused. */
+  static ValueRule<String> image() {
+    return value -> {
+      if (value.chars().anyMatch(Character::isWhitespace)) {
+        throw new RejectedValueException();
+      }
+      return value;
+    };
+  }
+
+  static ValueRule<String> envoyLogLevel() {
+    return oneOf(EnvoyLogLevel::fromConfigName);
+  }
+
+  /** "true" or "false" in any case; anything else is refused rather than read as false. */
+  static ValueRule<Boolean> bool() {
+    return value -> switch (value.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new RejectedValueException();
+    };
+  }
+
+  /** "enabled" (true) or "disabled" (false), in any case. */
+  static ValueRule<Boolean> enabledOrDisabled() {
+    return value -> switch (value.toLowerCase(Locale.ROOT)) {
+      case "enabled" -> true;
+      case "disabled" -> false;
+      default -> throw new RejectedValueException();
+    };
+  }
+
+  static ValueRule<List<Integer>> portList() {
+    return listOf(item -> {
+      int port;
+      try {
+        port = Integer.parseInt(item);
+      } catch (NumberFormatException e) {
+        throw new RejectedValueException(quote(item) + " is not a port number");
+      }
+      if (port < 1 || port > 65_535) {
+        throw new RejectedValueException(item + " is outside 1..65535");
+      }
+      return port;
+    });
+  }
+
+  static ValueRule<List<String>> cidrList() {
+    return listOf(item -> {
+      Optional<String> problem = Cidrs.problem(item);
+      if (problem.isPresent()) {
+        throw new RejectedValueException(quote(item) + " " + problem.get());
+      }
+      return item;
+    });
+  }
+
+  static ValueRule<List<String>> dnsNameList() {
+    return listOf(item -> {
+      Optional<String> problem = DnsNames.dnsNameProblem(item);
+      if (problem.isPresent()) {
+        throw new RejectedValueException(quote(item) + ": " + problem.get());
+      }
+      return item;
+    });
+  }
+
+  /**
+   * A comma-separated list, optionally in brackets as Helm prints a list ("[a, b]"); "[]" is empty. Every
+   * item is checked and the first bad one is named.
+   */
+  private static <T> ValueRule<List<T>> listOf(ValueRule<T> item) {
+    return value -> {
+      String inner = value;
+      if (inner.startsWith("[") && inner.endsWith("]")) {
+        inner = inner.substring(1, inner.length() - 1);
+      }
+      List<T> items = new ArrayList<>();
+      for (String part : inner.split(",", -1)) {
+        String trimmed = part.strip();
+        if (trimmed.isEmpty()) {
+          if (inner.isBlank()) {
+            continue;
+          }
+          throw new RejectedValueException("empty item in the list");
+        }
+        items.add(item.apply(trimmed));
+      }
+      return List.copyOf(items);
+    };
+  }
+
+  private static String quote(String text) {
+    return ConfigProblem.displayed(text);
   }
 
   /** Any non-empty text, e.g. a token whose format belongs to Vault. */

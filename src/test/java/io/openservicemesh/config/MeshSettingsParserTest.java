@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -56,7 +57,16 @@ class MeshSettingsParserTest {
                 Duration.ofMinutes(1),
                 Path.of("osm-ca-bundle"),
                 new VaultSettings(null, "http", 8200, null, "openservicemesh"),
-                new CertManagerSettings("osm-ca", IssuerKind.ISSUER, "cert-manager.io")));
+                new CertManagerSettings("osm-ca", IssuerKind.ISSUER, "cert-manager.io"),
+                new InjectorSettings(
+                    "envoyproxy/envoy:v1.28.0",
+                    "openservicemesh/init:v1.2.0",
+                    "error",
+                    List.of(),
+                    List.of(),
+                    true,
+                    false),
+                new WebhookSettings("osm-webhook", List.of())));
   }
 
   @Test
