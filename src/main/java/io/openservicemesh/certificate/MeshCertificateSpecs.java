@@ -54,6 +54,20 @@ public final class MeshCertificateSpecs {
     return webhook(CertificateKind.VALIDATING_WEBHOOK, VALIDATING_WEBHOOK_SERVICE);
   }
 
+  /**
+   * The one certificate the control plane serves its TLS port with: CN {@code osm-controller.<osm-ns>.svc},
+   * valid for both webhook Services (the injector's and the config validator's, which share the port) in their
+   * short and fully qualified forms, plus any extra names for API servers that call the webhooks by URL.
+   */
+  public CertificateSpec servingCertificate(List<String> extraDnsNames) {
+    CertificateSpec injector = mutatingWebhook();
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(injector.dnsNames());
+    names.addAll(validatingWebhook().dnsNames());
+    names.addAll(extraDnsNames);
+    return new CertificateSpec(injector.kind(), injector.commonName(), List.copyOf(names), List.of(),
+        INTERNAL_VALIDITY, key);
+  }
+
   /** The service's in-cluster name is the CN; the fully qualified form is what Envoy's bootstrap dials. */
   private CertificateSpec webhook(CertificateKind kind, String service) {
     String cn = service + "." + osmNamespace + ".svc";

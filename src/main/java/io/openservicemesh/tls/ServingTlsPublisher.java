@@ -50,7 +50,9 @@ public class ServingTlsPublisher {
   /** Writes what changed; safe to call on every renewal or root change. */
   public synchronized void publish(ControlPlane.Certificates certificates) {
     try {
-      Certificate serving = certificates.manager().getOrIssue(certificates.specs().mutatingWebhook());
+      // One certificate for both webhooks' Services and the SDS endpoint (see MeshCertificateSpecs).
+      Certificate serving = certificates.manager().getOrIssue(
+          certificates.specs().servingCertificate(certificates.settings().webhooks().extraServingNames()));
       String roots = certificates.manager().trustedCasPem();
       if (!roots.equals(publishedRoots)) {
         files.replace(TlsFiles.MESH_TRUST_STORE, Pkcs12.trustStore(Pem.decodeCertificates(roots), storePassword));

@@ -1,0 +1,84 @@
+package io.openservicemesh.injector;
+
+import io.openservicemesh.injector.InjectionDecision.Inject;
+import io.openservicemesh.injector.InjectionDecision.Refuse;
+import io.openservicemesh.injector.InjectionDecision.Skip;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The decision table of the injector, in this order:
+ * <ol>
+ *   <li>pods of kube-system, kube-public and the OSM namespace are never injected (the control plane must not
+ *       depend on its own sidecars; the system namespaces are not the mesh's);</li>
+ *   <li>host-network pods are skipped: redirecting the node's traffic through one pod's Envoy would capture
+ *       every process on the node;</li>
+ *   <li>a pod already injected (label {@code osm-proxy-uuid} or a container named {@code envoy}) is admitted
+ *       unchanged, so a re-sent admission never adds a second sidecar;</li>
+ *   <li>the pod's own annotation, else its namespace's, else the configured default decides. A value outside
+ *       the accepted words refuses the pod rather than guessing what the operator meant.</li>
+ * </ol>
+ * The namespace's annotations are fetched only when the pod has none of its own.
+ */
+public final class InjectionPolicy {
+
+  public static final String PROXY_UUID_LABEL = "osm-proxy-uuid";
+  public static final String SIDECAR_CONTAINER = "envoy";
+  static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public");
+
+  private final String osmNamespace;
+  private final boolean injectByDefault;
+
+  public InjectionPolicy(String osmNamespace, boolean injectByDefault) {
+    this.osmNamespace = osmNamespace;
+    this.injectByDefault = injectByDefault;
+  }
+
+  public InjectionDecision decide(AdmittedPod pod, Supplier<Map<String, String>> namespaceAnnotations) {
+    String namespace = pod.namespace();
+    if (SYSTEM_NAMESPACES.contains(namespace)) {
+      return new Skip("namespace " + namespace + " is a Kubernetes system namespace");
+    }
+    if (namespace.equals(osmNamespace)) {
+      return new Skip("namespace " + namespace + " is the control plane's own");
+    }
+    if (pod.hostNetwork()) {
+      return new Skip("the pod uses the host's network");
+    }
+    if (!pod.hasSpecArray("containers")) {
+      // Not a valid pod: the API server's validation, which runs after the webhooks, will say so.
+      return new Skip("the pod has no containers");
+    }
+    if (pod.labels().containsKey(PROXY_UUID_LABEL) || pod.hasContainerNamed(SIDECAR_CONTAINER)) {
+      return new Skip("the pod already has a sidecar");
+    }
+    Optional<String> onPod = Optional.ofNullable(pod.annotations().get(InjectionAnnotation.NAME));
+    if (onPod.isPresent()) {
+      return fromAnnotation(onPod.get(), "pod " + namespace + "/" + pod.displayName());
+    }
+    Optional<String> onNamespace = Optional.ofNullable(namespaceAnnotations.get().get(InjectionAnnotation.NAME));
+    if (onNamespace.isPresent()) {
+      return fromAnnotation(onNamespace.get(), "namespace " + namespace);
+    }
+    return injectByDefault
+        ? new Inject("no annotation on the pod or its namespace, and injection is enabled by default")
+        : new Skip("no annotation on the pod or its namespace, and injection is disabled by default");
+  }
+
+  private static InjectionDecision fromAnnotation(String value, String where) {
+    Optional<Boolean> inject = InjectionAnnotation.parse(value);
+    if (inject.isEmpty()) {
+      return new Refuse("annotation " + InjectionAnnotation.NAME + " on " + where + " must be one of "
+          + InjectionAnnotation.ACCEPTED + ", got \"" + clip(value) + "\"");
+    }
+    return inject.get()
+        ? new Inject("annotation " + InjectionAnnotation.NAME + "=" + value + " on " + where)
+        : new Skip("annotation " + InjectionAnnotation.NAME + "=" + value + " on " + where);
+  }
+
+  private static String clip(String value) {
+    return value.length() <= 64 ? value : value.substring(0, 64) + "...";
+  }
+}

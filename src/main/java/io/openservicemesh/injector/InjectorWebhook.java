@@ -1,0 +1,62 @@
+package io.openservicemesh.injector;
+
+import io.openservicemesh.k8s.KubernetesApi;
+import io.openservicemesh.lifecycle.ControlPlane;
+import io.openservicemesh.webhook.AdmissionEndpoint;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+/** The injector as the server runs it: wired to the control plane and the Kubernetes API on first use. */
+@ApplicationScoped
+public class InjectorWebhook {
+
+  /** A namespace's annotation change applies to new pods within this time. */
+  static final Duration NAMESPACE_CACHE_TTL = Duration.ofSeconds(5);
+
+  @Inject ControlPlane controlPlane;
+  @Inject KubernetesApi kubernetes;
+  @Inject Clock clock;
+
+  private volatile AdmissionEndpoint endpoint;
+
+  public AdmissionEndpoint endpoint() {
+    AdmissionEndpoint current = endpoint;
+    if (current == null) {
+      synchronized (this) {
+        if (endpoint == null) {
+          endpoint = build();
+        }
+        current = endpoint;
+      }
+    }
+    return current;
+  }
+
+  private AdmissionEndpoint build() {
+    NamespaceAnnotations.Source namespaces;
+    BootstrapSecretStore secrets;
+    var core = kubernetes.coreV1();
+    if (core.isPresent()) {
+      KubernetesInjectorApi api = new KubernetesInjectorApi(core.get());
+      namespaces = api;
+      secrets = api;
+    } else {
+      namespaces = namespace -> Map.of();
+      secrets = (namespace, name, labels, data) -> {
+        throw new InjectionException("cannot create Secret " + namespace + "/" + name
+            + ": the control plane runs without a Kubernetes API (standalone)");
+      };
+    }
+    SidecarInjector injector = new SidecarInjector(
+        controlPlane::certificates,
+        () -> controlPlane.status().reason(),
+        new NamespaceAnnotations(namespaces, clock, NAMESPACE_CACHE_TTL),
+        secrets,
+        UUID::randomUUID);
+    return new AdmissionEndpoint("the sidecar injector", injector);
+  }
+}

@@ -1,0 +1,88 @@
+package io.openservicemesh.webhook;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The HTTP side of an admission webhook, shared by all of them: checks the media type (415), reads a bounded
+ * body (400 when empty or not an AdmissionReview, 413 when too large), runs the handler, and always answers a
+ * parsed review with its uid. A handler that throws is answered {@code allowed: false} with a reference to the
+ * log entry that holds the details: stack traces stay in the log.
+ */
+public final class AdmissionEndpoint {
+
+  private static final Logger LOG = Logger.getLogger(AdmissionEndpoint.class.getName());
+
+  /**
+   * An AdmissionReview carries the object and, on UPDATE, the old object; etcd caps an object at 1.5 MiB, so
+   * anything beyond twice that plus the envelope is not a review.
+   */
+  static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+  private final String webhookName;
+  private final AdmissionHandler handler;
+
+  /** @param webhookName how messages and logs name this webhook, e.g. "sidecar injector" */
+  public AdmissionEndpoint(String webhookName, AdmissionHandler handler) {
+    this.webhookName = webhookName;
+    this.handler = handler;
+  }
+
+  public HttpAnswer handle(String contentType, InputStream body) {
+    if (!isJson(contentType)) {
+      return HttpAnswer.problem(415, "Content-Type must be application/json, got "
+          + (contentType == null || contentType.isBlank() ? "none" : "\"" + clip(contentType) + "\""));
+    }
+    byte[] bytes;
+    try {
+      bytes = body == null ? new byte[0] : body.readNBytes(MAX_BODY_BYTES + 1);
+    } catch (IOException e) {
+      return HttpAnswer.problem(400, "cannot read the request body: " + e.getMessage());
+    }
+    if (bytes.length > MAX_BODY_BYTES) {
+      return HttpAnswer.problem(413, "the body exceeds " + MAX_BODY_BYTES + " bytes: not an AdmissionReview");
+    }
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (text.isBlank()) {
+      return HttpAnswer.problem(400, "empty body: expected an AdmissionReview (admission.k8s.io/v1)");
+    }
+    AdmissionReviewCodec.Review review;
+    try {
+      review = AdmissionReviewCodec.parse(text);
+    } catch (MalformedAdmissionReviewException e) {
+      return HttpAnswer.problem(400, "not an AdmissionReview: " + e.getMessage());
+    }
+    return HttpAnswer.json(AdmissionReviewCodec.write(
+        review.apiVersion(), review.request().uid(), admit(review.request())));
+  }
+
+  private AdmissionResponse admit(AdmissionRequest request) {
+    try {
+      return handler.admit(request);
+    } catch (RuntimeException | Error e) {
+      String reference = UUID.randomUUID().toString();
+      LOG.log(Level.SEVERE, webhookName + " failed on " + request.describeObject() + " (request " + request.uid()
+          + ", reference " + reference + ")", e);
+      return AdmissionResponse.fail(webhookName + " failed unexpectedly on " + request.describeObject()
+          + "; the control plane's log has the details under reference " + reference);
+    }
+  }
+
+  /** application/json with any parameters (charset), in any case, as RFC 9110 allows. */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    return mediaType.equals("application/json");
+  }
+
+  private static String clip(String text) {
+    return text.length() <= 100 ? text : text.substring(0, 100) + "...";
+  }
+}
