@@ -37,6 +37,11 @@ public final class TrafficRedirection {
     rules.add("iptables -t nat -A PROXY_OUTPUT -m owner --uid-owner " + ProxyPorts.PROXY_UID + " -j RETURN");
     rules.add("iptables -t nat -A PROXY_OUTPUT -d 127.0.0.1/32 -j RETURN");
     for (String cidr : excludedOutboundCidrs) {
+      if (cidr.contains(":")) {
+        // Only IPv4 is redirected (iptables, not ip6tables): IPv6 traffic already bypasses the proxy, and an
+        // IPv6 address in an iptables rule would fail the whole script.
+        continue;
+      }
       rules.add("iptables -t nat -A PROXY_OUTPUT -d " + cidr + " -j RETURN");
     }
     for (int from = 0; from < excludedOutboundPorts.size(); from += MULTIPORT_LIMIT) {

@@ -1,0 +1,154 @@
+package io.openservicemesh.injector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.Gson;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.ApiConfigSource;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.certificate.ProxyIdentity;
+import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.lifecycle.ControlPlane;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The bootstrap is read back as YAML and then parsed into Envoy's own v3 Bootstrap message (the protobuf JSON
+ * mapping Envoy applies to YAML), so a misspelt field, a wrong type or an unknown typed config fails here as it
+ * would fail Envoy's start-up.
+ */
+class EnvoyBootstrapTest {
+
+  private static Certificate certificate;
+  private static String yaml;
+  private static Bootstrap bootstrap;
+
+  @BeforeAll
+  static void generate() throws Exception {
+    ControlPlane.Certificates cp = Pods.controlPlane(Pods.settings(), KeySpec.ECDSA_P256);
+    UUID uuid = UUID.fromString("5c4a7e4e-1b2d-4f7c-9a0e-2f6f1e9d7c11");
+    certificate = cp.manager().getOrIssue(cp.specs().xdsBootstrap(
+        new ProxyIdentity(uuid, new ServiceIdentity("bookstore-v1", "bookstore"))));
+    yaml = EnvoyBootstrap.yaml(new EnvoyBootstrap.Parameters(certificate.commonName(), "bookstore-v1.bookstore",
+        "osm-controller.osm-system.svc.cluster.local", 15128, certificate.certificateChainPem(),
+        certificate.privateKeyPem(), certificate.trustedCasPem()));
+    bootstrap = parseAsEnvoy(yaml);
+  }
+
+  static Bootstrap parseAsEnvoy(String yaml) throws InvalidProtocolBufferException {
+    Object tree = new Yaml().load(yaml);
+    String json = new Gson().toJson(tree);
+    JsonFormat.TypeRegistry types = JsonFormat.TypeRegistry.newBuilder()
+        .add(UpstreamTlsContext.getDescriptor())
+        .add(HttpProtocolOptions.getDescriptor())
+        .add(HttpConnectionManager.getDescriptor())
+        .add(Router.getDescriptor())
+        .build();
+    Bootstrap.Builder builder = Bootstrap.newBuilder();
+    JsonFormat.parser().usingTypeRegistry(types).merge(json, builder);
+    return builder.build();
+  }
+
+  @Test
+  void theNodeIsTheBootstrapCertificatesIdentity() {
+    assertThat(bootstrap.getNode().getId())
+        .isEqualTo("5c4a7e4e-1b2d-4f7c-9a0e-2f6f1e9d7c11.bookstore-v1.bookstore")
+        .isEqualTo(certificate.commonName());
+    assertThat(bootstrap.getNode().getCluster()).isEqualTo("bookstore-v1.bookstore");
+  }
+
+  @Test
+  void adminListensOnLoopbackOnly() {
+    assertThat(bootstrap.getAdmin().getAddress().getSocketAddress().getAddress()).isEqualTo("127.0.0.1");
+    assertThat(bootstrap.getAdmin().getAddress().getSocketAddress().getPortValue()).isEqualTo(15000);
+  }
+
+  @Test
+  void theControlPlaneClusterSpeaksHttp2OverMutualTlsWithTheMeshCa() throws Exception {
+    Cluster cluster = cluster("osm-controller");
+    var endpoint = cluster.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress()
+        .getSocketAddress();
+    assertThat(endpoint.getAddress()).isEqualTo("osm-controller.osm-system.svc.cluster.local");
+    assertThat(endpoint.getPortValue()).isEqualTo(15128);
+
+    HttpProtocolOptions protocol = cluster.getTypedExtensionProtocolOptionsOrThrow(
+        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions").unpack(HttpProtocolOptions.class);
+    assertThat(protocol.getExplicitHttpConfig().hasHttp2ProtocolOptions()).isTrue();
+
+    UpstreamTlsContext tls = cluster.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
+    assertThat(tls.getSni()).isEqualTo("osm-controller.osm-system.svc.cluster.local");
+    var common = tls.getCommonTlsContext();
+    assertThat(common.getTlsCertificates(0).getCertificateChain().getInlineString())
+        .isEqualTo(certificate.certificateChainPem());
+    assertThat(common.getTlsCertificates(0).getPrivateKey().getInlineString()).isEqualTo(certificate.privateKeyPem());
+    assertThat(common.getValidationContext().getTrustedCa().getInlineString()).isEqualTo(certificate.trustedCasPem());
+    var san = common.getValidationContext().getMatchTypedSubjectAltNames(0);
+    assertThat(san.getSanType().name()).isEqualTo("DNS");
+    assertThat(san.getMatcher().getExact()).isEqualTo("osm-controller.osm-system.svc.cluster.local");
+  }
+
+  @Test
+  void listenersAndClustersComeOverAdsFromTheControlPlane() {
+    var ads = bootstrap.getDynamicResources().getAdsConfig();
+    assertThat(ads.getApiType()).isEqualTo(ApiConfigSource.ApiType.GRPC);
+    assertThat(ads.getTransportApiVersion().name()).isEqualTo("V3");
+    assertThat(ads.getGrpcServices(0).getEnvoyGrpc().getClusterName()).isEqualTo("osm-controller");
+    assertThat(bootstrap.getDynamicResources().getLdsConfig().hasAds()).isTrue();
+    assertThat(bootstrap.getDynamicResources().getCdsConfig().hasAds()).isTrue();
+  }
+
+  @Test
+  void theSdsConfigSourceIsAValidGrpcSourceToTheControlPlane() throws Exception {
+    String json = new Gson().toJson(EnvoyBootstrap.sdsConfigSource());
+    var builder = io.envoyproxy.envoy.config.core.v3.ConfigSource.newBuilder();
+    JsonFormat.parser().merge(json, builder);
+
+    var source = builder.build().getApiConfigSource();
+    assertThat(source.getApiType()).isEqualTo(ApiConfigSource.ApiType.GRPC);
+    assertThat(source.getTransportApiVersion().name()).isEqualTo("V3");
+    assertThat(source.getGrpcServices(0).getEnvoyGrpc().getClusterName()).isEqualTo("osm-controller");
+  }
+
+  @Test
+  void prometheusGetsOnlyTheStatisticsPage() throws Exception {
+    var listener = bootstrap.getStaticResources().getListeners(0);
+    assertThat(listener.getAddress().getSocketAddress().getPortValue()).isEqualTo(15010);
+    HttpConnectionManager manager = listener.getFilterChains(0).getFilters(0).getTypedConfig()
+        .unpack(HttpConnectionManager.class);
+    var routes = manager.getRouteConfig().getVirtualHosts(0).getRoutesList();
+    assertThat(routes).hasSize(1);
+    assertThat(routes.get(0).getMatch().getPath()).isEqualTo("/stats/prometheus");
+    assertThat(routes.get(0).getRoute().getCluster()).isEqualTo("envoy-admin");
+    assertThat(cluster("envoy-admin").getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint()
+        .getAddress().getSocketAddress().getAddress()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void pemBlocksAreLiteralYamlSoTheSecretStaysReadable() {
+    assertThat(yaml).contains("inline_string: |\n");
+    Map<String, Object> reread = new Yaml().load(yaml);
+    assertThat(reread).containsKeys("node", "admin", "static_resources", "dynamic_resources");
+  }
+
+  @Test
+  void parametersNeverShowTheKey() {
+    var parameters = new EnvoyBootstrap.Parameters("n", "c", "h", 1, "chain", "-----BEGIN PRIVATE KEY-----x", "ca");
+    assertThat(parameters.toString()).doesNotContain("PRIVATE KEY").contains("<redacted>");
+  }
+
+  private static Cluster cluster(String name) {
+    return bootstrap.getStaticResources().getClustersList().stream().filter(c -> c.getName().equals(name))
+        .findFirst().orElseThrow();
+  }
+}

@@ -1,0 +1,109 @@
+package io.openservicemesh.injector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import io.openservicemesh.injector.InjectionDecision.Inject;
+import io.openservicemesh.injector.InjectionDecision.Refuse;
+import io.openservicemesh.injector.InjectionDecision.Skip;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class InjectionPolicyTest {
+
+  private final InjectionPolicy policy = new InjectionPolicy("osm-system", false);
+
+  private static AdmittedPod pod(String namespace, Map<String, String> annotations) {
+    JsonObject pod = Pods.minimal();
+    JsonObject map = new JsonObject();
+    annotations.forEach(map::addProperty);
+    pod.getAsJsonObject("metadata").add("annotations", map);
+    return new AdmittedPod(pod, namespace);
+  }
+
+  private static Supplier<Map<String, String>> namespace(String value) {
+    return () -> value == null ? Map.of() : Map.of(InjectionAnnotation.NAME, value);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      // pod annotation, namespace annotation, expected
+      "enabled,,Inject", "YES,,Inject", "True,,Inject",
+      "disabled,,Skip", "No,,Skip", "FALSE,,Skip",
+      ",enabled,Inject", ",yes,Inject", ",disabled,Skip", ",false,Skip",
+      "disabled,enabled,Skip", "enabled,disabled,Inject",
+      ",,Skip",
+      "maybe,,Refuse", ",on,Refuse", "'',enabled,Refuse"})
+  void podAnnotationThenNamespaceThenDefault(String onPod, String onNamespace, String expected) {
+    AdmittedPod pod = pod("bookstore", onPod == null ? Map.of() : Map.of(InjectionAnnotation.NAME, onPod));
+
+    InjectionDecision decision = policy.decide(pod, namespace(onNamespace));
+
+    assertThat(decision.getClass().getSimpleName()).isEqualTo(expected);
+  }
+
+  @Test
+  void aBadValueIsRefusedNamingTheAnnotationTheObjectAndTheAcceptedValues() {
+    InjectionDecision decision = policy.decide(pod("bookstore", Map.of()), namespace("on"));
+
+    assertThat(decision).isInstanceOf(Refuse.class);
+    assertThat(decision.reason()).isEqualTo("annotation openservicemesh.io/sidecar-injection on namespace bookstore"
+        + " must be one of enabled, yes, true (inject) or disabled, no, false (do not inject), in any case, got \"on\"");
+  }
+
+  @Test
+  void theNamespaceIsReadOnlyWhenThePodHasNoAnnotation() {
+    AtomicInteger reads = new AtomicInteger();
+    Supplier<Map<String, String>> counting = () -> {
+      reads.incrementAndGet();
+      return Map.of();
+    };
+
+    policy.decide(pod("bookstore", Map.of(InjectionAnnotation.NAME, "enabled")), counting);
+    assertThat(reads).hasValue(0);
+    policy.decide(pod("bookstore", Map.of()), counting);
+    assertThat(reads).hasValue(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"kube-system", "kube-public", "osm-system"})
+  void systemAndControlPlaneNamespacesAreNeverInjected(String namespace) {
+    assertThat(policy.decide(pod(namespace, Map.of(InjectionAnnotation.NAME, "enabled")), namespace("enabled")))
+        .isInstanceOf(Skip.class);
+  }
+
+  @Test
+  void hostNetworkPodsAreSkipped() {
+    AdmittedPod pod = pod("bookstore", Map.of(InjectionAnnotation.NAME, "enabled"));
+    pod.json().getAsJsonObject("spec").addProperty("hostNetwork", true);
+
+    assertThat(policy.decide(pod, namespace("enabled")).reason()).isEqualTo("the pod uses the host's network");
+  }
+
+  @Test
+  void aPodInjectedBeforeIsNotInjectedAgain() {
+    AdmittedPod labelled = pod("bookstore", Map.of(InjectionAnnotation.NAME, "enabled"));
+    JsonObject labels = new JsonObject();
+    labels.addProperty("osm-proxy-uuid", "0b3c1c4e-0000-4000-8000-000000000000");
+    labelled.json().getAsJsonObject("metadata").add("labels", labels);
+    AdmittedPod withEnvoy = pod("bookstore", Map.of(InjectionAnnotation.NAME, "enabled"));
+    withEnvoy.json().getAsJsonObject("spec").getAsJsonArray("containers")
+        .add(Pods.json("{\"name\": \"envoy\", \"image\": \"envoy\"}"));
+
+    assertThat(policy.decide(labelled, namespace(null)).reason()).isEqualTo("the pod already has a sidecar");
+    assertThat(policy.decide(withEnvoy, namespace(null)).reason()).isEqualTo("the pod already has a sidecar");
+  }
+
+  @Test
+  void theDefaultAppliesWithoutAnyAnnotation() {
+    InjectionPolicy injectByDefault = new InjectionPolicy("osm-system", true);
+
+    assertThat(injectByDefault.decide(pod("bookstore", Map.of()), namespace(null))).isInstanceOf(Inject.class);
+    assertThat(injectByDefault.decide(pod("kube-system", Map.of()), namespace(null))).isInstanceOf(Skip.class);
+  }
+}

@@ -1,0 +1,166 @@
+package io.openservicemesh.injector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.lifecycle.ControlPlane;
+import io.openservicemesh.webhook.AdmissionRequest;
+import io.openservicemesh.webhook.AdmissionResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+class SidecarInjectorTest {
+
+  private static final UUID FIRST = UUID.fromString("11111111-1111-4111-8111-111111111111");
+  private static final UUID SECOND = UUID.fromString("22222222-2222-4222-8222-222222222222");
+
+  private final ControlPlane.Certificates controlPlane = Pods.controlPlane(Pods.settings(), KeySpec.ECDSA_P256);
+  private final Map<String, Map<String, byte[]>> secrets = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, String>> secretLabels = new ConcurrentHashMap<>();
+  private final Deque<InjectionException> secretFailures = new ArrayDeque<>();
+  private final Map<String, Map<String, String>> namespaces = Map.of(
+      "bookstore", Map.of(InjectionAnnotation.NAME, "enabled"),
+      "plain", Map.of(),
+      "broken", Map.of(InjectionAnnotation.NAME, "perhaps"));
+  private final Deque<UUID> uuids = new ArrayDeque<>(List.of(FIRST, SECOND));
+
+  private final BootstrapSecretStore store = (namespace, name, labels, data) -> {
+    if (!secretFailures.isEmpty()) {
+      throw secretFailures.pop();
+    }
+    secrets.put(namespace + "/" + name, data);
+    secretLabels.put(namespace + "/" + name, labels);
+  };
+
+  private SidecarInjector injector(Optional<ControlPlane.Certificates> ready) {
+    return new SidecarInjector(() -> ready, () -> "the CA Secret is broken",
+        new NamespaceAnnotations(ns -> namespaces.getOrDefault(ns, Map.of()), Clock.systemUTC(), Duration.ofSeconds(5)),
+        store, uuids::pop);
+  }
+
+  private static AdmissionRequest create(String namespace, JsonObject pod, boolean dryRun) {
+    return new AdmissionRequest("uid-1", "Pod", namespace, "", "CREATE", dryRun, Optional.of(pod));
+  }
+
+  @Test
+  void anInjectedPodGetsItsBootstrapSecretWithACertificateForItsIdentity() throws Exception {
+    AdmissionResponse response = injector(Optional.of(controlPlane)).admit(create("bookstore", Pods.minimal(), false));
+
+    assertThat(response.allowed()).isTrue();
+    assertThat(response.patch()).isPresent();
+    String name = "bookstore/envoy-bootstrap-config-" + FIRST;
+    assertThat(secrets).containsOnlyKeys(name);
+    assertThat(secretLabels.get(name)).containsEntry("osm-proxy-uuid", FIRST.toString());
+    String yaml = new String(secrets.get(name).get("bootstrap.yaml"), StandardCharsets.UTF_8);
+    Map<String, Object> bootstrap = new Yaml().load(yaml);
+    assertThat(((Map<?, ?>) bootstrap.get("node")).get("id")).isEqualTo(FIRST + ".bookstore-v1.bookstore");
+
+    // The certificate in the bootstrap is the proxy's, signed by the mesh CA.
+    String chain = EnvoyBootstrapTest.parseAsEnvoy(yaml).getStaticResources().getClustersList().stream()
+        .filter(c -> c.getName().equals("osm-controller")).findFirst().orElseThrow().getTransportSocket()
+        .getTypedConfig().unpack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.class)
+        .getCommonTlsContext().getTlsCertificates(0).getCertificateChain().getInlineString();
+    X509Certificate leaf = Pem.decodeCertificate(chain);
+    leaf.verify(Pem.decodeCertificate(controlPlane.manager().trustedCasPem()).getPublicKey());
+    assertThat(leaf.getSubjectX500Principal().getName()).contains("CN=" + FIRST + ".bookstore-v1.bookstore");
+
+    JsonObject patched = Pods.apply(response.patch().get(), Pods.minimal());
+    assertThat(patched.getAsJsonObject("metadata").getAsJsonObject("labels").get("osm-proxy-uuid").getAsString())
+        .isEqualTo(FIRST.toString());
+    // Ten-year bootstrap certificates live in the Secret, not in the manager's cache.
+    assertThat(controlPlane.manager().size()).isZero();
+  }
+
+  @Test
+  void aDryRunGetsThePatchButNoCertificateAndNoSecret() {
+    AdmissionResponse response = injector(Optional.of(controlPlane)).admit(create("bookstore", Pods.minimal(), true));
+
+    assertThat(response.allowed()).isTrue();
+    assertThat(response.patch()).isPresent();
+    assertThat(secrets).isEmpty();
+    assertThat(controlPlane.manager().size()).isZero();
+  }
+
+  @Test
+  void aPodInANamespaceWithoutTheAnnotationIsAdmittedUnchanged() {
+    AdmissionResponse response = injector(Optional.of(controlPlane)).admit(create("plain", Pods.minimal(), false));
+
+    assertThat(response).isEqualTo(AdmissionResponse.allow());
+    assertThat(secrets).isEmpty();
+  }
+
+  @Test
+  void aBadNamespaceAnnotationRefusesThePod() {
+    AdmissionResponse response = injector(Optional.of(controlPlane)).admit(create("broken", Pods.minimal(), false));
+
+    assertThat(response.allowed()).isFalse();
+    assertThat(response.code()).isEqualTo(403);
+    assertThat(response.message().orElseThrow()).contains("openservicemesh.io/sidecar-injection", "\"perhaps\"");
+  }
+
+  @Test
+  void aSecretNameTakenAlreadyIsRetriedWithANewUuid() {
+    secretFailures.push(new InjectionException("exists", true));
+
+    AdmissionResponse response = injector(Optional.of(controlPlane)).admit(create("bookstore", Pods.minimal(), false));
+
+    assertThat(response.allowed()).isTrue();
+    assertThat(secrets).containsOnlyKeys("bookstore/envoy-bootstrap-config-" + SECOND);
+    assertThat(response.patch().orElseThrow().toString()).contains(SECOND.toString()).doesNotContain(FIRST.toString());
+  }
+
+  @Test
+  void anApiFailureWritingTheSecretDeniesWithTheReason() {
+    secretFailures.push(new InjectionException("cannot create Secret bookstore/x: HTTP 503 etcdserver: leader changed"));
+
+    AdmissionResponse response = injector(Optional.of(controlPlane)).admit(create("bookstore", Pods.minimal(), false));
+
+    assertThat(response.allowed()).isFalse();
+    assertThat(response.code()).isEqualTo(500);
+    assertThat(response.message()).hasValue("cannot create Secret bookstore/x: HTTP 503 etcdserver: leader changed");
+  }
+
+  @Test
+  void beforeTheControlPlaneIsReadyPodsAreDeniedWithTheReason() {
+    AdmissionResponse response = injector(Optional.empty()).admit(create("bookstore", Pods.minimal(), false));
+
+    assertThat(response.allowed()).isFalse();
+    assertThat(response.message().orElseThrow()).contains("not ready", "the CA Secret is broken");
+  }
+
+  @Test
+  void aNamespaceThatCannotBeReadDeniesThePod() {
+    SidecarInjector injector = new SidecarInjector(() -> Optional.of(controlPlane), () -> "",
+        new NamespaceAnnotations(ns -> {
+          throw new InjectionException("cannot read namespace bookstore: HTTP 403 forbidden");
+        }, Clock.systemUTC(), Duration.ofSeconds(5)),
+        store, uuids::pop);
+
+    AdmissionResponse response = injector.admit(create("bookstore", Pods.minimal(), false));
+
+    assertThat(response.allowed()).isFalse();
+    assertThat(response.message()).hasValue("cannot read namespace bookstore: HTTP 403 forbidden");
+  }
+
+  @Test
+  void otherOperationsAndKindsPassUnchanged() {
+    SidecarInjector injector = injector(Optional.of(controlPlane));
+    assertThat(injector.admit(new AdmissionRequest("u", "Pod", "bookstore", "p", "UPDATE", false,
+        Optional.of(Pods.minimal())))).isEqualTo(AdmissionResponse.allow());
+    assertThat(injector.admit(new AdmissionRequest("u", "ConfigMap", "bookstore", "c", "CREATE", false,
+        Optional.of(new JsonObject())))).isEqualTo(AdmissionResponse.allow());
+  }
+}
