@@ -1,0 +1,316 @@
+package io.openservicemesh.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.AdmissionregistrationV1WebhookClientConfig;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1LabelSelector;
+import io.kubernetes.client.openapi.models.V1MutatingWebhook;
+import io.kubernetes.client.openapi.models.V1MutatingWebhookConfiguration;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1RuleWithOperations;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1Volume;
+import io.openservicemesh.certificate.Pem;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The injector end to end: the real API server calls the running control plane over HTTPS (trusting the mesh
+ * CA through the caBundle) while pods are created through the API, and the stored objects are checked.
+ * The webhook configuration is this test's own (a unique name, failurePolicy Fail, a namespaceSelector that
+ * matches only this run's namespaces) and is deleted afterwards.
+ */
+class SidecarInjectionIT {
+
+  private static final String ENABLED_NAMESPACE = "injector-it";
+  private static final String DISABLED_NAMESPACE = "injector-it-off";
+  private static final String RUN_LABEL = "osm-it.openservicemesh.io/injector-run";
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String WEBHOOK_CONFIGURATION = "osm-injector-it-" + RUN;
+
+  private static ApiClient client;
+  private static CoreV1Api core;
+  private static AdmissionregistrationV1Api admission;
+  private static String meshCa;
+  private static int httpsPort;
+  private static final List<String> createdPods = new ArrayList<>();
+
+  @BeforeAll
+  static void registerTheWebhook() throws Exception {
+    ServerHealth.ofProperty("it.http.port").awaitReadiness(ServerHealth.Report::up, Duration.ofMinutes(2));
+    httpsPort = Integer.parseInt(System.getProperty("it.https.port"));
+    client = TestCluster.client();
+    core = new CoreV1Api(client);
+    admission = new AdmissionregistrationV1Api(client);
+    V1Secret ca = core.readNamespacedSecret(TestCluster.CA_SECRET, TestCluster.OSM_NAMESPACE).execute();
+    meshCa = new String(ca.getData().get("ca.crt"), StandardCharsets.UTF_8);
+
+    prepareNamespace(ENABLED_NAMESPACE, "enabled");
+    prepareNamespace(DISABLED_NAMESPACE, "disabled");
+
+    V1MutatingWebhook webhook = new V1MutatingWebhook()
+        .name("sidecar-injector.it.openservicemesh.io")
+        .clientConfig(new AdmissionregistrationV1WebhookClientConfig()
+            .url("https://localhost:" + httpsPort + "/mutate-pod-creation")
+            .caBundle(meshCa.getBytes(StandardCharsets.UTF_8)))
+        .rules(List.of(new V1RuleWithOperations().operations(List.of("CREATE")).apiGroups(List.of(""))
+            .apiVersions(List.of("v1")).resources(List.of("pods"))))
+        .namespaceSelector(new V1LabelSelector().matchLabels(Map.of(RUN_LABEL, RUN)))
+        .failurePolicy("Fail")
+        .sideEffects("NoneOnDryRun")
+        .admissionReviewVersions(List.of("v1"))
+        .timeoutSeconds(10);
+    admission.createMutatingWebhookConfiguration(new V1MutatingWebhookConfiguration()
+        .metadata(new V1ObjectMeta().name(WEBHOOK_CONFIGURATION)).webhooks(List.of(webhook))).execute();
+    awaitWebhookActive();
+  }
+
+  @AfterAll
+  static void removeTheWebhook() throws Exception {
+    if (admission == null) {
+      return;
+    }
+    try {
+      admission.deleteMutatingWebhookConfiguration(WEBHOOK_CONFIGURATION).execute();
+    } catch (ApiException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+    for (String pod : createdPods) {
+      String[] parts = pod.split("/");
+      try {
+        core.deleteNamespacedPod(parts[1], parts[0]).execute();
+      } catch (ApiException ignored) {
+        // Already gone.
+      }
+    }
+  }
+
+  @Test
+  void aPodInAnEnabledNamespaceIsStoredWithItsSidecarAndBootstrapSecret(@TempDir Path dir) throws Exception {
+    V1Pod stored = createPod(ENABLED_NAMESPACE, "bookstore", false);
+
+    String uuid = stored.getMetadata().getLabels().get("osm-proxy-uuid");
+    assertThat(uuid).isNotBlank();
+    assertThat(stored.getSpec().getContainers()).extracting(V1Container::getName).containsExactly("app", "envoy");
+    assertThat(stored.getSpec().getInitContainers()).extracting(V1Container::getName).containsExactly("osm-init");
+    assertThat(stored.getSpec().getVolumes()).extracting(V1Volume::getName)
+        .contains("envoy-bootstrap-config-volume");
+    V1Container envoy = stored.getSpec().getContainers().get(1);
+    assertThat(envoy.getArgs()).containsSequence("--config-path", "/etc/envoy/bootstrap.yaml");
+    assertThat(stored.getMetadata().getAnnotations()).containsEntry("prometheus.io/scrape", "true");
+
+    V1Secret secret = core.readNamespacedSecret("envoy-bootstrap-config-" + uuid, ENABLED_NAMESPACE).execute();
+    assertThat(secret.getMetadata().getLabels()).containsEntry("osm-proxy-uuid", uuid);
+    String yaml = new String(secret.getData().get("bootstrap.yaml"), StandardCharsets.UTF_8);
+    Map<String, Object> bootstrap = new Yaml().load(yaml);
+    assertThat(path(bootstrap, "node", "id")).isEqualTo(uuid + ".bookstore." + ENABLED_NAMESPACE);
+    String chain = tlsCertificateChain(bootstrap);
+
+    Path ca = Files.writeString(dir.resolve("ca.pem"), meshCa);
+    Path leaf = Files.writeString(dir.resolve("leaf.pem"), chain);
+    assertThat(openssl("verify", "-CAfile", ca.toString(), leaf.toString())).isEqualTo(leaf + ": OK");
+    X509Certificate certificate = Pem.decodeCertificate(chain);
+    assertThat(certificate.getSubjectX500Principal().getName())
+        .contains("CN=" + uuid + ".bookstore." + ENABLED_NAMESPACE);
+  }
+
+  @Test
+  void aPodInADisabledNamespaceIsStoredUntouched() throws Exception {
+    V1Pod stored = createPod(DISABLED_NAMESPACE, "default", false);
+
+    assertThat(stored.getMetadata().getLabels()).doesNotContainKey("osm-proxy-uuid");
+    assertThat(stored.getSpec().getContainers()).extracting(V1Container::getName).containsExactly("app");
+    assertThat(stored.getSpec().getInitContainers()).isNullOrEmpty();
+    assertThat(stored.getMetadata().getAnnotations()).isNullOrEmpty();
+  }
+
+  @Test
+  void aDryRunCreatesNoSecret() throws Exception {
+    V1Pod answered = createPod(ENABLED_NAMESPACE, "bookstore", true);
+
+    String uuid = answered.getMetadata().getLabels().get("osm-proxy-uuid");
+    assertThat(uuid).isNotBlank();
+    assertThat(answered.getSpec().getContainers()).extracting(V1Container::getName).contains("envoy");
+    try {
+      core.readNamespacedSecret("envoy-bootstrap-config-" + uuid, ENABLED_NAMESPACE).execute();
+      throw new AssertionError("a dry run created Secret envoy-bootstrap-config-" + uuid);
+    } catch (ApiException e) {
+      assertThat(e.getCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void theControlPlaneKeepsItsOwnWebhookConfigurationsCaBundleOnTheMeshCa() throws Exception {
+    String name = "osm-webhook-" + TestCluster.OSM_NAMESPACE;
+    Instant giveUp = Instant.now().plus(Duration.ofSeconds(60));
+    String bundle = null;
+    while (Instant.now().isBefore(giveUp)) {
+      try {
+        V1MutatingWebhookConfiguration own = admission.readMutatingWebhookConfiguration(name).execute();
+        byte[] found = own.getWebhooks().get(0).getClientConfig().getCaBundle();
+        bundle = found == null ? null : new String(found, StandardCharsets.UTF_8);
+        if (meshCa.equals(bundle)) {
+          break;
+        }
+      } catch (ApiException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+      }
+      Thread.sleep(250);
+    }
+    assertThat(bundle).isEqualTo(meshCa);
+  }
+
+  @Test
+  void theEndpointAnswersProtocolErrorsOverTls() throws Exception {
+    HttpClient https = HttpClient.newBuilder().sslContext(trusting(meshCa)).connectTimeout(Duration.ofSeconds(5))
+        .build();
+    URI uri = URI.create("https://localhost:" + httpsPort + "/mutate-pod-creation");
+
+    HttpResponse<String> wrongType = https.send(HttpRequest.newBuilder(uri).header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> empty = https.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(wrongType.statusCode()).isEqualTo(415);
+    assertThat(wrongType.body()).contains("Content-Type must be application/json");
+    assertThat(empty.statusCode()).isEqualTo(400);
+    assertThat(empty.body()).contains("empty body");
+  }
+
+  @Test
+  void thePlainHttpPortDoesNotServeTheWebhook() throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://localhost:" + System.getProperty("it.http.port") + "/mutate-pod-creation"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(403);
+  }
+
+  private static V1Pod createPod(String namespace, String serviceAccount, boolean dryRun) throws ApiException {
+    V1Pod pod = new V1Pod()
+        .metadata(new V1ObjectMeta().generateName("it-").namespace(namespace))
+        .spec(new V1PodSpec().serviceAccountName(serviceAccount)
+            .containers(List.of(new V1Container().name("app").image("busybox:1.36"))));
+    var request = core.createNamespacedPod(namespace, pod);
+    if (dryRun) {
+      request = request.dryRun("All");
+    }
+    V1Pod created = request.execute();
+    if (!dryRun) {
+      createdPods.add(namespace + "/" + created.getMetadata().getName());
+    }
+    return created;
+  }
+
+  /** Namespaces outlive runs (a bare API server never finishes deleting them): relabel for this run. */
+  private static void prepareNamespace(String name, String injection) throws ApiException {
+    TestCluster.ensureNamespace(core, name);
+    V1Namespace namespace = core.readNamespace(name).execute();
+    Map<String, String> labels = new HashMap<>(namespace.getMetadata().getLabels() == null ? Map.of()
+        : namespace.getMetadata().getLabels());
+    labels.put(RUN_LABEL, RUN);
+    Map<String, String> annotations = new HashMap<>(namespace.getMetadata().getAnnotations() == null ? Map.of()
+        : namespace.getMetadata().getAnnotations());
+    annotations.put("openservicemesh.io/sidecar-injection", injection);
+    namespace.getMetadata().labels(labels).annotations(annotations);
+    core.replaceNamespace(name, namespace).execute();
+  }
+
+  /**
+   * The API server picks up a new webhook configuration within a moment; dry-run pods (no side effects) probe
+   * until the injection shows, bounded.
+   */
+  private static void awaitWebhookActive() throws Exception {
+    Instant giveUp = Instant.now().plus(Duration.ofSeconds(60));
+    Exception last = null;
+    while (Instant.now().isBefore(giveUp)) {
+      try {
+        V1Pod probe = createPod(ENABLED_NAMESPACE, "probe", true);
+        if (probe.getMetadata().getLabels() != null && probe.getMetadata().getLabels().containsKey("osm-proxy-uuid")) {
+          return;
+        }
+      } catch (ApiException e) {
+        last = e; // the TLS endpoint may still be opening: the webhook call fails, failurePolicy Fail refuses
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("the injector webhook never became active" + (last == null ? ""
+        : ": " + ((ApiException) last).getResponseBody()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object path(Map<String, Object> tree, String... keys) {
+    Object current = tree;
+    for (String key : keys) {
+      current = ((Map<String, Object>) current).get(key);
+    }
+    return current;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String tlsCertificateChain(Map<String, Object> bootstrap) {
+    List<Map<String, Object>> clusters = (List<Map<String, Object>>) path(bootstrap, "static_resources", "clusters");
+    Map<String, Object> controlPlane = clusters.stream().filter(c -> "osm-controller".equals(c.get("name")))
+        .findFirst().orElseThrow();
+    Map<String, Object> tls = (Map<String, Object>) path(controlPlane, "transport_socket", "typed_config");
+    List<Map<String, Object>> certificates = (List<Map<String, Object>>) path(tls, "common_tls_context",
+        "tls_certificates");
+    return (String) path(certificates.get(0), "certificate_chain", "inline_string");
+  }
+
+  private static String openssl(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add("openssl");
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(process.waitFor()).as("openssl %s: %s", String.join(" ", args), output).isZero();
+    return output;
+  }
+
+  private static SSLContext trusting(String caPem) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("mesh", Pem.decodeCertificate(caPem));
+    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, factory.getTrustManagers(), null);
+    return context;
+  }
+}
