@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate.tresor;
 
+import io.openservicemesh.certificate.KeyPairPool;
 import io.openservicemesh.certificate.store.CaBundleSecretStore;
 import io.openservicemesh.certificate.store.CaBundleStore;
 import io.openservicemesh.certificate.store.CaStoreException;
@@ -11,6 +12,7 @@ import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.lifecycle.IssuerBackend;
 import io.openservicemesh.lifecycle.StartedIssuer;
 import io.openservicemesh.lifecycle.StartupException;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.UncheckedIOException;
@@ -30,6 +32,15 @@ public class TresorBackend implements IssuerBackend {
 
   @Inject KubernetesApi kubernetes;
   @Inject Clock clock;
+
+  /** RSA leaf keys made ahead (the injector issues on the API server's clock); EC keys are made on the spot. */
+  private final KeyPairPool keyPool = new KeyPairPool(KEY_POOL_CAPACITY);
+  static final int KEY_POOL_CAPACITY = 32;
+
+  @PreDestroy
+  void stopKeyPool() {
+    keyPool.close();
+  }
 
   @Override
   public CertificateManagerKind kind() {
@@ -54,7 +65,9 @@ public class TresorBackend implements IssuerBackend {
       case LOADED_AFTER_RACE -> "another replica created the mesh root CA first; loaded it from "
           + store.location() + ": " + ca;
     });
-    return new StartedIssuer(new TresorIssuer(ca, clock, settings.clockSkewAllowance()), details(store, provisioned));
+    keyPool.prefill(settings.certKey());
+    return new StartedIssuer(new TresorIssuer(ca, clock, settings.clockSkewAllowance(), keyPool),
+        details(store, provisioned));
   }
 
   private CaBundleStore store(MeshSettings settings) throws StartupException {

@@ -3,7 +3,7 @@ package io.openservicemesh.certificate.tresor;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.Issuer;
-import io.openservicemesh.certificate.KeyPairs;
+import io.openservicemesh.certificate.KeyPairSource;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.X509Builders;
 import java.security.KeyPair;
@@ -40,14 +40,21 @@ public final class TresorIssuer implements Issuer {
   private final Clock clock;
   private final Duration clockSkewAllowance;
   private final JcaX509ExtensionUtils extensions = X509Builders.extensionUtils();
+  private final KeyPairSource keys;
 
   public TresorIssuer(CaBundle ca, Clock clock, Duration clockSkewAllowance) {
+    this(ca, clock, clockSkewAllowance, KeyPairSource.GENERATE);
+  }
+
+  /** @param keys where leaf key pairs come from: a pool keeps RSA key generation off request paths */
+  public TresorIssuer(CaBundle ca, Clock clock, Duration clockSkewAllowance, KeyPairSource keys) {
     this.ca = ca;
     this.caName = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
     this.caPem = Pem.encode(ca.certificate());
     this.authorityKeyId = authorityKeyIdOf(ca.certificate());
     this.clock = clock;
     this.clockSkewAllowance = clockSkewAllowance;
+    this.keys = keys;
   }
 
   /**
@@ -61,7 +68,7 @@ public final class TresorIssuer implements Issuer {
   public Certificate issue(CertificateSpec spec) {
     Instant now = clock.instant();
     Instant notAfter = min(now.plus(spec.validity()), ca.notAfter());
-    KeyPair keyPair = KeyPairs.generate(spec.key());
+    KeyPair keyPair = keys.next(spec.key());
     X509v3CertificateBuilder builder = X509Builders.builder(
         caName, X509Builders.subject(spec.commonName()), now.minus(clockSkewAllowance), notAfter,
         keyPair.getPublic());
