@@ -72,6 +72,21 @@ public class ControlPlane {
     status = new Status(Phase.READY, "", caDetails);
   }
 
+  /**
+   * A change of the live configuration (the osm-config ConfigMap): the same CA and certificate manager, with the
+   * new settings and certificate shapes, so the next issuance and the next injection use them. Certificates
+   * already issued keep their shape until they are renewed.
+   */
+  public void applyLiveSettings(MeshSettings settings) {
+    Certificates current = certificates;
+    if (current == null) {
+      return;
+    }
+    certificates = new Certificates(settings, new MeshCertificateSpecs(
+        settings.trustDomain(), settings.osmNamespace(), settings.serviceCertValidity(), settings.certKey()),
+        current.manager());
+  }
+
   void heartbeat(Instant now) {
     lastHeartbeat = now;
   }

@@ -8,6 +8,7 @@ import io.openservicemesh.k8s.KubernetesConnection.Connected;
 import io.openservicemesh.lifecycle.Backoff;
 import io.openservicemesh.lifecycle.ControlPlane;
 import io.openservicemesh.lifecycle.ControlPlaneReady;
+import io.openservicemesh.validator.ValidatorWebhookConfiguration;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Singleton;
@@ -86,13 +87,16 @@ public class WebhookRegistrations {
     }
   }
 
-  /** Configuration name to its registration; the validator adds its own here. */
+  /** Configuration name to its registration: the injector's and the config validator's. */
   private static Map<String, CaBundleRegistration> registrations(ApiClient client, MeshSettings settings) {
     Map<String, CaBundleRegistration> registrations = new LinkedHashMap<>();
     String osmNamespace = settings.osmNamespace();
     registrations.put(settings.webhooks().mutatingConfigurationName(osmNamespace),
         new CaBundleRegistration(KubernetesWebhookConfigurations.mutating(client,
             (name, roots) -> InjectorWebhookConfiguration.template(name, osmNamespace, roots))));
+    registrations.put(ValidatorWebhookConfiguration.name(osmNamespace),
+        new CaBundleRegistration(KubernetesWebhookConfigurations.validating(client,
+            (name, roots) -> ValidatorWebhookConfiguration.template(name, osmNamespace, roots))));
     return registrations;
   }
 

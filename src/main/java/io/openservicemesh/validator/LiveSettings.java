@@ -1,0 +1,79 @@
+package io.openservicemesh.validator;
+
+import io.openservicemesh.config.ConfigProblem;
+import io.openservicemesh.config.MeshSettingsParser;
+import io.openservicemesh.config.Setting;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The settings an operator may change while the control plane runs, through the {@code osm-config} ConfigMap,
+ * and the one validator both the admission webhook and the control plane's own reading use, so that a value
+ * the webhook would refuse is never applied, even if it reached the cluster while the webhook was down.
+ *
+ * <p>The ConfigMap's keys are the settings' MicroProfile Config keys (e.g.
+ * {@code OpenServiceMesh.serviceCertValidityDuration}), and each value is checked by exactly the rule that checks
+ * it at install time.
+ */
+public final class LiveSettings {
+
+  public static final String CONFIG_MAP = "osm-config";
+
+  /** What may change at run time: what the next issuance or injection reads, nothing the CA or wiring depends on. */
+  public static final Set<Setting> LIVE = EnumSet.of(
+      Setting.SERVICE_CERT_VALIDITY_DURATION,
+      Setting.CERT_KEY_ALGORITHM,
+      Setting.CERT_KEY_BIT_SIZE,
+      Setting.SIDECAR_INJECTION_DEFAULT,
+      Setting.ENVOY_LOG_LEVEL,
+      Setting.OUTBOUND_PORT_EXCLUSION_LIST,
+      Setting.OUTBOUND_IP_RANGE_EXCLUSION_LIST,
+      Setting.ENABLE_PROMETHEUS_SCRAPING,
+      Setting.SIDECAR_IMAGE,
+      Setting.INIT_CONTAINER_IMAGE);
+
+  private LiveSettings() {}
+
+  /** Every problem with the ConfigMap's data: unknown keys, keys fixed at install, bad values. */
+  public static List<ConfigProblem> problems(Map<String, String> data) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    Map<String, String> live = new LinkedHashMap<>();
+    for (Map.Entry<String, String> entry : data.entrySet()) {
+      Optional<Setting> setting = Setting.forKey(entry.getKey());
+      if (setting.isEmpty()) {
+        problems.add(new ConfigProblem(entry.getKey(), "unknown key " + entry.getKey() + " in ConfigMap "
+            + CONFIG_MAP + "; the keys it accepts are " + liveKeys()));
+      } else if (!LIVE.contains(setting.get())) {
+        problems.add(new ConfigProblem(entry.getKey(), entry.getKey() + " cannot be changed while the control"
+            + " plane runs; set it at install (--set " + entry.getKey() + "=...). The keys " + CONFIG_MAP
+            + " accepts are " + liveKeys()));
+      } else {
+        live.put(entry.getKey(), entry.getValue());
+      }
+    }
+    problems.addAll(MeshSettingsParser.parse(key -> Optional.ofNullable(live.get(key))).problems());
+    return problems;
+  }
+
+  /** The entries that pass: what the control plane applies when the ConfigMap holds bad values too. */
+  public static Map<String, String> accepted(Map<String, String> data) {
+    Set<String> refused = problems(data).stream().map(ConfigProblem::key).collect(Collectors.toSet());
+    Map<String, String> accepted = new LinkedHashMap<>();
+    data.forEach((key, value) -> {
+      if (!refused.contains(key)) {
+        accepted.put(key, value);
+      }
+    });
+    return accepted;
+  }
+
+  static String liveKeys() {
+    return LIVE.stream().map(Setting::key).collect(Collectors.joining(", ", "[", "]"));
+  }
+}

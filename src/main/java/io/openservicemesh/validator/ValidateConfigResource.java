@@ -1,0 +1,33 @@
+package io.openservicemesh.validator;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.io.InputStream;
+
+/** {@code POST /validate-webhook}: the config validator's AdmissionReview endpoint, HTTPS only. */
+@Path(ValidatorWebhookConfiguration.PATH)
+public class ValidateConfigResource {
+
+  @Inject ConfigValidatorWebhook webhook;
+
+  @POST
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.WILDCARD)
+  public Response validate(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body,
+      @Context SecurityContext security) {
+    if (!security.isSecure()) {
+      return Response.status(403).type(MediaType.TEXT_PLAIN_TYPE)
+          .entity("admission webhooks are served over HTTPS only\n").build();
+    }
+    return webhook.endpoint().handle(contentType, body).toResponse();
+  }
+}
