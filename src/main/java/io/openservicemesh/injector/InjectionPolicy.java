@@ -6,7 +6,6 @@ import io.openservicemesh.injector.InjectionDecision.Skip;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * The decision table of the injector, in this order:
@@ -36,7 +35,16 @@ public final class InjectionPolicy {
     this.injectByDefault = injectByDefault;
   }
 
-  public InjectionDecision decide(AdmittedPod pod, Supplier<Map<String, String>> namespaceAnnotations) {
+  /** Reads the annotations of the pod's namespace, when the decision needs them. */
+  @FunctionalInterface
+  public interface NamespaceLookup {
+    Map<String, String> annotations(String namespace) throws InjectionException;
+  }
+
+  /**
+   * @throws InjectionException when the namespace's annotations were needed and could not be read
+   */
+  public InjectionDecision decide(AdmittedPod pod, NamespaceLookup namespaceAnnotations) throws InjectionException {
     String namespace = pod.namespace();
     if (SYSTEM_NAMESPACES.contains(namespace)) {
       return new Skip("namespace " + namespace + " is a Kubernetes system namespace");
@@ -58,7 +66,7 @@ public final class InjectionPolicy {
     if (onPod.isPresent()) {
       return fromAnnotation(onPod.get(), "pod " + namespace + "/" + pod.displayName());
     }
-    Optional<String> onNamespace = Optional.ofNullable(namespaceAnnotations.get().get(InjectionAnnotation.NAME));
+    Optional<String> onNamespace = Optional.ofNullable(namespaceAnnotations.annotations(namespace).get(InjectionAnnotation.NAME));
     if (onNamespace.isPresent()) {
       return fromAnnotation(onNamespace.get(), "namespace " + namespace);
     }

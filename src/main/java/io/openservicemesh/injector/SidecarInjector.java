@@ -106,20 +106,8 @@ public final class SidecarInjector implements AdmissionHandler {
   }
 
   private InjectionDecision decide(AdmittedPod pod, MeshSettings settings) throws InjectionException {
-    InjectionPolicy policy = new InjectionPolicy(settings.osmNamespace(), settings.injector().injectByDefault());
-    InjectionException[] lookupFailure = new InjectionException[1];
-    InjectionDecision decision = policy.decide(pod, () -> {
-      try {
-        return namespaces.get(pod.namespace());
-      } catch (InjectionException e) {
-        lookupFailure[0] = e;
-        return Map.of();
-      }
-    });
-    if (lookupFailure[0] != null) {
-      throw lookupFailure[0];
-    }
-    return decision;
+    return new InjectionPolicy(settings.osmNamespace(), settings.injector().injectByDefault())
+        .decide(pod, namespaces::get);
   }
 
   /** Issues the bootstrap certificate and writes the Secret; returns the proxy's UUID. */

@@ -12,9 +12,9 @@ public class ConfigValidatorWebhook {
 
   @Inject MeshConfiguration configuration;
 
-  private volatile AdmissionEndpoint endpoint;
+  private AdmissionEndpoint endpoint;
 
-  public AdmissionEndpoint endpoint() {
+  public synchronized AdmissionEndpoint endpoint() {
     if (endpoint == null) {
       endpoint = new AdmissionEndpoint("the config validator", new ConfigValidator(() -> configuration.current()
           .settings().map(MeshSettings::osmNamespace).orElse("")));

@@ -8,7 +8,6 @@ import io.openservicemesh.injector.InjectionDecision.Refuse;
 import io.openservicemesh.injector.InjectionDecision.Skip;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,8 +25,8 @@ class InjectionPolicyTest {
     return new AdmittedPod(pod, namespace);
   }
 
-  private static Supplier<Map<String, String>> namespace(String value) {
-    return () -> value == null ? Map.of() : Map.of(InjectionAnnotation.NAME, value);
+  private static InjectionPolicy.NamespaceLookup namespace(String value) {
+    return ns -> value == null ? Map.of() : Map.of(InjectionAnnotation.NAME, value);
   }
 
   @ParameterizedTest
@@ -39,7 +38,7 @@ class InjectionPolicyTest {
       "disabled,enabled,Skip", "enabled,disabled,Inject",
       ",,Skip",
       "maybe,,Refuse", ",on,Refuse", "'',enabled,Refuse"})
-  void podAnnotationThenNamespaceThenDefault(String onPod, String onNamespace, String expected) {
+  void podAnnotationThenNamespaceThenDefault(String onPod, String onNamespace, String expected) throws Exception {
     AdmittedPod pod = pod("bookstore", onPod == null ? Map.of() : Map.of(InjectionAnnotation.NAME, onPod));
 
     InjectionDecision decision = policy.decide(pod, namespace(onNamespace));
@@ -48,7 +47,7 @@ class InjectionPolicyTest {
   }
 
   @Test
-  void aBadValueIsRefusedNamingTheAnnotationTheObjectAndTheAcceptedValues() {
+  void aBadValueIsRefusedNamingTheAnnotationTheObjectAndTheAcceptedValues() throws Exception {
     InjectionDecision decision = policy.decide(pod("bookstore", Map.of()), namespace("on"));
 
     assertThat(decision).isInstanceOf(Refuse.class);
@@ -57,9 +56,9 @@ class InjectionPolicyTest {
   }
 
   @Test
-  void theNamespaceIsReadOnlyWhenThePodHasNoAnnotation() {
+  void theNamespaceIsReadOnlyWhenThePodHasNoAnnotation() throws Exception {
     AtomicInteger reads = new AtomicInteger();
-    Supplier<Map<String, String>> counting = () -> {
+    InjectionPolicy.NamespaceLookup counting = ns -> {
       reads.incrementAndGet();
       return Map.of();
     };
@@ -72,13 +71,13 @@ class InjectionPolicyTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"kube-system", "kube-public", "osm-system"})
-  void systemAndControlPlaneNamespacesAreNeverInjected(String namespace) {
+  void systemAndControlPlaneNamespacesAreNeverInjected(String namespace) throws Exception {
     assertThat(policy.decide(pod(namespace, Map.of(InjectionAnnotation.NAME, "enabled")), namespace("enabled")))
         .isInstanceOf(Skip.class);
   }
 
   @Test
-  void hostNetworkPodsAreSkipped() {
+  void hostNetworkPodsAreSkipped() throws Exception {
     AdmittedPod pod = pod("bookstore", Map.of(InjectionAnnotation.NAME, "enabled"));
     pod.json().getAsJsonObject("spec").addProperty("hostNetwork", true);
 
@@ -86,7 +85,7 @@ class InjectionPolicyTest {
   }
 
   @Test
-  void aPodInjectedBeforeIsNotInjectedAgain() {
+  void aPodInjectedBeforeIsNotInjectedAgain() throws Exception {
     AdmittedPod labelled = pod("bookstore", Map.of(InjectionAnnotation.NAME, "enabled"));
     JsonObject labels = new JsonObject();
     labels.addProperty("osm-proxy-uuid", "0b3c1c4e-0000-4000-8000-000000000000");
@@ -100,7 +99,7 @@ class InjectionPolicyTest {
   }
 
   @Test
-  void theDefaultAppliesWithoutAnyAnnotation() {
+  void theDefaultAppliesWithoutAnyAnnotation() throws Exception {
     InjectionPolicy injectByDefault = new InjectionPolicy("osm-system", true);
 
     assertThat(injectByDefault.decide(pod("bookstore", Map.of()), namespace(null))).isInstanceOf(Inject.class);
