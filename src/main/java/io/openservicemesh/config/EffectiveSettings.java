@@ -51,6 +51,7 @@ final class EffectiveSettings {
       case OUTBOUND_IP_RANGE_EXCLUSION_LIST -> s.injector().outboundIpRangeExclusions().toString();
       case ENABLE_PROMETHEUS_SCRAPING -> String.valueOf(s.injector().prometheusScraping());
       case SIDECAR_INJECTION_DEFAULT -> s.injector().injectByDefault() ? "enabled" : "disabled";
+      case BOOTSTRAP_SECRET_GRACE_PERIOD -> GoDuration.format(s.injector().bootstrapSecretGracePeriod());
       case WEBHOOK_CONFIG_NAME_PREFIX -> s.webhooks().configNamePrefix();
       case WEBHOOK_EXTRA_SERVING_NAMES -> s.webhooks().extraServingNames().toString();
     };

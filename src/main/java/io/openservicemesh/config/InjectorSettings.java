@@ -1,5 +1,6 @@
 package io.openservicemesh.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -9,6 +10,7 @@ import java.util.List;
  * @param outboundPortExclusions destination ports whose traffic is not redirected to Envoy
  * @param outboundIpRangeExclusions destination CIDR ranges whose traffic is not redirected, as written
  * @param injectByDefault whether a pod is injected when neither it nor its namespace says
+ * @param bootstrapSecretGracePeriod how old a bootstrap Secret without a pod must be before it is deleted
  */
 public record InjectorSettings(
     String sidecarImage,
@@ -17,7 +19,8 @@ public record InjectorSettings(
     List<Integer> outboundPortExclusions,
     List<String> outboundIpRangeExclusions,
     boolean prometheusScraping,
-    boolean injectByDefault) {
+    boolean injectByDefault,
+    Duration bootstrapSecretGracePeriod) {
 
   public InjectorSettings {
     outboundPortExclusions = List.copyOf(outboundPortExclusions);

@@ -25,6 +25,7 @@ import static io.openservicemesh.config.Setting.INIT_CONTAINER_IMAGE;
 import static io.openservicemesh.config.Setting.OUTBOUND_IP_RANGE_EXCLUSION_LIST;
 import static io.openservicemesh.config.Setting.OUTBOUND_PORT_EXCLUSION_LIST;
 import static io.openservicemesh.config.Setting.SIDECAR_IMAGE;
+import static io.openservicemesh.config.Setting.BOOTSTRAP_SECRET_GRACE_PERIOD;
 import static io.openservicemesh.config.Setting.SIDECAR_INJECTION_DEFAULT;
 import static io.openservicemesh.config.Setting.WEBHOOK_CONFIG_NAME_PREFIX;
 import static io.openservicemesh.config.Setting.WEBHOOK_EXTRA_SERVING_NAMES;
@@ -43,6 +44,8 @@ public final class MeshSettingsParser {
   static final Duration MIN_SERVICE_CERT_VALIDITY = Duration.ofSeconds(1);
   static final Duration MIN_CA_VALIDITY = Duration.ofHours(1);
   static final Duration MAX_CLOCK_SKEW_ALLOWANCE = Duration.ofHours(1);
+  static final Duration MIN_BOOTSTRAP_SECRET_GRACE = Duration.ofSeconds(5);
+  static final Duration MAX_BOOTSTRAP_SECRET_GRACE = Duration.ofHours(24);
 
   private MeshSettingsParser() {}
 
@@ -109,6 +112,8 @@ public final class MeshSettingsParser {
         reader.read(ENABLE_PROMETHEUS_SCRAPING, ValueRules.bool());
     Optional<Boolean> injectByDefault =
         reader.read(SIDECAR_INJECTION_DEFAULT, ValueRules.enabledOrDisabled());
+    Optional<Duration> bootstrapSecretGracePeriod = reader.read(BOOTSTRAP_SECRET_GRACE_PERIOD,
+        ValueRules.durationBetween(MIN_BOOTSTRAP_SECRET_GRACE, MAX_BOOTSTRAP_SECRET_GRACE));
     Optional<String> webhookConfigNamePrefix =
         reader.read(WEBHOOK_CONFIG_NAME_PREFIX, ValueRules.kubernetesObjectName());
     Optional<List<String>> extraServingNames =
@@ -144,7 +149,8 @@ public final class MeshSettingsParser {
                 portExclusions.get(),
                 ipRangeExclusions.get(),
                 prometheusScraping.get(),
-                injectByDefault.get()),
+                injectByDefault.get(),
+                bootstrapSecretGracePeriod.get()),
             new WebhookSettings(webhookConfigNamePrefix.get(), extraServingNames.get())));
   }
 

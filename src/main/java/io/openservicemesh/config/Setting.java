@@ -158,6 +158,12 @@ public enum Setting {
       Choices.oneOf(List.of("enabled", "disabled")),
       "Whether a pod is injected when neither it nor its namespace carries the"
           + " openservicemesh.io/sidecar-injection annotation."),
+  BOOTSTRAP_SECRET_GRACE_PERIOD(
+      "OpenServiceMesh.bootstrapSecretGracePeriod",
+      "10m",
+      "a duration from 5s to 24h such as 10m",
+      "How old a bootstrap Secret (envoy-bootstrap-config-<uuid>) must be before it is deleted for having no"
+          + " pod; also how often the control plane looks for such Secrets."),
   WEBHOOK_CONFIG_NAME_PREFIX(
       "OpenServiceMesh.webhookConfigNamePrefix",
       "osm-webhook",

@@ -110,6 +110,6 @@ class InjectorSettingsParsingTest {
   void defaultsAreWhatTheDocsSay() {
     MeshSettings defaults = MeshSettingsParser.parse(k -> Optional.empty()).orElseThrow();
     assertThat(defaults.injector()).isEqualTo(new InjectorSettings("envoyproxy/envoy:v1.28.0",
-        "openservicemesh/init:v1.2.0", "error", List.of(), List.of(), true, false));
+        "openservicemesh/init:v1.2.0", "error", List.of(), List.of(), true, false, java.time.Duration.ofMinutes(10)));
   }
 }

@@ -65,7 +65,8 @@ class MeshSettingsParserTest {
                     List.of(),
                     List.of(),
                     true,
-                    false),
+                    false,
+                    Duration.ofMinutes(10)),
                 new WebhookSettings("osm-webhook", List.of())));
   }
 

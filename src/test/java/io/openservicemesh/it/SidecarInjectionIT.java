@@ -147,6 +147,28 @@ class SidecarInjectionIT {
   }
 
   @Test
+  void theBootstrapSecretOfADeletedPodIsCollected() throws Exception {
+    V1Pod stored = createPod(ENABLED_NAMESPACE, "bookstore", false);
+    String secret = "envoy-bootstrap-config-" + stored.getMetadata().getLabels().get("osm-proxy-uuid");
+    assertThat(core.readNamespacedSecret(secret, ENABLED_NAMESPACE).execute()).isNotNull();
+
+    core.deleteNamespacedPod(stored.getMetadata().getName(), ENABLED_NAMESPACE).gracePeriodSeconds(0).execute();
+
+    // The server under test collects Secrets without a pod older than 15 s, every 15 s.
+    Instant giveUp = Instant.now().plus(Duration.ofSeconds(90));
+    while (Instant.now().isBefore(giveUp)) {
+      try {
+        core.readNamespacedSecret(secret, ENABLED_NAMESPACE).execute();
+      } catch (ApiException e) {
+        assertThat(e.getCode()).isEqualTo(404);
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("Secret " + secret + " outlived its pod by 90 s");
+  }
+
+  @Test
   void aPodInADisabledNamespaceIsStoredUntouched() throws Exception {
     V1Pod stored = createPod(DISABLED_NAMESPACE, "default", false);
 

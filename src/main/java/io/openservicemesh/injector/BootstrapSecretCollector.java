@@ -1,0 +1,139 @@
+package io.openservicemesh.injector;
+
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PodList;
+import io.kubernetes.client.openapi.models.V1SecretList;
+import io.openservicemesh.injector.OrphanedBootstrapSecrets.BootstrapSecret;
+import io.openservicemesh.k8s.KubernetesApi;
+import io.openservicemesh.lifecycle.ControlPlane;
+import io.openservicemesh.lifecycle.ControlPlaneReady;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Deletes bootstrap Secrets whose pod is gone or never came ({@link OrphanedBootstrapSecrets}), on an EJB timer
+ * every grace period, so they do not pile up with every pod ever created (OSM left them behind). Each Secret
+ * holds a private key; deleting what no pod mounts also shrinks what a leaked Secret list would expose. With
+ * several replicas each sweeps; a Secret already deleted by another is not an error.
+ */
+@Singleton
+public class BootstrapSecretCollector {
+
+  private static final Logger LOG = Logger.getLogger(BootstrapSecretCollector.class.getName());
+  static final String SECRET_SELECTOR = InjectionPolicy.PROXY_UUID_LABEL + ",app.kubernetes.io/name=openservicemesh.io";
+  private static final int PAGE = 500;
+
+  @Inject ControlPlane controlPlane;
+  @Inject KubernetesApi kubernetes;
+  @Inject Clock clock;
+  @Resource TimerService timers;
+
+  public void onReady(@Observes ControlPlaneReady ready) {
+    if (kubernetes.coreV1().isPresent()) {
+      schedule(ready.certificates().settings().injector().bootstrapSecretGracePeriod());
+    }
+  }
+
+  @Timeout
+  void sweep(Timer timer) {
+    Optional<ControlPlane.Certificates> certificates = controlPlane.certificates();
+    Optional<CoreV1Api> core = kubernetes.coreV1();
+    if (certificates.isEmpty() || core.isEmpty()) {
+      return;
+    }
+    Duration grace = certificates.get().settings().injector().bootstrapSecretGracePeriod();
+    try {
+      // Pods first: a Secret listed afterwards whose pod is newer than this list is younger than the grace.
+      Set<String> livePods = livePods(core.get());
+      List<BootstrapSecret> orphans =
+          OrphanedBootstrapSecrets.select(bootstrapSecrets(core.get()), livePods, clock.instant(), grace);
+      for (BootstrapSecret orphan : orphans) {
+        delete(core.get(), orphan);
+      }
+      if (!orphans.isEmpty()) {
+        LOG.info(() -> "deleted " + orphans.size() + " bootstrap Secret(s) without a pod");
+      }
+    } catch (ApiException e) {
+      LOG.warning(() -> "cannot look for bootstrap Secrets without a pod (HTTP " + e.getCode() + "); next try in "
+          + grace.toSeconds() + " s");
+    } finally {
+      schedule(grace);
+    }
+  }
+
+  private static Set<String> livePods(CoreV1Api core) throws ApiException {
+    Set<String> live = new HashSet<>();
+    String next = null;
+    do {
+      V1PodList page = core.listPodForAllNamespaces().labelSelector(InjectionPolicy.PROXY_UUID_LABEL)
+          .limit(PAGE)._continue(next).execute();
+      page.getItems().forEach(pod -> live.add(pod.getMetadata().getNamespace() + "/"
+          + pod.getMetadata().getLabels().get(InjectionPolicy.PROXY_UUID_LABEL)));
+      next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+    } while (next != null && !next.isEmpty());
+    return live;
+  }
+
+  private static List<BootstrapSecret> bootstrapSecrets(CoreV1Api core) throws ApiException {
+    List<BootstrapSecret> secrets = new ArrayList<>();
+    String next = null;
+    do {
+      V1SecretList page = core.listSecretForAllNamespaces().labelSelector(SECRET_SELECTOR)
+          .limit(PAGE)._continue(next).execute();
+      page.getItems().forEach(secret -> {
+        V1ObjectMeta meta = secret.getMetadata();
+        if (meta.getName().startsWith(SidecarInjector.SECRET_PREFIX) && meta.getCreationTimestamp() != null) {
+          secrets.add(new BootstrapSecret(meta.getNamespace(), meta.getName(),
+              meta.getLabels().get(InjectionPolicy.PROXY_UUID_LABEL), meta.getCreationTimestamp().toInstant()));
+        }
+      });
+      next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+    } while (next != null && !next.isEmpty());
+    return secrets;
+  }
+
+  private static void delete(CoreV1Api core, BootstrapSecret orphan) throws ApiException {
+    try {
+      core.deleteNamespacedSecret(orphan.name(), orphan.namespace()).execute();
+      LOG.fine(() -> "deleted bootstrap Secret " + orphan.namespace() + "/" + orphan.name() + ": no pod");
+    } catch (ApiException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  private void schedule(Duration delay) {
+    cancelPending();
+    timers.createSingleActionTimer(delay.toMillis(), new TimerConfig("bootstrap-secret-collector", false));
+  }
+
+  @PreDestroy
+  void cancelPending() {
+    for (Timer timer : timers.getTimers()) {
+      try {
+        timer.cancel();
+      } catch (RuntimeException alreadyGone) {
+        // Expired or cancelled meanwhile.
+      }
+    }
+  }
+}
