@@ -17,8 +17,15 @@ import org.yaml.snakeyaml.representer.Representer;
  *   <li>a static cluster {@code osm-controller} for the control plane, HTTP/2 (gRPC), with mutual TLS: the
  *       bootstrap certificate and key as the client certificate, the mesh roots as the only trust anchors, and
  *       the control plane's Service name as the required SAN, so a pod talks to no other server;</li>
- *   <li>the control plane as its ADS server for listeners and clusters; those reference their certificates
- *       with {@link #sdsConfigSource()}, Secret Discovery over a gRPC stream to the same cluster;</li>
+ *   <li>its mesh certificates over Secret Discovery from that cluster ({@link #sdsConfigSource()}): the inbound
+ *       listener (where the init container redirects inbound traffic) terminates mesh mutual TLS with the
+ *       service certificate {@code service-cert:<ns>/<sa>} and trusts the peers that
+ *       {@code root-cert-for-mtls-inbound:<ns>/<sa>} names, then passes the connection on to its original
+ *       destination; a connection that is not TLS is passed on as it is (permissive), so the pod keeps talking to
+ *       peers that are not meshed yet;</li>
+ *   <li>an outbound listener (where outbound traffic is redirected) that passes every connection on to its
+ *       original destination: routing between services is not this control plane's business, so the proxy
+ *       changes nothing on the way out;</li>
  *   <li>the admin interface on loopback only (it can reconfigure the proxy), and a listener on the Prometheus
  *       port that exposes only the statistics page of the admin interface.</li>
  * </ul>
@@ -30,10 +37,14 @@ public final class EnvoyBootstrap {
   static final String CONTROL_PLANE_CLUSTER = "osm-controller";
   static final String ADMIN_CLUSTER = "envoy-admin";
   static final String PROMETHEUS_LISTENER = "prometheus";
+  static final String INBOUND_LISTENER = "inbound";
+  static final String OUTBOUND_LISTENER = "outbound";
+  static final String ORIGINAL_DESTINATION_CLUSTER = "original-destination";
 
   /**
    * @param nodeId the bootstrap certificate's common name
-   * @param nodeCluster {@code <sa>.<ns>}, the proxy's service identity
+   * @param serviceAccount the pod's service account
+   * @param namespace the pod's namespace
    * @param controlPlaneHost the DNS name Envoy dials and requires in the control plane's certificate
    * @param certificateChainPem the bootstrap certificate, leaf first
    * @param privateKeyPem its key
@@ -41,12 +52,18 @@ public final class EnvoyBootstrap {
    */
   public record Parameters(
       String nodeId,
-      String nodeCluster,
+      String serviceAccount,
+      String namespace,
       String controlPlaneHost,
       int controlPlanePort,
       String certificateChainPem,
       String privateKeyPem,
       String trustedCasPem) {
+
+    /** {@code <sa>.<ns>}: the proxy's service identity, as Envoy's node cluster. */
+    public String nodeCluster() {
+      return serviceAccount + "." + namespace;
+    }
 
     /** Written by hand so the private key never reaches a log. */
     @Override
@@ -67,23 +84,13 @@ public final class EnvoyBootstrap {
     Map<String, Object> bootstrap = new LinkedHashMap<>();
     bootstrap.put("node", map("id", p.nodeId(), "cluster", p.nodeCluster()));
     bootstrap.put("admin", map("address", socketAddress("127.0.0.1", ProxyPorts.ADMIN)));
-    bootstrap.put("dynamic_resources", map(
-        "ads_config", map(
-            "api_type", "GRPC",
-            "transport_api_version", "V3",
-            "grpc_services", List.of(map("envoy_grpc", map("cluster_name", CONTROL_PLANE_CLUSTER)))),
-        "cds_config", map("ads", map(), "resource_api_version", "V3"),
-        "lds_config", map("ads", map(), "resource_api_version", "V3")));
     bootstrap.put("static_resources", map(
-        "listeners", List.of(prometheusListener()),
-        "clusters", List.of(controlPlaneCluster(p), adminCluster())));
+        "listeners", List.of(inboundListener(p), outboundListener(), prometheusListener()),
+        "clusters", List.of(controlPlaneCluster(p), originalDestinationCluster(), adminCluster())));
     return bootstrap;
   }
 
-  /**
-   * How listeners and clusters delivered over ADS name the source of their certificates: a gRPC stream of
-   * Envoy's Secret Discovery Service to the control plane cluster of this bootstrap.
-   */
+  /** Where the proxy's certificates come from: a gRPC stream of Secret Discovery to the control plane cluster. */
   public static Map<String, Object> sdsConfigSource() {
     return map(
         "api_config_source", map(
@@ -91,6 +98,82 @@ public final class EnvoyBootstrap {
             "transport_api_version", "V3",
             "grpc_services", List.of(map("envoy_grpc", map("cluster_name", CONTROL_PLANE_CLUSTER)))),
         "resource_api_version", "V3");
+  }
+
+  /** The SDS secret names of OSM's contract, bound by the server to the identity of the stream's certificate. */
+  static String serviceCertificateSecret(Parameters p) {
+    return "service-cert:" + p.namespace() + "/" + p.serviceAccount();
+  }
+
+  static String inboundValidationSecret(Parameters p) {
+    return "root-cert-for-mtls-inbound:" + p.namespace() + "/" + p.serviceAccount();
+  }
+
+  /**
+   * TLS from a peer is terminated with the pod's service certificate, and the peer must present a certificate the
+   * inbound validation context accepts; anything else passes through untouched. Both go to the original
+   * destination, the application's own port.
+   */
+  private static Map<String, Object> inboundListener(Parameters p) {
+    Map<String, Object> downstreamTls = map(
+        "@type", "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext",
+        "require_client_certificate", true,
+        "common_tls_context", map(
+            "tls_params", map("tls_minimum_protocol_version", "TLSv1_2"),
+            "tls_certificate_sds_secret_configs", List.of(map(
+                "name", serviceCertificateSecret(p), "sds_config", sdsConfigSource())),
+            "validation_context_sds_secret_config", map(
+                "name", inboundValidationSecret(p), "sds_config", sdsConfigSource())));
+    return map(
+        "name", INBOUND_LISTENER,
+        "address", socketAddress("0.0.0.0", ProxyPorts.INBOUND),
+        "listener_filters", List.of(originalDestinationFilter(), map(
+            "name", "envoy.filters.listener.tls_inspector",
+            "typed_config", map(
+                "@type", "type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector"))),
+        "filter_chains", List.of(
+            map(
+                "name", "inbound-mesh-mtls",
+                "filter_chain_match", map("transport_protocol", "tls"),
+                "transport_socket", map("name", "envoy.transport_sockets.tls", "typed_config", downstreamTls),
+                "filters", List.of(tcpProxy("inbound-mtls"))),
+            map(
+                "name", "inbound-plaintext",
+                "filter_chain_match", map("transport_protocol", "raw_buffer"),
+                "filters", List.of(tcpProxy("inbound-plaintext")))));
+  }
+
+  private static Map<String, Object> outboundListener() {
+    return map(
+        "name", OUTBOUND_LISTENER,
+        "address", socketAddress("0.0.0.0", ProxyPorts.OUTBOUND),
+        "listener_filters", List.of(originalDestinationFilter()),
+        "filter_chains", List.of(map("name", "outbound-passthrough", "filters", List.of(tcpProxy("outbound")))));
+  }
+
+  private static Map<String, Object> originalDestinationFilter() {
+    return map(
+        "name", "envoy.filters.listener.original_dst",
+        "typed_config", map(
+            "@type", "type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst"));
+  }
+
+  private static Map<String, Object> tcpProxy(String statPrefix) {
+    return map(
+        "name", "envoy.filters.network.tcp_proxy",
+        "typed_config", map(
+            "@type", "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
+            "stat_prefix", statPrefix,
+            "cluster", ORIGINAL_DESTINATION_CLUSTER));
+  }
+
+  /** Connects to the address a redirected connection was originally for (Envoy's user is not redirected again). */
+  private static Map<String, Object> originalDestinationCluster() {
+    return map(
+        "name", ORIGINAL_DESTINATION_CLUSTER,
+        "type", "ORIGINAL_DST",
+        "lb_policy", "CLUSTER_PROVIDED",
+        "connect_timeout", "5s");
   }
 
   private static Map<String, Object> controlPlaneCluster(Parameters p) {

@@ -8,9 +8,9 @@ final class ProxyPorts {
 
   /** Envoy's admin interface, on loopback only: it can change the proxy's configuration. */
   static final int ADMIN = 15000;
-  /** Where outbound traffic is redirected; the listener comes from the xDS control plane. */
+  /** Where outbound traffic is redirected: the outbound listener of the bootstrap. */
   static final int OUTBOUND = 15001;
-  /** Where inbound traffic is redirected; the listener comes from the xDS control plane. */
+  /** Where inbound traffic is redirected: the inbound (mesh mTLS) listener of the bootstrap. */
   static final int INBOUND = 15003;
   /** Serves only Envoy's Prometheus statistics, proxied from the admin interface. */
   static final int PROMETHEUS = 15010;

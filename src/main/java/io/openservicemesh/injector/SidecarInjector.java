@@ -128,7 +128,8 @@ public final class SidecarInjector implements AdmissionHandler {
       String osmNamespace = certificates.settings().osmNamespace();
       String bootstrap = EnvoyBootstrap.yaml(new EnvoyBootstrap.Parameters(
           certificate.commonName(),
-          identity.serviceAccount() + "." + identity.namespace(),
+          identity.serviceAccount(),
+          identity.namespace(),
           "osm-controller." + osmNamespace + ".svc.cluster.local",
           SDS_PORT,
           certificate.certificateChainPem(),

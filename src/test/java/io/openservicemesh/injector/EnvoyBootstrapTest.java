@@ -11,6 +11,11 @@ import io.envoyproxy.envoy.config.core.v3.ApiConfigSource;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.KeySpec;
@@ -40,7 +45,7 @@ class EnvoyBootstrapTest {
     UUID uuid = UUID.fromString("5c4a7e4e-1b2d-4f7c-9a0e-2f6f1e9d7c11");
     certificate = cp.manager().getOrIssue(cp.specs().xdsBootstrap(
         new ProxyIdentity(uuid, new ServiceIdentity("bookstore-v1", "bookstore"))));
-    yaml = EnvoyBootstrap.yaml(new EnvoyBootstrap.Parameters(certificate.commonName(), "bookstore-v1.bookstore",
+    yaml = EnvoyBootstrap.yaml(new EnvoyBootstrap.Parameters(certificate.commonName(), "bookstore-v1", "bookstore",
         "osm-controller.osm-system.svc.cluster.local", 15128, certificate.certificateChainPem(),
         certificate.privateKeyPem(), certificate.trustedCasPem()));
     bootstrap = parseAsEnvoy(yaml);
@@ -54,6 +59,10 @@ class EnvoyBootstrapTest {
         .add(HttpProtocolOptions.getDescriptor())
         .add(HttpConnectionManager.getDescriptor())
         .add(Router.getDescriptor())
+        .add(DownstreamTlsContext.getDescriptor())
+        .add(OriginalDst.getDescriptor())
+        .add(TlsInspector.getDescriptor())
+        .add(TcpProxy.getDescriptor())
         .build();
     Bootstrap.Builder builder = Bootstrap.newBuilder();
     JsonFormat.parser().usingTypeRegistry(types).merge(json, builder);
@@ -99,13 +108,57 @@ class EnvoyBootstrapTest {
   }
 
   @Test
-  void listenersAndClustersComeOverAdsFromTheControlPlane() {
-    var ads = bootstrap.getDynamicResources().getAdsConfig();
-    assertThat(ads.getApiType()).isEqualTo(ApiConfigSource.ApiType.GRPC);
-    assertThat(ads.getTransportApiVersion().name()).isEqualTo("V3");
-    assertThat(ads.getGrpcServices(0).getEnvoyGrpc().getClusterName()).isEqualTo("osm-controller");
-    assertThat(bootstrap.getDynamicResources().getLdsConfig().hasAds()).isTrue();
-    assertThat(bootstrap.getDynamicResources().getCdsConfig().hasAds()).isTrue();
+  void inboundMeshTlsUsesTheServiceCertificateAndInboundRootsFromSds() throws Exception {
+    Listener inbound = listener("inbound");
+    assertThat(inbound.getAddress().getSocketAddress().getPortValue()).isEqualTo(15003);
+    assertThat(inbound.getListenerFiltersList()).extracting(f -> f.getName())
+        .containsExactly("envoy.filters.listener.original_dst", "envoy.filters.listener.tls_inspector");
+
+    var mtls = inbound.getFilterChains(0);
+    assertThat(mtls.getFilterChainMatch().getTransportProtocol()).isEqualTo("tls");
+    DownstreamTlsContext tls = mtls.getTransportSocket().getTypedConfig().unpack(DownstreamTlsContext.class);
+    assertThat(tls.getRequireClientCertificate().getValue()).isTrue();
+    var certificate = tls.getCommonTlsContext().getTlsCertificateSdsSecretConfigs(0);
+    assertThat(certificate.getName()).isEqualTo("service-cert:bookstore/bookstore-v1");
+    assertSdsFromControlPlane(certificate.getSdsConfig());
+    var validation = tls.getCommonTlsContext().getValidationContextSdsSecretConfig();
+    assertThat(validation.getName()).isEqualTo("root-cert-for-mtls-inbound:bookstore/bookstore-v1");
+    assertSdsFromControlPlane(validation.getSdsConfig());
+    assertThat(mtls.getFilters(0).getTypedConfig().unpack(TcpProxy.class).getCluster())
+        .isEqualTo("original-destination");
+
+    var plaintext = inbound.getFilterChains(1);
+    assertThat(plaintext.getFilterChainMatch().getTransportProtocol()).isEqualTo("raw_buffer");
+    assertThat(plaintext.hasTransportSocket()).isFalse();
+  }
+
+  @Test
+  void outboundTrafficPassesOnToItsOriginalDestination() throws Exception {
+    Listener outbound = listener("outbound");
+    assertThat(outbound.getAddress().getSocketAddress().getPortValue()).isEqualTo(15001);
+    assertThat(outbound.getFilterChains(0).getFilters(0).getTypedConfig().unpack(TcpProxy.class).getCluster())
+        .isEqualTo("original-destination");
+    Cluster original = cluster("original-destination");
+    assertThat(original.getType()).isEqualTo(Cluster.DiscoveryType.ORIGINAL_DST);
+    assertThat(original.getLbPolicy()).isEqualTo(Cluster.LbPolicy.CLUSTER_PROVIDED);
+  }
+
+  @Test
+  void nothingIsAskedOfAnAdsServerThisControlPlaneDoesNotRun() {
+    assertThat(bootstrap.hasDynamicResources()).isFalse();
+  }
+
+  private static void assertSdsFromControlPlane(io.envoyproxy.envoy.config.core.v3.ConfigSource source) {
+    assertThat(source.getResourceApiVersion().name()).isEqualTo("V3");
+    assertThat(source.getApiConfigSource().getApiType()).isEqualTo(ApiConfigSource.ApiType.GRPC);
+    assertThat(source.getApiConfigSource().getTransportApiVersion().name()).isEqualTo("V3");
+    assertThat(source.getApiConfigSource().getGrpcServices(0).getEnvoyGrpc().getClusterName())
+        .isEqualTo("osm-controller");
+  }
+
+  private static Listener listener(String name) {
+    return bootstrap.getStaticResources().getListenersList().stream().filter(l -> l.getName().equals(name))
+        .findFirst().orElseThrow();
   }
 
   @Test
@@ -122,7 +175,7 @@ class EnvoyBootstrapTest {
 
   @Test
   void prometheusGetsOnlyTheStatisticsPage() throws Exception {
-    var listener = bootstrap.getStaticResources().getListeners(0);
+    var listener = listener("prometheus");
     assertThat(listener.getAddress().getSocketAddress().getPortValue()).isEqualTo(15010);
     HttpConnectionManager manager = listener.getFilterChains(0).getFilters(0).getTypedConfig()
         .unpack(HttpConnectionManager.class);
@@ -138,12 +191,13 @@ class EnvoyBootstrapTest {
   void pemBlocksAreLiteralYamlSoTheSecretStaysReadable() {
     assertThat(yaml).contains("inline_string: |\n");
     Map<String, Object> reread = new Yaml().load(yaml);
-    assertThat(reread).containsKeys("node", "admin", "static_resources", "dynamic_resources");
+    assertThat(reread).containsKeys("node", "admin", "static_resources");
   }
 
   @Test
   void parametersNeverShowTheKey() {
-    var parameters = new EnvoyBootstrap.Parameters("n", "c", "h", 1, "chain", "-----BEGIN PRIVATE KEY-----x", "ca");
+    var parameters = new EnvoyBootstrap.Parameters("n", "sa", "ns", "h", 1, "chain", "-----BEGIN PRIVATE KEY-----x",
+        "ca");
     assertThat(parameters.toString()).doesNotContain("PRIVATE KEY").contains("<redacted>");
   }
 
