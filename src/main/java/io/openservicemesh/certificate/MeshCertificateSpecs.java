@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class MeshCertificateSpecs {
 
-  /** Bootstrap and webhook certificates live a decade, as in OSM; rotation still renews them in time. */
+  /** By default bootstrap and webhook certificates live a decade, as in OSM; rotation still renews them. */
   public static final Duration INTERNAL_VALIDITY = Duration.ofDays(3650);
 
   static final String MUTATING_WEBHOOK_SERVICE = "osm-controller";
@@ -19,13 +19,35 @@ public final class MeshCertificateSpecs {
   private final String trustDomain;
   private final String osmNamespace;
   private final Duration serviceValidity;
+  private final Duration internalValidity;
   private final KeySpec key;
 
+  /** Bootstrap and webhook certificates valid for {@link #INTERNAL_VALIDITY}. */
   public MeshCertificateSpecs(String trustDomain, String osmNamespace, Duration serviceValidity, KeySpec key) {
+    this(trustDomain, osmNamespace, serviceValidity, INTERNAL_VALIDITY, key);
+  }
+
+  /**
+   * @param internalValidity lifetime of xDS bootstrap and webhook serving certificates
+   */
+  public MeshCertificateSpecs(
+      String trustDomain, String osmNamespace, Duration serviceValidity, Duration internalValidity, KeySpec key) {
     this.trustDomain = trustDomain;
     this.osmNamespace = osmNamespace;
     this.serviceValidity = serviceValidity;
+    this.internalValidity = internalValidity;
     this.key = key;
+  }
+
+  /**
+   * The spec a renewal of a certificate issued for {@code previous} gets under these (current) settings:
+   * the same kind and names, this validity and key. So a changed validity or key algorithm takes effect at
+   * each certificate's next renewal (OSM kept renewing with the settings of the first issuance, #4398).
+   * Names are kept: a certificate's identity does not change by renewing it.
+   */
+  public CertificateSpec renewalOf(CertificateSpec previous) {
+    return new CertificateSpec(
+        previous.kind(), previous.commonName(), previous.dnsNames(), previous.uris(), validityOf(previous.kind()), key);
   }
 
   /** {@code <sa>.<ns>.<trust-domain>}, DNS SAN = CN, plus the service account's SPIFFE URI. */
@@ -36,12 +58,12 @@ public final class MeshCertificateSpecs {
         serviceValidity, key);
   }
 
-  /** {@code <uuid>.<sa>.<ns>}, ten years, plus the proxy's SPIFFE URI. */
+  /** {@code <uuid>.<sa>.<ns>}, the internal validity (ten years by default), plus the proxy's SPIFFE URI. */
   public CertificateSpec xdsBootstrap(ProxyIdentity proxy) {
     String cn = proxy.commonName();
     return new CertificateSpec(
         CertificateKind.XDS_BOOTSTRAP, cn, List.of(cn), List.of(URI.create(proxy.spiffeId(trustDomain))),
-        INTERNAL_VALIDITY, key);
+        internalValidity, key);
   }
 
   /** {@code osm-controller.<osm-ns>.svc}: the name the API server calls the injector by. */
@@ -56,6 +78,10 @@ public final class MeshCertificateSpecs {
 
   private CertificateSpec webhook(CertificateKind kind, String service) {
     String cn = service + "." + osmNamespace + ".svc";
-    return new CertificateSpec(kind, cn, List.of(cn), List.of(), INTERNAL_VALIDITY, key);
+    return new CertificateSpec(kind, cn, List.of(cn), List.of(), internalValidity, key);
+  }
+
+  private Duration validityOf(CertificateKind kind) {
+    return kind == CertificateKind.SERVICE ? serviceValidity : internalValidity;
   }
 }

@@ -44,6 +44,11 @@ final class EffectiveSettings {
       case CERTMANAGER_ISSUER_NAME -> s.certManager().issuerName();
       case CERTMANAGER_ISSUER_KIND -> s.certManager().issuerKind().configName();
       case CERTMANAGER_ISSUER_GROUP -> s.certManager().issuerGroup();
+      case INTERNAL_CERT_VALIDITY_DURATION -> GoDuration.format(s.internalCertValidity());
+      case ROTATION_CHECK_INTERVAL -> GoDuration.format(s.rotation().checkInterval());
+      case ROTATION_RENEW_BEFORE_FRACTION -> Fractions.format(s.rotation().renewBeforeFraction());
+      case ROTATION_JITTER_FRACTION -> Fractions.format(s.rotation().jitterFraction());
+      case ALLOW_SHORT_CERT_VALIDITY -> String.valueOf(s.rotation().allowShortValidity());
     };
   }
 

@@ -42,13 +42,34 @@ public class MeshConfiguration {
     return current;
   }
 
+  /**
+   * Parses the configuration again for a component that follows changes at run time (the rotation pass,
+   * every few seconds). Logs only when the result differs from the last one, so an unchanged configuration
+   * stays quiet and a bad edit is reported once.
+   */
+  public synchronized ParseResult refresh() {
+    ParseResult fresh = MeshSettingsParser.parse(lookup);
+    if (!fresh.equals(current)) {
+      if (current != null) {
+        LOG.info("the mesh configuration changed");
+      }
+      log(fresh);
+      current = fresh;
+    }
+    return current;
+  }
+
   private ParseResult parseAndLog() {
     ParseResult result = MeshSettingsParser.parse(lookup);
+    log(result);
+    return result;
+  }
+
+  private static void log(ParseResult result) {
     for (ConfigProblem problem : result.problems()) {
       LOG.log(Level.SEVERE, problem.message());
     }
     result.settings().ifPresent(settings -> LOG.info(EffectiveSettings.describe(settings)));
-    return result;
   }
 
   private static Optional<String> fromMicroProfileConfig(String key) {

@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param clockSkewAllowance how far NotBefore of issued certificates is backdated
  * @param localCaBundleDirectory as configured; a relative path resolves against the server's
  *     working directory
+ * @param internalCertValidity lifetime of xDS bootstrap and webhook serving certificates
+ * @param rotation when and how often certificates are renewed
  */
 public record MeshSettings(
     CertificateManagerKind certificateManager,
@@ -24,4 +26,6 @@ public record MeshSettings(
     Duration clockSkewAllowance,
     Path localCaBundleDirectory,
     VaultSettings vault,
-    CertManagerSettings certManager) {}
+    CertManagerSettings certManager,
+    Duration internalCertValidity,
+    RotationSettings rotation) {}

@@ -40,7 +40,8 @@ public enum Setting {
       "OpenServiceMesh.serviceCertValidityDuration",
       "24h",
       "a positive duration such as 24h, 30m, 1.5h or 1h30m",
-      "How long a service (leaf) certificate is valid; at least 1s."),
+      "How long a service (leaf) certificate is valid; at least 10m unless"
+          + " allowShortCertValidity is true."),
   CA_VALIDITY_DURATION(
       "OpenServiceMesh.caValidityDuration",
       "87600h",
@@ -117,7 +118,41 @@ public enum Setting {
       "cert-manager.io",
       "a DNS name such as cert-manager.io",
       "API group of the cert-manager issuer; differs from cert-manager.io only for external"
-          + " issuers.");
+          + " issuers."),
+  INTERNAL_CERT_VALIDITY_DURATION(
+      "OpenServiceMesh.internalCertValidityDuration",
+      "87600h",
+      "a positive duration such as 87600h or 8760h",
+      "How long xDS bootstrap and admission webhook serving certificates are valid (OSM: 10"
+          + " years); at least 10m unless allowShortCertValidity is true."),
+  ROTATION_CHECK_INTERVAL(
+      "OpenServiceMesh.rotationCheckInterval",
+      "5s",
+      "a duration from 1s to 5m such as 5s or 30s",
+      "How often the rotation pass looks for certificates due for renewal; every pass also"
+          + " proves liveness. The shortest validity must leave at least two passes between the"
+          + " latest renewal instant and expiry."),
+  ROTATION_RENEW_BEFORE_FRACTION(
+      "OpenServiceMesh.rotationRenewBeforeFraction",
+      "1/3",
+      "a fraction between 0 and 1, as a decimal such as 0.25 or a ratio such as 1/3",
+      "Renew a certificate when this fraction of its lifetime (NotBefore to NotAfter) remains,"
+          + " give or take the jitter: 1/3 renews a 24h certificate about 8h before it"
+          + " expires."),
+  ROTATION_JITTER_FRACTION(
+      "OpenServiceMesh.rotationJitterFraction",
+      "0.05",
+      "a fraction from 0 to 0.25, as a decimal such as 0.05 or a ratio such as 1/20",
+      "How far, as a fraction of the lifetime, each certificate's renewal instant is moved at"
+          + " random either side of the renewal point, so that certificates issued together do"
+          + " not renew together; renewBeforeFraction minus the jitter must be at least 0.05 and"
+          + " renewBeforeFraction plus the jitter at most 0.95."),
+  ALLOW_SHORT_CERT_VALIDITY(
+      "OpenServiceMesh.allowShortCertValidity",
+      "false",
+      Choices.oneOf(List.of("true", "false")),
+      "For tests only: accept serviceCertValidityDuration and internalCertValidityDuration"
+          + " under 10m (down to 1s), so that rotation can be watched within minutes.");
 
   /** Shown instead of a secret value, everywhere. */
   public static final String REDACTED = "<redacted>";

@@ -42,6 +42,11 @@ final class SettingReader {
     }
   }
 
+  /** Records a problem found by looking at several settings together. */
+  void reject(ConfigProblem problem) {
+    problems.add(problem);
+  }
+
   List<ConfigProblem> problems() {
     return List.copyOf(problems);
   }

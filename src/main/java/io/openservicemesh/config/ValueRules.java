@@ -8,9 +8,14 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The rules that turn each kind of setting text into a typed value. All are pure. */
 final class ValueRules {
+
+  private static final Pattern DECIMAL = Pattern.compile("[0-9]*\\.?[0-9]+");
+  private static final Pattern RATIO = Pattern.compile("([0-9]{1,9})/([0-9]{1,9})");
 
   private ValueRules() {}
 
@@ -63,15 +68,54 @@ final class ValueRules {
 
   /** Strictly positive and at least {@code minimum}. */
   static ValueRule<Duration> positiveDuration(Duration minimum) {
+    return positiveDuration(minimum, "");
+  }
+
+  /**
+   * Strictly positive and at least {@code minimum}; {@code belowMinimumHint}, when not empty, follows the
+   * minimum in the message of a value under it (e.g. how to allow less).
+   */
+  static ValueRule<Duration> positiveDuration(Duration minimum, String belowMinimumHint) {
     return value -> {
       Duration duration = duration(value);
       if (duration.isNegative() || duration.isZero()) {
         throw new RejectedValueException();
       }
       if (duration.compareTo(minimum) < 0) {
-        throw new RejectedValueException("the minimum is " + GoDuration.format(minimum));
+        String detail = "the minimum is " + GoDuration.format(minimum);
+        throw new RejectedValueException(belowMinimumHint.isEmpty() ? detail : detail + "; " + belowMinimumHint);
       }
       return duration;
+    };
+  }
+
+  /** {@code true} or {@code false}, in any case. */
+  static ValueRule<Boolean> bool() {
+    return value -> {
+      if (value.equalsIgnoreCase("true")) {
+        return true;
+      }
+      if (value.equalsIgnoreCase("false")) {
+        return false;
+      }
+      throw new RejectedValueException();
+    };
+  }
+
+  /**
+   * A fraction written as a decimal ({@code 0.25}, {@code .25}) or a ratio of whole numbers ({@code 1/3}),
+   * within the bounds. Exponents, signs, NaN and infinities are refused: a fraction of a certificate's
+   * lifetime should read the same to every operator.
+   */
+  static ValueRule<Double> fraction(double minimum, boolean minimumIncluded, double maximum, boolean maximumIncluded) {
+    return value -> {
+      double fraction = fraction(value);
+      boolean aboveMinimum = minimumIncluded ? fraction >= minimum : fraction > minimum;
+      boolean belowMaximum = maximumIncluded ? fraction <= maximum : fraction < maximum;
+      if (!aboveMinimum || !belowMaximum) {
+        throw new RejectedValueException();
+      }
+      return fraction;
     };
   }
 
@@ -176,6 +220,21 @@ final class ValueRules {
     } catch (InvalidDurationException e) {
       throw new RejectedValueException(e.reason());
     }
+  }
+
+  private static double fraction(String value) throws RejectedValueException {
+    Matcher ratio = RATIO.matcher(value);
+    if (ratio.matches()) {
+      long denominator = Long.parseLong(ratio.group(2));
+      if (denominator == 0) {
+        throw new RejectedValueException("division by zero");
+      }
+      return Long.parseLong(ratio.group(1)) / (double) denominator;
+    }
+    if (DECIMAL.matcher(value).matches()) {
+      return Double.parseDouble(value);
+    }
+    throw new RejectedValueException();
   }
 
   private static int integer(String value) throws RejectedValueException {

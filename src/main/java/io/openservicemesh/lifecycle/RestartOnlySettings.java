@@ -1,0 +1,44 @@
+package io.openservicemesh.lifecycle;
+
+import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.config.Setting;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The settings a running control plane cannot follow: they choose the CA, where its root lives, or the
+ * names in certificates, or the timer's period. A change to them is reported and waits for a restart;
+ * validity, key algorithm and the renewal policy apply at each certificate's next renewal.
+ */
+final class RestartOnlySettings {
+
+  private record Watched(Setting setting, Function<MeshSettings, Object> value) {}
+
+  private static final List<Watched> WATCHED = List.of(
+      new Watched(Setting.CERTIFICATE_MANAGER, MeshSettings::certificateManager),
+      new Watched(Setting.CA_BUNDLE_SECRET_NAME, MeshSettings::caBundleSecretName),
+      new Watched(Setting.OSM_NAMESPACE, MeshSettings::osmNamespace),
+      new Watched(Setting.TRUST_DOMAIN, MeshSettings::trustDomain),
+      new Watched(Setting.CA_VALIDITY_DURATION, MeshSettings::caValidity),
+      new Watched(Setting.CA_KEY_ALGORITHM, MeshSettings::caKey),
+      new Watched(Setting.CERT_CLOCK_SKEW_ALLOWANCE, MeshSettings::clockSkewAllowance),
+      new Watched(Setting.LOCAL_CA_BUNDLE_DIRECTORY, MeshSettings::localCaBundleDirectory),
+      new Watched(Setting.VAULT_HOST, s -> s.vault()),
+      new Watched(Setting.CERTMANAGER_ISSUER_NAME, s -> s.certManager()),
+      new Watched(Setting.ROTATION_CHECK_INTERVAL, s -> s.rotation().checkInterval()));
+
+  private RestartOnlySettings() {}
+
+  /** The keys (Vault and cert-manager settings by their group's first key) that differ. */
+  static List<String> changed(MeshSettings running, MeshSettings fresh) {
+    List<String> keys = new ArrayList<>();
+    for (Watched watched : WATCHED) {
+      if (!Objects.equals(watched.value().apply(running), watched.value().apply(fresh))) {
+        keys.add(watched.setting().key());
+      }
+    }
+    return keys;
+  }
+}
