@@ -14,7 +14,13 @@ import java.util.function.Function;
  */
 final class RestartOnlySettings {
 
-  private record Watched(Setting setting, Function<MeshSettings, Object> value) {}
+  /** @param name a key, or a group of keys such as {@code OpenServiceMesh.vault.*} */
+  private record Watched(String name, Function<MeshSettings, Object> value) {
+
+    Watched(Setting setting, Function<MeshSettings, Object> value) {
+      this(setting.key(), value);
+    }
+  }
 
   private static final List<Watched> WATCHED = List.of(
       new Watched(Setting.CERTIFICATE_MANAGER, MeshSettings::certificateManager),
@@ -25,18 +31,18 @@ final class RestartOnlySettings {
       new Watched(Setting.CA_KEY_ALGORITHM, MeshSettings::caKey),
       new Watched(Setting.CERT_CLOCK_SKEW_ALLOWANCE, MeshSettings::clockSkewAllowance),
       new Watched(Setting.LOCAL_CA_BUNDLE_DIRECTORY, MeshSettings::localCaBundleDirectory),
-      new Watched(Setting.VAULT_HOST, s -> s.vault()),
-      new Watched(Setting.CERTMANAGER_ISSUER_NAME, s -> s.certManager()),
+      new Watched("OpenServiceMesh.vault.*", MeshSettings::vault),
+      new Watched("OpenServiceMesh.certmanager.*", MeshSettings::certManager),
       new Watched(Setting.ROTATION_CHECK_INTERVAL, s -> s.rotation().checkInterval()));
 
   private RestartOnlySettings() {}
 
-  /** The keys (Vault and cert-manager settings by their group's first key) that differ. */
+  /** The keys (Vault and cert-manager settings as a group) whose values differ. */
   static List<String> changed(MeshSettings running, MeshSettings fresh) {
     List<String> keys = new ArrayList<>();
     for (Watched watched : WATCHED) {
       if (!Objects.equals(watched.value().apply(running), watched.value().apply(fresh))) {
-        keys.add(watched.setting().key());
+        keys.add(watched.name());
       }
     }
     return keys;

@@ -144,7 +144,7 @@ public final class RotationAnnouncer implements AutoCloseable {
     }
     List<Runnable> abandoned = deliveries.shutdownNow();
     LOG.warning(() -> "rotation announcer closed with deliveries still running after " + grace.toMillis()
-        + " ms (" + abandoned.size() + " subscriber(s) waiting); their listeners were interrupted");
+        + " ms: their listeners were interrupted, " + abandoned.size() + " queued delivery task(s) dropped");
     return false;
   }
 

@@ -1,0 +1,104 @@
+package io.openservicemesh.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.CertificateKind;
+import io.openservicemesh.certificate.KeyAlgorithm;
+import io.openservicemesh.certificate.MeshCertificateSpecs;
+import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.config.MeshSettingsParser;
+import io.openservicemesh.rotation.CertificateRotated;
+import io.openservicemesh.rotation.RotationAnnouncer.SubscriberStatistics;
+import io.openservicemesh.testing.MutableClock;
+import io.openservicemesh.testing.TestCa;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The pieces start-up assembles work together: issuance, schedule, rotation, announcement. */
+class CertificateStackTest {
+
+  private final MutableClock clock = MutableClock.at("2026-03-01T00:00:00Z");
+  private final MeshSettings settings = settings(Map.of(
+      "OpenServiceMesh.osmNamespace", "osm-test",
+      "OpenServiceMesh.allowShortCertValidity", "true",
+      "OpenServiceMesh.internalCertValidityDuration", "2m"));
+  private final CertificateStack stack = CertificateStack.build(settings, TestCa.issuer(clock), clock);
+
+  @AfterEach
+  void close() {
+    stack.close();
+  }
+
+  private static MeshSettings settings(Map<String, String> values) {
+    return MeshSettingsParser.parse(key -> Optional.ofNullable(values.get(key))).orElseThrow();
+  }
+
+  @Test
+  void issuesTheWebhookServingCertificatesAndRenewsThemWithAnAnnouncement() throws Exception {
+    Map<String, String> serials = stack.issueControlPlaneCertificates();
+    MeshCertificateSpecs specs = stack.certificates().specs();
+    Certificate mutating = stack.certificates().manager().cached("osm-controller.osm-test.svc").orElseThrow();
+    assertThat(serials).containsEntry("mutatingWebhookSerial", mutating.serialHex());
+    assertThat(stack.certificates().manager().cached(specs.validatingWebhook().commonName()).orElseThrow()
+        .serialHex()).isEqualTo(serials.get("validatingWebhookSerial"));
+    assertThat(Duration.between(mutating.notBefore(), mutating.notAfter())).isEqualTo(Duration.ofMinutes(2));
+    BlockingQueue<CertificateRotated> announced = new LinkedBlockingQueue<>();
+    stack.certificates().announcer().subscribe("test", announced::add);
+
+    // With the default policy a two-minute certificate is due between 74 and 86 seconds into its life.
+    clock.advance(Duration.ofSeconds(86));
+    assertThat(stack.rotation().rotator().runPass(specs).claimed()).isEqualTo(2);
+
+    CertificateRotated first = announced.poll(10, TimeUnit.SECONDS);
+    CertificateRotated second = announced.poll(10, TimeUnit.SECONDS);
+    assertThat(first).isNotNull();
+    assertThat(second).isNotNull();
+    CertificateRotated mutatingRotation = first.kind() == CertificateKind.MUTATING_WEBHOOK ? first : second;
+    assertThat(mutatingRotation.previous()).isSameAs(mutating);
+    assertThat(mutatingRotation.current())
+        .isSameAs(stack.certificates().manager().cached(mutating.commonName()).orElseThrow());
+    assertThat(stack.certificates().announcer().subscribers()).extracting(SubscriberStatistics::name)
+        .contains("rotation-journal");
+  }
+
+  @Test
+  void specsTakeNamesFromStartUpAndValidityAndKeyFromTheCurrentSettings() {
+    MeshSettings current = settings(Map.of(
+        "OpenServiceMesh.osmNamespace", "elsewhere",
+        "OpenServiceMesh.serviceCertValidityDuration", "12h",
+        "OpenServiceMesh.certKeyAlgorithm", "ecdsa-p384"));
+
+    MeshCertificateSpecs specs = CertificateStack.specsOf(settings, current);
+
+    assertThat(specs.mutatingWebhook().commonName()).isEqualTo("osm-controller.osm-test.svc");
+    assertThat(specs.mutatingWebhook().validity()).isEqualTo(Duration.ofDays(3650));
+    assertThat(specs.mutatingWebhook().key().algorithm()).isEqualTo(KeyAlgorithm.ECDSA_P384);
+    assertThat(specs.renewalOf(specs.mutatingWebhook()).validity()).isEqualTo(Duration.ofDays(3650));
+  }
+
+  @Test
+  void theRenewalPolicyComesFromTheSettings() {
+    MeshSettings custom = settings(Map.of(
+        "OpenServiceMesh.rotationRenewBeforeFraction", "1/2",
+        "OpenServiceMesh.rotationJitterFraction", "0.1"));
+
+    assertThat(CertificateStack.policyOf(custom).renewBeforeFraction()).isEqualTo(0.5);
+    assertThat(CertificateStack.policyOf(custom).jitterFraction()).isEqualTo(0.1);
+  }
+
+  @Test
+  void closingStopsTheAnnouncer() {
+    stack.close();
+
+    assertThatThrownBy(() -> stack.certificates().announcer().subscribe("late", event -> {}))
+        .isInstanceOf(IllegalStateException.class);
+  }
+}

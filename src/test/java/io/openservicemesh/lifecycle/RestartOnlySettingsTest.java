@@ -1,0 +1,38 @@
+package io.openservicemesh.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.config.MeshSettingsParser;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RestartOnlySettingsTest {
+
+  private static MeshSettings settings(Map<String, String> values) {
+    return MeshSettingsParser.parse(key -> Optional.ofNullable(values.get(key))).orElseThrow();
+  }
+
+  @Test
+  void renewalSettingsAreFollowedWithoutARestart() {
+    MeshSettings changed = settings(Map.of(
+        "OpenServiceMesh.serviceCertValidityDuration", "12h",
+        "OpenServiceMesh.internalCertValidityDuration", "720h",
+        "OpenServiceMesh.certKeyAlgorithm", "rsa",
+        "OpenServiceMesh.rotationRenewBeforeFraction", "0.5"));
+
+    assertThat(RestartOnlySettings.changed(settings(Map.of()), changed)).isEmpty();
+  }
+
+  @Test
+  void namesTheSettingsThatNeedARestart() {
+    MeshSettings changed = settings(Map.of(
+        "OpenServiceMesh.trustDomain", "example.org",
+        "OpenServiceMesh.rotationCheckInterval", "10s",
+        "OpenServiceMesh.vault.port", "8201"));
+
+    assertThat(RestartOnlySettings.changed(settings(Map.of()), changed)).containsExactly(
+        "OpenServiceMesh.trustDomain", "OpenServiceMesh.vault.*", "OpenServiceMesh.rotationCheckInterval");
+  }
+}
