@@ -18,6 +18,7 @@ public class MeshConfiguration {
 
   private final Function<String, Optional<String>> lookup;
   private ParseResult current;
+  private ParseResult lastRefreshed;
 
   public MeshConfiguration() {
     this(MeshConfiguration::fromMicroProfileConfig);
@@ -44,19 +45,25 @@ public class MeshConfiguration {
 
   /**
    * Parses the configuration again for a component that follows changes at run time (the rotation pass,
-   * every few seconds). Logs only when the result differs from the last one, so an unchanged configuration
-   * stays quiet and a bad edit is reported once.
+   * every few seconds) and returns the result, valid or not. Logs only when the result differs from the
+   * last one, so an unchanged configuration stays quiet and a bad edit is reported once. A valid result
+   * also becomes {@link #current()}; an invalid one does not replace valid settings.
    */
   public synchronized ParseResult refresh() {
+    ParseResult previous = lastRefreshed != null ? lastRefreshed : current;
     ParseResult fresh = MeshSettingsParser.parse(lookup);
-    if (!fresh.equals(current)) {
-      if (current != null) {
-        LOG.info("the mesh configuration changed");
-      }
-      log(fresh);
+    if (fresh.equals(previous)) {
+      return previous;
+    }
+    if (previous != null) {
+      LOG.info("the mesh configuration changed");
+    }
+    log(fresh);
+    lastRefreshed = fresh;
+    if (fresh.isValid() || current == null) {
       current = fresh;
     }
-    return current;
+    return fresh;
   }
 
   private ParseResult parseAndLog() {

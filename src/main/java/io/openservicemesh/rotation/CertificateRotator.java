@@ -48,6 +48,7 @@ public final class CertificateRotator implements AutoCloseable {
    * allows in production (10 minutes * (1/3 - 0.05) = 170 s gives several attempts).
    */
   public static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(2));
+  static final Duration ROOT_CHECK_INTERVAL = Duration.ofMinutes(1);
   /** Overdue certificates named in logs and readiness; the rest are counted. */
   static final int NAMES_LISTED = 10;
   private static final Logger LOG = Logger.getLogger(CertificateRotator.class.getName());
@@ -65,6 +66,7 @@ public final class CertificateRotator implements AutoCloseable {
   private final LogThrottle failureLogs = new LogThrottle(Duration.ofSeconds(10), 10);
   // Written by passes only (runPass is synchronized); read by status().
   private Set<String> overdueNames = Set.of();
+  private Instant lastRootCheck;
   private volatile OverdueReport lastOverdue = OverdueReport.NONE;
   private volatile Instant lastPass;
 
@@ -121,7 +123,7 @@ public final class CertificateRotator implements AutoCloseable {
       }
     }
     trackOverdue(now);
-    rootCa.check(manager.trustedCasPem(), now);
+    checkRoots(now);
     statistics.passRan();
     lastPass = now;
     return new PassResult(due.size(), lastOverdue.count());
@@ -201,6 +203,22 @@ public final class CertificateRotator implements AutoCloseable {
         + LogThrottle.suppressedNote(suppressed);
     // An issuer's refusal is expected news (its message says why); anything else is a bug worth a trace.
     LOG.log(expired ? Level.SEVERE : Level.WARNING, message, e instanceof IssuanceException ? null : e);
+  }
+
+  /**
+   * Once a minute at most: the roots age slowly, and an issuer may answer {@code trustedCasPem()} from a
+   * remote CA. A failure to get them is no reason to fail the pass.
+   */
+  private void checkRoots(Instant now) {
+    if (lastRootCheck != null && now.isBefore(lastRootCheck.plus(ROOT_CHECK_INTERVAL))) {
+      return;
+    }
+    lastRootCheck = now;
+    try {
+      rootCa.check(manager.trustedCasPem(), now);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not read the trusted roots to check their age", e);
+    }
   }
 
   private void trackOverdue(Instant now) {

@@ -135,5 +135,10 @@ class MeshConfigurationTest {
     configuration.refresh();
 
     assertThat(logged).filteredOn(r -> r.getLevel() == Level.SEVERE).hasSize(1);
+    assertThat(configuration.current().isValid()).as("the valid settings stay current").isTrue();
+
+    values.remove("OpenServiceMesh.serviceCertValidityDuration");
+    assertThat(configuration.refresh().isValid()).isTrue();
+    assertThat(logged).extracting(LogRecord::getMessage).contains("the mesh configuration changed");
   }
 }
