@@ -8,11 +8,16 @@ final class Fractions {
 
   private Fractions() {}
 
-  /** Four significant digits at most, no trailing zeros: {@code 0.3333}, {@code 0.05}, {@code 0}. */
+  /**
+   * Four significant digits at most, no trailing zeros: {@code 0.3333}, {@code 0.05}, {@code 0}.
+   */
   static String format(double fraction) {
     if (fraction == 0) {
       return "0";
     }
-    return BigDecimal.valueOf(fraction).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+    return BigDecimal.valueOf(fraction)
+        .round(new MathContext(4))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 }

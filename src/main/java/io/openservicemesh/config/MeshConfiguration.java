@@ -44,10 +44,11 @@ public class MeshConfiguration {
   }
 
   /**
-   * Parses the configuration again for a component that follows changes at run time (the rotation pass,
-   * every few seconds) and returns the result, valid or not. Logs only when the result differs from the
-   * last one, so an unchanged configuration stays quiet and a bad edit is reported once. A valid result
-   * also becomes {@link #current()}; an invalid one does not replace valid settings.
+   * Parses the configuration again for a component that follows changes at run time (the rotation
+   * pass, every few seconds) and returns the result, valid or not. Logs only when the result
+   * differs from the last one, so an unchanged configuration stays quiet and a bad edit is reported
+   * once. A valid result also becomes {@link #current()}; an invalid one does not replace valid
+   * settings.
    */
   public synchronized ParseResult refresh() {
     ParseResult previous = lastRefreshed != null ? lastRefreshed : current;

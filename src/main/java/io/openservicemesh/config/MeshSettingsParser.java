@@ -37,22 +37,30 @@ import java.util.function.Function;
 public final class MeshSettingsParser {
 
   /**
-   * Shortest leaf validity in production. Below it a renewal that meets a briefly unavailable CA (a Vault
-   * failover, an API server restart) has too little time left to retry before the certificate expires.
+   * Shortest leaf validity in production. Below it a renewal that meets a briefly unavailable CA (a
+   * Vault failover, an API server restart) has too little time left to retry before the certificate
+   * expires.
    */
   static final Duration MIN_CERT_VALIDITY = Duration.ofMinutes(10);
-  /** Shortest leaf validity when short validities are allowed, for tests that watch rotation happen. */
+
+  /**
+   * Shortest leaf validity when short validities are allowed, for tests that watch rotation happen.
+   */
   static final Duration MIN_SHORT_CERT_VALIDITY = Duration.ofSeconds(1);
+
   static final Duration MIN_CA_VALIDITY = Duration.ofHours(1);
   static final Duration MAX_CLOCK_SKEW_ALLOWANCE = Duration.ofHours(1);
   static final Duration MIN_ROTATION_CHECK_INTERVAL = Duration.ofSeconds(1);
   static final Duration MAX_ROTATION_CHECK_INTERVAL = Duration.ofMinutes(5);
   static final double MAX_JITTER_FRACTION = 0.25;
+
   /**
-   * The jittered renewal window must leave at least this fraction of the lifetime before expiry (time to
-   * retry a failed renewal) and after issuance (no renewal right after a certificate was made).
+   * The jittered renewal window must leave at least this fraction of the lifetime before expiry
+   * (time to retry a failed renewal) and after issuance (no renewal right after a certificate was
+   * made).
    */
   static final double MIN_LIFETIME_FRACTION_AROUND_RENEWAL = 0.05;
+
   /** The latest renewal instant must come at least this many rotation passes before expiry. */
   static final int MIN_PASSES_BEFORE_EXPIRY = 2;
 
@@ -76,7 +84,8 @@ public final class MeshSettingsParser {
     Optional<Boolean> allowShortValidity =
         reader.read(ALLOW_SHORT_CERT_VALIDITY, ValueRules.bool());
     ValueRule<Duration> certValidity = certValidityRule(allowShortValidity.orElse(false));
-    Optional<Duration> serviceCertValidity = reader.read(SERVICE_CERT_VALIDITY_DURATION, certValidity);
+    Optional<Duration> serviceCertValidity =
+        reader.read(SERVICE_CERT_VALIDITY_DURATION, certValidity);
     Optional<Duration> internalCertValidity =
         reader.read(INTERNAL_CERT_VALIDITY_DURATION, certValidity);
     Optional<Duration> caValidity =
@@ -114,17 +123,21 @@ public final class MeshSettingsParser {
     Optional<Double> renewBeforeFraction =
         reader.read(ROTATION_RENEW_BEFORE_FRACTION, ValueRules.fraction(0, false, 1, false));
     Optional<Double> jitterFraction =
-        reader.read(ROTATION_JITTER_FRACTION, ValueRules.fraction(0, true, MAX_JITTER_FRACTION, true));
+        reader.read(
+            ROTATION_JITTER_FRACTION, ValueRules.fraction(0, true, MAX_JITTER_FRACTION, true));
     if (renewBeforeFraction.isPresent() && jitterFraction.isPresent()) {
-      renewalWindowProblem(renewBeforeFraction.get(), jitterFraction.get()).ifPresent(reader::reject);
+      renewalWindowProblem(renewBeforeFraction.get(), jitterFraction.get())
+          .ifPresent(reader::reject);
       if (rotationCheckInterval.isPresent()) {
         double leadFraction = renewBeforeFraction.get() - jitterFraction.get();
         Duration interval = rotationCheckInterval.get();
         serviceCertValidity
-            .flatMap(v -> renewalLeadProblem(SERVICE_CERT_VALIDITY_DURATION, v, leadFraction, interval))
+            .flatMap(
+                v -> renewalLeadProblem(SERVICE_CERT_VALIDITY_DURATION, v, leadFraction, interval))
             .ifPresent(reader::reject);
         internalCertValidity
-            .flatMap(v -> renewalLeadProblem(INTERNAL_CERT_VALIDITY_DURATION, v, leadFraction, interval))
+            .flatMap(
+                v -> renewalLeadProblem(INTERNAL_CERT_VALIDITY_DURATION, v, leadFraction, interval))
             .ifPresent(reader::reject);
       }
     }
@@ -178,14 +191,16 @@ public final class MeshSettingsParser {
   }
 
   /**
-   * The jittered renewal window must sit inside the lifetime with room on both sides: renewing in the
-   * last few percent leaves no time to retry, renewing in the first few percent churns certificates.
+   * The jittered renewal window must sit inside the lifetime with room on both sides: renewing in
+   * the last few percent leaves no time to retry, renewing in the first few percent churns
+   * certificates.
    */
   private static Optional<ConfigProblem> renewalWindowProblem(double renewBefore, double jitter) {
     double margin = MIN_LIFETIME_FRACTION_AROUND_RENEWAL;
     // A small tolerance, so that e.g. 0.1 - 0.05 is not refused for being 0.04999999999999999.
     double tolerance = 1e-9;
-    if (renewBefore - jitter >= margin - tolerance && renewBefore + jitter <= 1 - margin + tolerance) {
+    if (renewBefore - jitter >= margin - tolerance
+        && renewBefore + jitter <= 1 - margin + tolerance) {
       return Optional.empty();
     }
     return Optional.of(
@@ -209,8 +224,8 @@ public final class MeshSettingsParser {
   }
 
   /**
-   * The latest (jittered) renewal instant must come at least {@link #MIN_PASSES_BEFORE_EXPIRY} rotation
-   * passes before expiry, or a certificate could expire before a pass sees it due.
+   * The latest (jittered) renewal instant must come at least {@link #MIN_PASSES_BEFORE_EXPIRY}
+   * rotation passes before expiry, or a certificate could expire before a pass sees it due.
    */
   private static Optional<ConfigProblem> renewalLeadProblem(
       Setting validitySetting, Duration validity, double leadFraction, Duration checkInterval) {

@@ -72,8 +72,8 @@ final class ValueRules {
   }
 
   /**
-   * Strictly positive and at least {@code minimum}; {@code belowMinimumHint}, when not empty, follows the
-   * minimum in the message of a value under it (e.g. how to allow less).
+   * Strictly positive and at least {@code minimum}; {@code belowMinimumHint}, when not empty,
+   * follows the minimum in the message of a value under it (e.g. how to allow less).
    */
   static ValueRule<Duration> positiveDuration(Duration minimum, String belowMinimumHint) {
     return value -> {
@@ -83,7 +83,8 @@ final class ValueRules {
       }
       if (duration.compareTo(minimum) < 0) {
         String detail = "the minimum is " + GoDuration.format(minimum);
-        throw new RejectedValueException(belowMinimumHint.isEmpty() ? detail : detail + "; " + belowMinimumHint);
+        throw new RejectedValueException(
+            belowMinimumHint.isEmpty() ? detail : detail + "; " + belowMinimumHint);
       }
       return duration;
     };
@@ -103,11 +104,12 @@ final class ValueRules {
   }
 
   /**
-   * A fraction written as a decimal ({@code 0.25}, {@code .25}) or a ratio of whole numbers ({@code 1/3}),
-   * within the bounds. Exponents, signs, NaN and infinities are refused: a fraction of a certificate's
-   * lifetime should read the same to every operator.
+   * A fraction written as a decimal ({@code 0.25}, {@code .25}) or a ratio of whole numbers ({@code
+   * 1/3}), within the bounds. Exponents, signs, NaN and infinities are refused: a fraction of a
+   * certificate's lifetime should read the same to every operator.
    */
-  static ValueRule<Double> fraction(double minimum, boolean minimumIncluded, double maximum, boolean maximumIncluded) {
+  static ValueRule<Double> fraction(
+      double minimum, boolean minimumIncluded, double maximum, boolean maximumIncluded) {
     return value -> {
       double fraction = fraction(value);
       boolean aboveMinimum = minimumIncluded ? fraction >= minimum : fraction > minimum;

@@ -229,21 +229,20 @@ public final class CertificateRotator implements AutoCloseable {
       return;
     }
     Set<String> names = new HashSet<>();
-    int reported = 0;
-    int unreported = 0;
+    int newlyOverdue = 0;
     for (OverdueCertificate late : report.listed()) {
       names.add(late.commonName());
       if (!overdueNames.contains(late.commonName())) {
-        statistics.becameOverdue(1);
-        if (reported++ < NAMES_LISTED) {
+        newlyOverdue++;
+        if (newlyOverdue <= NAMES_LISTED) {
           LOG.severe(describeOverdue(late, now));
-        } else {
-          unreported++;
         }
       }
     }
-    if (unreported > 0) {
-      LOG.severe(unreported + " more certificates became overdue (near or past expiry without a successor)");
+    statistics.becameOverdue(newlyOverdue);
+    if (newlyOverdue > NAMES_LISTED) {
+      LOG.severe((newlyOverdue - NAMES_LISTED)
+          + " more certificates became overdue (near or past expiry without a successor)");
     }
     int recovered = 0;
     for (String name : overdueNames) {

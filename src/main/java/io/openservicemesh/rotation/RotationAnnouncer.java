@@ -2,10 +2,15 @@ package io.openservicemesh.rotation;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,12 +29,13 @@ import java.util.logging.Logger;
  * Secrets) that a certificate was rotated, without letting one subscriber hold up another or the rotation
  * pass that announced it (OSM's pub-sub stalled all rotations behind one slow consumer, #4847).
  *
- * <p>How: {@link #announce} only puts the event in each subscriber's own pending list and returns. Each
- * subscriber's events are delivered in order, one at a time, by a shared pool of delivery threads, at most
- * one thread per subscriber at a time (so a listener need not be thread-safe). A slow listener occupies one
- * thread and delays only its own events; a failing one is logged and counted, and gets the next event. The
- * pool is bounded ({@value #DELIVERY_THREADS} threads): only that many listeners stuck at the same time
- * would delay the others.
+ * <p>A subscriber takes every rotation, or only those of the common names it names (an SDS stream, its
+ * identity's). How: {@link #announce} only puts the event in each interested subscriber's own pending list
+ * and returns. Each subscriber's events are delivered in order, one at a time, by a shared pool of delivery
+ * threads, at most one thread per subscriber at a time (so a listener need not be thread-safe). A slow
+ * listener occupies one thread and delays only its own events; a failing one is logged and counted, and
+ * gets the next event. The pool is bounded ({@value #DELIVERY_THREADS} threads): only that many listeners
+ * stuck at the same time would delay the others.
  *
  * <p>Pending events are coalesced per common name: a subscriber that fell behind on an identity receives one
  * event from the certificate it last saw to the newest, not every step in between. Each subscriber has at
@@ -47,7 +53,11 @@ public final class RotationAnnouncer implements AutoCloseable {
 
   private final int pendingLimit;
   private final ThreadPoolExecutor deliveries;
-  private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+  /** Subscribers to every rotation; few (webhooks, caBundle, journal), so a copy-on-write list. */
+  private final List<Subscriber> toEverything = new CopyOnWriteArrayList<>();
+  /** Subscribers to some names (an SDS stream to its identity), found by name: many, each cheap to reach. */
+  private final ConcurrentMap<String, List<Subscriber>> byCommonName = new ConcurrentHashMap<>();
+  private final Set<Subscriber> all = ConcurrentHashMap.newKeySet();
   private final AtomicLong listenerFailures = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final LogThrottle failureLogs = new LogThrottle(Duration.ofSeconds(10), 10);
@@ -75,26 +85,56 @@ public final class RotationAnnouncer implements AutoCloseable {
    * @throws IllegalStateException after {@link #close}
    */
   public Subscription subscribe(String subscriberName, Consumer<CertificateRotated> listener) {
-    Objects.requireNonNull(subscriberName, "subscriberName");
-    Objects.requireNonNull(listener, "listener");
-    if (closed) {
-      throw new IllegalStateException("the rotation announcer is closed");
-    }
-    Subscriber subscriber = new Subscriber(subscriberName, listener);
-    subscribers.add(subscriber);
+    Subscriber subscriber = newSubscriber(subscriberName, listener, Set.of());
+    toEverything.add(subscriber);
     return subscriber;
   }
 
-  /** Hands the event to every subscriber's pending list and returns; never waits for a listener. */
+  /**
+   * Registers a listener for the rotations of the given common names only, e.g. an SDS stream for the
+   * identity it serves. Finding a rotation's subscribers then costs one lookup by name, however many
+   * streams are open, and a subscriber never holds events of names it does not serve.
+   *
+   * @throws IllegalStateException after {@link #close}
+   */
+  public Subscription subscribe(
+      String subscriberName, Collection<String> commonNames, Consumer<CertificateRotated> listener) {
+    Subscriber subscriber = newSubscriber(subscriberName, listener, Set.copyOf(commonNames));
+    for (String name : subscriber.commonNames) {
+      byCommonName.compute(name, (key, list) -> {
+        List<Subscriber> subscribed = list == null ? new CopyOnWriteArrayList<>() : list;
+        subscribed.add(subscriber);
+        return subscribed;
+      });
+    }
+    return subscriber;
+  }
+
+  /** Hands the event to each interested subscriber's pending list and returns; never waits for a listener. */
   public void announce(CertificateRotated event) {
     Objects.requireNonNull(event, "event");
     if (closed) {
       LOG.fine(() -> "not announced, the announcer is closed: " + event.summary());
       return;
     }
-    for (Subscriber subscriber : subscribers) {
+    for (Subscriber subscriber : toEverything) {
       subscriber.offer(event);
     }
+    for (Subscriber subscriber : byCommonName.getOrDefault(event.commonName(), List.of())) {
+      subscriber.offer(event);
+    }
+  }
+
+  private Subscriber newSubscriber(
+      String subscriberName, Consumer<CertificateRotated> listener, Set<String> commonNames) {
+    Objects.requireNonNull(subscriberName, "subscriberName");
+    Objects.requireNonNull(listener, "listener");
+    if (closed) {
+      throw new IllegalStateException("the rotation announcer is closed");
+    }
+    Subscriber subscriber = new Subscriber(subscriberName, listener, commonNames);
+    all.add(subscriber);
+    return subscriber;
   }
 
   /** Listener calls that threw, over all subscribers. */
@@ -110,9 +150,10 @@ public final class RotationAnnouncer implements AutoCloseable {
   /** Counters per current subscriber, e.g. for metrics or a health detail. */
   public List<SubscriberStatistics> subscribers() {
     List<SubscriberStatistics> statistics = new ArrayList<>();
-    for (Subscriber subscriber : subscribers) {
+    for (Subscriber subscriber : all) {
       statistics.add(subscriber.statistics());
     }
+    statistics.sort(Comparator.comparing(SubscriberStatistics::name));
     return statistics;
   }
 
@@ -162,6 +203,8 @@ public final class RotationAnnouncer implements AutoCloseable {
 
     private final String name;
     private final Consumer<CertificateRotated> listener;
+    /** Empty for a subscriber to every rotation. */
+    private final Set<String> commonNames;
     private final LinkedHashMap<String, CertificateRotated> pending = new LinkedHashMap<>();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -171,9 +214,10 @@ public final class RotationAnnouncer implements AutoCloseable {
     private boolean delivering;
     private boolean cancelled;
 
-    Subscriber(String name, Consumer<CertificateRotated> listener) {
+    Subscriber(String name, Consumer<CertificateRotated> listener, Set<String> commonNames) {
       this.name = name;
       this.listener = listener;
+      this.commonNames = commonNames;
     }
 
     void offer(CertificateRotated event) {
@@ -282,7 +326,14 @@ public final class RotationAnnouncer implements AutoCloseable {
         cancelled = true;
         pending.clear();
       }
-      subscribers.remove(this);
+      toEverything.remove(this);
+      for (String commonName : commonNames) {
+        byCommonName.computeIfPresent(commonName, (key, list) -> {
+          list.remove(this);
+          return list.isEmpty() ? null : list;
+        });
+      }
+      all.remove(this);
     }
   }
 }

@@ -1,6 +1,9 @@
 package io.openservicemesh.bench;
 
+import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateManager;
+import io.openservicemesh.certificate.CertificateSpec;
+import io.openservicemesh.certificate.Issuer;
 import io.openservicemesh.certificate.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.certificate.ReplacementListener;
@@ -14,9 +17,12 @@ import io.openservicemesh.rotation.RotationLimits;
 import io.openservicemesh.testing.MutableClock;
 import io.openservicemesh.testing.TestCa;
 import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,6 +45,8 @@ import java.util.logging.Logger;
  * mvn -q test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
  *     -Dexec.args="-Xmx2g -cp %classpath io.openservicemesh.bench.RotationBenchmark"
  * </pre>
+ *
+ * <p>An argument {@code idle} or {@code storm} runs only that part.
  */
 public final class RotationBenchmark {
 
@@ -53,11 +61,16 @@ public final class RotationBenchmark {
     Logger.getLogger("io.openservicemesh").setLevel(Level.WARNING);
     System.out.printf("%s %s, %d CPUs, max heap %d MB%n", System.getProperty("java.vm.name"),
         Runtime.version(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-    for (int size : new int[] {10_000, 100_000}) {
-      idlePass(size);
+    String part = args.length > 0 ? args[0] : "all";
+    if (part.equals("all") || part.equals("idle")) {
+      for (int size : new int[] {10_000, 100_000}) {
+        idlePass(size);
+      }
     }
-    storm(10_000, RotationLimits.forInterval(Duration.ofSeconds(5)), Duration.ofSeconds(5), "default throttle");
-    storm(10_000, new RotationLimits(2, 10_000), Duration.ofMillis(100), "no throttle, 2 workers");
+    if (part.equals("all") || part.equals("storm")) {
+      storm(10_000, RotationLimits.forInterval(Duration.ofSeconds(5)), Duration.ofSeconds(5), "default throttle");
+      storm(10_000, new RotationLimits(2, 10_000), Duration.ofMillis(100), "no throttle, 2 workers");
+    }
   }
 
   /** A full cache where nothing is due: the cost of one pass, and for comparison of one scan of all. */
@@ -104,11 +117,44 @@ public final class RotationBenchmark {
     }
     double scanMillis = (System.nanoTime() - scanStart) / 1e6 / scans;
 
-    System.out.printf("idle pass over %,d cached certificates (filled in %.1f s, ~%,d heap bytes each): mean"
-            + " %d ns, p50 %d ns, p99 %d ns, max %,d ns (%,d passes); reading every NotAfter instead: %.2f ms"
-            + " per pass (%d due)%n",
-        size, fillSeconds, bytesPerCertificate, mean, nanos[passes / 2], nanos[passes / 100 * 99],
-        nanos[passes - 1], passes, scanMillis, due);
+    Map<String, Certificate> issued = new HashMap<>();
+    for (String name : names) {
+      issued.put(name, manager.cached(name).orElseThrow());
+    }
+    long managerBytes = managerBytesPerCertificate(issued, clock);
+
+    System.out.printf("idle pass over %,d cached certificates (filled in %.1f s, ~%,d heap bytes each, of which"
+            + " ~%,d for the cache entry, its spec and its schedule keys): mean %d ns, p50 %d ns, p99 %d ns,"
+            + " max %,d ns (%,d passes); reading every NotAfter instead: %.2f ms per pass (%d due)%n",
+        size, fillSeconds, bytesPerCertificate, managerBytes, mean, nanos[passes / 2],
+        nanos[passes / 100 * 99], nanos[passes - 1], passes, scanMillis, due);
+  }
+
+  /**
+   * What a manager adds to the certificates it holds: a second manager caching the very same certificate
+   * objects (its issuer hands out the already issued ones), measured by the heap it adds.
+   */
+  private static long managerBytesPerCertificate(Map<String, Certificate> issued, MutableClock clock)
+      throws Exception {
+    long before = usedHeap();
+    CertificateManager copy = new CertificateManager(new Issuer() {
+      @Override
+      public Certificate issue(CertificateSpec spec) {
+        return issued.get(spec.commonName());
+      }
+
+      @Override
+      public String trustedCasPem() {
+        return "";
+      }
+    }, clock, new JitteredRenewalTiming(RenewalPolicy.DEFAULT, RotationBenchmark::uniform),
+        ReplacementListener.NONE);
+    for (int i = 0; i < issued.size(); i++) {
+      copy.getOrIssue(SPECS.service(new ServiceIdentity("sa-" + i, "ns")));
+    }
+    long after = usedHeap();
+    Reference.reachabilityFence(copy);
+    return (after - before) / issued.size();
   }
 
   /**

@@ -120,7 +120,8 @@ class CertificateManagerTest {
     assertThat(manager.cached("a")).containsSame(successor.get());
     assertThat(manager.getOrIssue(spec("a"))).isSameAs(successor.get());
     assertThat(replaced).containsExactly("a " + old.serialHex() + " -> " + successor.get().serialHex());
-    assertThat(manager.nextRenewal().orElseThrow().at()).isEqualTo(successor.get().notBefore().plus(Duration.ofHours(2)));
+    assertThat(manager.nextRenewal().orElseThrow().at())
+        .isEqualTo(successor.get().notBefore().plus(Duration.ofHours(2)));
   }
 
   @Test

@@ -178,6 +178,30 @@ class RotationAnnouncerTest {
   }
 
   @Test
+  void aSubscriberToSomeNamesReceivesOnlyTheirRotations() throws Exception {
+    BlockingQueue<CertificateRotated> stream = new LinkedBlockingQueue<>();
+    BlockingQueue<CertificateRotated> everything = new LinkedBlockingQueue<>();
+    Subscription subscription = announcer.subscribe("sds:ns/a", List.of("a", "b"), stream::add);
+    announcer.subscribe("webhook", everything::add);
+
+    announcer.announce(rotation("a", 0, 1));
+    announcer.announce(rotation("other", 0, 1));
+    announcer.announce(rotation("b", 1, 2));
+
+    assertThat(List.of(next(stream), next(stream))).extracting(CertificateRotated::commonName)
+        .containsExactly("a", "b");
+    assertThat(List.of(next(everything), next(everything), next(everything)))
+        .extracting(CertificateRotated::commonName).containsExactly("a", "other", "b");
+    assertThat(stream).isEmpty();
+
+    subscription.close();
+    announcer.announce(rotation("a", 1, 2));
+    assertThat(next(everything).commonName()).isEqualTo("a");
+    assertThat(stream).isEmpty();
+    assertThat(announcer.subscribers()).extracting(SubscriberStatistics::name).containsExactly("webhook");
+  }
+
+  @Test
   void aClosedSubscriptionReceivesNothingMore() throws Exception {
     BlockingQueue<CertificateRotated> leaving = new LinkedBlockingQueue<>();
     BlockingQueue<CertificateRotated> staying = new LinkedBlockingQueue<>();
