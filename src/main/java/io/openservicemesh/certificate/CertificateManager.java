@@ -173,7 +173,9 @@ public class CertificateManager {
       spec = reshape.apply(due.spec());
       successor = issuer.issue(spec);
       window = timing.windowFor(successor);
-    } catch (IssuanceException | RuntimeException e) {
+    } catch (Throwable e) {
+      // Errors too: a claim never ended would never be renewed, and readers of an expired certificate
+      // waiting for its successor would wait forever.
       int failures = due.failedRenewals() + 1;
       scheduleRetry(due, clock.instant().plus(retryDelayOrCeiling(retryDelay, failures)), failures);
       due.successor.completeExceptionally(e);
