@@ -24,4 +24,5 @@ public record MeshSettings(
     Duration clockSkewAllowance,
     Path localCaBundleDirectory,
     VaultSettings vault,
-    CertManagerSettings certManager) {}
+    CertManagerSettings certManager,
+    SdsSettings sds) {}

@@ -11,6 +11,8 @@ import static io.openservicemesh.config.Setting.CERT_CLOCK_SKEW_ALLOWANCE;
 import static io.openservicemesh.config.Setting.CERT_KEY_ALGORITHM;
 import static io.openservicemesh.config.Setting.CERT_KEY_BIT_SIZE;
 import static io.openservicemesh.config.Setting.LOCAL_CA_BUNDLE_DIRECTORY;
+import static io.openservicemesh.config.Setting.SDS_MAX_STREAM_AGE;
+import static io.openservicemesh.config.Setting.SDS_VERIFY_PROXY_POD;
 import static io.openservicemesh.config.Setting.OSM_NAMESPACE;
 import static io.openservicemesh.config.Setting.SERVICE_CERT_VALIDITY_DURATION;
 import static io.openservicemesh.config.Setting.TRUST_DOMAIN;
@@ -33,6 +35,8 @@ public final class MeshSettingsParser {
   static final Duration MIN_SERVICE_CERT_VALIDITY = Duration.ofSeconds(1);
   static final Duration MIN_CA_VALIDITY = Duration.ofHours(1);
   static final Duration MAX_CLOCK_SKEW_ALLOWANCE = Duration.ofHours(1);
+  static final Duration MIN_SDS_STREAM_AGE = Duration.ofSeconds(10);
+  static final Duration MAX_SDS_STREAM_AGE = Duration.ofHours(24);
 
   private MeshSettingsParser() {}
 
@@ -88,6 +92,10 @@ public final class MeshSettingsParser {
     Optional<IssuerKind> issuerKind = reader.read(CERTMANAGER_ISSUER_KIND, ValueRules.issuerKind());
     Optional<String> issuerGroup = reader.read(CERTMANAGER_ISSUER_GROUP, ValueRules.dnsName());
 
+    Optional<Boolean> verifyProxyPod = reader.read(SDS_VERIFY_PROXY_POD, ValueRules.bool());
+    Optional<Duration> maxStreamAge =
+        reader.read(SDS_MAX_STREAM_AGE, ValueRules.durationBetween(MIN_SDS_STREAM_AGE, MAX_SDS_STREAM_AGE));
+
     if (!reader.problems().isEmpty()) {
       return ParseResult.invalid(reader.problems());
     }
@@ -110,7 +118,8 @@ public final class MeshSettingsParser {
                 vaultPort.get(),
                 vaultToken.orElse(null),
                 vaultRole.get()),
-            new CertManagerSettings(issuerName.get(), issuerKind.get(), issuerGroup.get())));
+            new CertManagerSettings(issuerName.get(), issuerKind.get(), issuerGroup.get()),
+            new SdsSettings(verifyProxyPod.get(), maxStreamAge.get())));
   }
 
   private static KeySpec keySpec(KeyAlgorithm algorithm, int rsaBits) {

@@ -117,7 +117,19 @@ public enum Setting {
       "cert-manager.io",
       "a DNS name such as cert-manager.io",
       "API group of the cert-manager issuer; differs from cert-manager.io only for external"
-          + " issuers.");
+          + " issuers."),
+  SDS_VERIFY_PROXY_POD(
+      "OpenServiceMesh.sds.verifyProxyPod",
+      "true",
+      "true or false",
+      "Whether SDS also requires the pod labelled osm-proxy-uuid=<uuid> to exist with the service"
+          + " account its certificate names (only where a Kubernetes API is configured)."),
+  SDS_MAX_STREAM_AGE(
+      "OpenServiceMesh.sds.maxStreamAge",
+      "30m",
+      "a duration from 10s to 24h such as 30m",
+      "How long an SDS stream may live before the server closes it and Envoy reconnects; bounds"
+          + " how long the stream of a vanished proxy can hold memory.");
 
   /** Shown instead of a secret value, everywhere. */
   public static final String REDACTED = "<redacted>";

@@ -152,6 +152,14 @@ final class ValueRules {
   }
 
   /** Any non-empty text, e.g. a token whose format belongs to Vault. */
+  static ValueRule<Boolean> bool() {
+    return value -> switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new RejectedValueException();
+    };
+  }
+
   static ValueRule<String> anyText() {
     return value -> value;
   }

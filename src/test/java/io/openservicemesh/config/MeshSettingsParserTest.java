@@ -56,7 +56,20 @@ class MeshSettingsParserTest {
                 Duration.ofMinutes(1),
                 Path.of("osm-ca-bundle"),
                 new VaultSettings(null, "http", 8200, null, "openservicemesh"),
-                new CertManagerSettings("osm-ca", IssuerKind.ISSUER, "cert-manager.io")));
+                new CertManagerSettings("osm-ca", IssuerKind.ISSUER, "cert-manager.io"),
+                new SdsSettings(true, Duration.ofMinutes(30))));
+  }
+
+  @Test
+  void sdsSettingsAreCheckedAndTyped() {
+    MeshSettings settings =
+        valid(Map.of("OpenServiceMesh.sds.verifyProxyPod", "FALSE", "OpenServiceMesh.sds.maxStreamAge", "10s"));
+    assertThat(settings.sds()).isEqualTo(new SdsSettings(false, Duration.ofSeconds(10)));
+
+    assertThat(parse(Map.of("OpenServiceMesh.sds.verifyProxyPod", "maybe", "OpenServiceMesh.sds.maxStreamAge", "1s"))
+            .problems())
+        .extracting(ConfigProblem::key)
+        .containsExactlyInAnyOrder("OpenServiceMesh.sds.verifyProxyPod", "OpenServiceMesh.sds.maxStreamAge");
   }
 
   @Test

@@ -1,0 +1,95 @@
+package io.openservicemesh.sds;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.openservicemesh.certificate.ProxyIdentity;
+import java.time.Instant;
+import java.util.logging.Logger;
+
+/**
+ * What every SDS stream shares: the proxy it is bound to, serialized writes (gRPC's {@code onNext} is not
+ * thread-safe, and pushes arrive from rotation threads while requests arrive from the transport), and the
+ * instant after which the server closes it.
+ *
+ * @param <R> the response message type
+ */
+abstract class SdsStream<R> {
+
+  private static final Logger LOG = Logger.getLogger(SdsStream.class.getName());
+
+  protected final ProxyIdentity proxy;
+  protected final SecretResolver resolver;
+  private final StreamObserver<R> responses;
+  private final Instant closeAt;
+  private final Runnable onClosed;
+  private long nonceCounter;
+  private boolean closed;
+
+  SdsStream(ProxyIdentity proxy, SecretResolver resolver, StreamObserver<R> responses, Instant closeAt,
+      Runnable onClosed) {
+    this.proxy = proxy;
+    this.resolver = resolver;
+    this.responses = responses;
+    this.closeAt = closeAt;
+    this.onClosed = onClosed;
+  }
+
+  ProxyIdentity proxy() {
+    return proxy;
+  }
+
+  Instant closeAt() {
+    return closeAt;
+  }
+
+  /** Sends the current state again where it changed: called when a certificate or root changed. */
+  abstract void refresh();
+
+  protected synchronized String nextNonce() {
+    return Long.toString(++nonceCounter);
+  }
+
+  protected synchronized boolean isClosed() {
+    return closed;
+  }
+
+  protected synchronized void send(R response) {
+    if (closed) {
+      return;
+    }
+    try {
+      responses.onNext(response);
+    } catch (RuntimeException e) {
+      // The client went away: writing is how Liberty notices.
+      LOG.fine(() -> "SDS stream of " + proxy.commonName() + " is gone: " + e);
+      released();
+    }
+  }
+
+  /** Ends the stream with an error status the client sees. */
+  synchronized void fail(Status status) {
+    if (closed) {
+      return;
+    }
+    try {
+      responses.onError(status.asRuntimeException());
+    } catch (RuntimeException alreadyGone) {
+      // Nothing to tell a client that left.
+    }
+    released();
+  }
+
+  /** The client ended the stream (or it broke): forget it without writing. */
+  synchronized void released() {
+    if (!closed) {
+      closed = true;
+      onClosed.run();
+    }
+  }
+
+  protected void refuse(SdsException e) {
+    LOG.warning(() -> "SDS request of proxy " + proxy.commonName() + " refused (" + e.status().getCode() + "): "
+        + e.getMessage());
+    fail(e.status());
+  }
+}
