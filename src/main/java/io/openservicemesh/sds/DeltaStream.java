@@ -28,7 +28,7 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
   private final Map<String, String> clientVersions = new LinkedHashMap<>();
   private boolean firstRequestSeen;
 
-  DeltaStream(ProxyIdentity proxy, SecretResolver resolver, StreamObserver<DeltaDiscoveryResponse> responses,
+  DeltaStream(ProxyIdentity proxy, SecretLookup resolver, StreamObserver<DeltaDiscoveryResponse> responses,
       Instant closeAt, Runnable onClosed) {
     super(proxy, resolver, responses, closeAt, onClosed);
   }

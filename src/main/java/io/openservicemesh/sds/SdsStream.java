@@ -18,14 +18,14 @@ abstract class SdsStream<R> {
   private static final Logger LOG = Logger.getLogger(SdsStream.class.getName());
 
   protected final ProxyIdentity proxy;
-  protected final SecretResolver resolver;
+  protected final SecretLookup resolver;
   private final StreamObserver<R> responses;
   private final Instant closeAt;
   private final Runnable onClosed;
   private long nonceCounter;
   private boolean closed;
 
-  SdsStream(ProxyIdentity proxy, SecretResolver resolver, StreamObserver<R> responses, Instant closeAt,
+  SdsStream(ProxyIdentity proxy, SecretLookup resolver, StreamObserver<R> responses, Instant closeAt,
       Runnable onClosed) {
     this.proxy = proxy;
     this.resolver = resolver;

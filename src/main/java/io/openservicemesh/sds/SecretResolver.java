@@ -12,12 +12,13 @@ import java.util.Set;
 
 /** Turns a secret name asked for by a proxy into the secret, after checking the proxy may have it. */
 @ApplicationScoped
-public class SecretResolver {
+public class SecretResolver implements SecretLookup {
 
   @Inject ControlPlane controlPlane;
   @Inject UpstreamIdentities upstreams;
 
-  Secret resolve(ProxyIdentity proxy, String requestedName) throws SdsException {
+  @Override
+  public Secret resolve(ProxyIdentity proxy, String requestedName) throws SdsException {
     SdsSecretName name;
     try {
       name = SdsSecretName.parse(requestedName);

@@ -34,7 +34,7 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
   private String lastSentVersion;
   private boolean firstRequestSeen;
 
-  StateOfTheWorldStream(ProxyIdentity proxy, SecretResolver resolver, StreamObserver<DiscoveryResponse> responses,
+  StateOfTheWorldStream(ProxyIdentity proxy, SecretLookup resolver, StreamObserver<DiscoveryResponse> responses,
       Instant closeAt, Runnable onClosed) {
     super(proxy, resolver, responses, closeAt, onClosed);
   }
