@@ -28,9 +28,9 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
   private final Map<String, String> clientVersions = new LinkedHashMap<>();
   private boolean firstRequestSeen;
 
-  DeltaStream(ProxyIdentity proxy, SecretLookup resolver, StreamObserver<DeltaDiscoveryResponse> responses,
-      Instant closeAt, Runnable onClosed) {
-    super(proxy, resolver, responses, closeAt, onClosed);
+  DeltaStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
+      StreamObserver<DeltaDiscoveryResponse> responses, Instant closeAt, Runnable onClosed) {
+    super(proxy, serviceCommonName, resolver, responses, closeAt, onClosed);
   }
 
   synchronized void onRequest(DeltaDiscoveryRequest request) {

@@ -18,6 +18,7 @@ abstract class SdsStream<R> {
   private static final Logger LOG = Logger.getLogger(SdsStream.class.getName());
 
   protected final ProxyIdentity proxy;
+  private final String serviceCommonName;
   protected final SecretLookup resolver;
   private final StreamObserver<R> responses;
   private final Instant closeAt;
@@ -25,9 +26,14 @@ abstract class SdsStream<R> {
   private long nonceCounter;
   private boolean closed;
 
-  SdsStream(ProxyIdentity proxy, SecretLookup resolver, StreamObserver<R> responses, Instant closeAt,
-      Runnable onClosed) {
+  /**
+   * @param serviceCommonName the common name of the proxy's service certificate: the key under which a renewal
+   *     of that certificate finds this stream
+   */
+  SdsStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver, StreamObserver<R> responses,
+      Instant closeAt, Runnable onClosed) {
     this.proxy = proxy;
+    this.serviceCommonName = serviceCommonName;
     this.resolver = resolver;
     this.responses = responses;
     this.closeAt = closeAt;
@@ -36,6 +42,10 @@ abstract class SdsStream<R> {
 
   ProxyIdentity proxy() {
     return proxy;
+  }
+
+  String serviceCommonName() {
+    return serviceCommonName;
   }
 
   Instant closeAt() {

@@ -1,7 +1,6 @@
 package io.openservicemesh.sds;
 
 import io.grpc.Status;
-import io.openservicemesh.certificate.ServiceIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Map;
@@ -10,28 +9,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The open SDS streams, indexed by the service identity of their proxy, so that a renewed service certificate
- * is pushed to the streams of that identity only, and a root change to all.
+ * The open SDS streams, indexed by the common name of their proxy's service certificate, so that a renewed
+ * service certificate is pushed to the streams of that identity only, and a root change to all.
  */
 @ApplicationScoped
 public class SdsStreams {
 
-  private final Map<ServiceIdentity, Set<SdsStream<?>>> byIdentity = new ConcurrentHashMap<>();
+  private final Map<String, Set<SdsStream<?>>> byIdentity = new ConcurrentHashMap<>();
 
   void add(SdsStream<?> stream) {
-    byIdentity.computeIfAbsent(stream.proxy().service(), identity -> ConcurrentHashMap.newKeySet()).add(stream);
+    byIdentity.computeIfAbsent(stream.serviceCommonName(), identity -> ConcurrentHashMap.newKeySet()).add(stream);
   }
 
   void remove(SdsStream<?> stream) {
-    byIdentity.computeIfPresent(stream.proxy().service(), (identity, streams) -> {
+    byIdentity.computeIfPresent(stream.serviceCommonName(), (identity, streams) -> {
       streams.remove(stream);
       return streams.isEmpty() ? null : streams;
     });
   }
 
   /** Pushes the current state to the streams of one identity (its certificate changed). */
-  public void refresh(ServiceIdentity identity) {
-    forEach(byIdentity.getOrDefault(identity, Set.of()), SdsStream::refresh);
+  public void refresh(String serviceCommonName) {
+    forEach(byIdentity.getOrDefault(serviceCommonName, Set.of()), SdsStream::refresh);
   }
 
   /** Pushes the current state to every stream (the roots changed). */

@@ -55,8 +55,8 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
       return discardAll();
     }
     StateOfTheWorldStream[] self = new StateOfTheWorldStream[1];
-    StateOfTheWorldStream stream =
-        new StateOfTheWorldStream(proxy, resolver, responses, closeAt(), () -> streams.remove(self[0]));
+    StateOfTheWorldStream stream = new StateOfTheWorldStream(
+        proxy, serviceCommonName(proxy), resolver, responses, closeAt(), () -> streams.remove(self[0]));
     self[0] = stream;
     streams.add(stream);
     return observer(stream::onRequest, stream);
@@ -69,7 +69,8 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
       return discardAll();
     }
     DeltaStream[] self = new DeltaStream[1];
-    DeltaStream stream = new DeltaStream(proxy, resolver, responses, closeAt(), () -> streams.remove(self[0]));
+    DeltaStream stream = new DeltaStream(
+        proxy, serviceCommonName(proxy), resolver, responses, closeAt(), () -> streams.remove(self[0]));
     self[0] = stream;
     streams.add(stream);
     return observer(stream::onRequest, stream);
@@ -119,6 +120,10 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
     if (resolver.certificates().settings().sds().verifyProxyPod()) {
       podVerifier.verify(proxy);
     }
+  }
+
+  private String serviceCommonName(ProxyIdentity proxy) {
+    return controlPlane.certificates().map(c -> c.specs().service(proxy.service()).commonName()).orElse("");
   }
 
   private Instant closeAt() {

@@ -34,9 +34,9 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
   private String lastSentVersion;
   private boolean firstRequestSeen;
 
-  StateOfTheWorldStream(ProxyIdentity proxy, SecretLookup resolver, StreamObserver<DiscoveryResponse> responses,
-      Instant closeAt, Runnable onClosed) {
-    super(proxy, resolver, responses, closeAt, onClosed);
+  StateOfTheWorldStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
+      StreamObserver<DiscoveryResponse> responses, Instant closeAt, Runnable onClosed) {
+    super(proxy, serviceCommonName, resolver, responses, closeAt, onClosed);
   }
 
   synchronized void onRequest(DiscoveryRequest request) {
