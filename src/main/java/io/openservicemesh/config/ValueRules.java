@@ -151,6 +151,19 @@ final class ValueRules {
     };
   }
 
+  /** "true" or "false" in any case; nothing else, so that a typo such as "ture" is reported. */
+  static ValueRule<Boolean> bool() {
+    return value -> {
+      if (value.equalsIgnoreCase("true")) {
+        return true;
+      }
+      if (value.equalsIgnoreCase("false")) {
+        return false;
+      }
+      throw new RejectedValueException();
+    };
+  }
+
   /** Any non-empty text, e.g. a token whose format belongs to Vault. */
   static ValueRule<String> anyText() {
     return value -> value;
