@@ -44,6 +44,9 @@ final class EffectiveSettings {
       case CERTMANAGER_ISSUER_NAME -> s.certManager().issuerName();
       case CERTMANAGER_ISSUER_KIND -> s.certManager().issuerKind().configName();
       case CERTMANAGER_ISSUER_GROUP -> s.certManager().issuerGroup();
+      case CERTMANAGER_REQUEST_TIMEOUT -> GoDuration.format(s.certManager().requestTimeout());
+      case CERTMANAGER_KEEP_CERTIFICATE_REQUESTS ->
+          String.valueOf(s.certManager().keepCertificateRequests());
       case SDS_VERIFY_PROXY_POD -> String.valueOf(s.sds().verifyProxyPod());
       case SDS_MAX_STREAM_AGE -> GoDuration.format(s.sds().maxStreamAge());
     };

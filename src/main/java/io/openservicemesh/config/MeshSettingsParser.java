@@ -7,6 +7,8 @@ import static io.openservicemesh.config.Setting.CERTIFICATE_MANAGER;
 import static io.openservicemesh.config.Setting.CERTMANAGER_ISSUER_GROUP;
 import static io.openservicemesh.config.Setting.CERTMANAGER_ISSUER_KIND;
 import static io.openservicemesh.config.Setting.CERTMANAGER_ISSUER_NAME;
+import static io.openservicemesh.config.Setting.CERTMANAGER_KEEP_CERTIFICATE_REQUESTS;
+import static io.openservicemesh.config.Setting.CERTMANAGER_REQUEST_TIMEOUT;
 import static io.openservicemesh.config.Setting.CERT_CLOCK_SKEW_ALLOWANCE;
 import static io.openservicemesh.config.Setting.CERT_KEY_ALGORITHM;
 import static io.openservicemesh.config.Setting.CERT_KEY_BIT_SIZE;
@@ -35,6 +37,8 @@ public final class MeshSettingsParser {
   static final Duration MIN_SERVICE_CERT_VALIDITY = Duration.ofSeconds(1);
   static final Duration MIN_CA_VALIDITY = Duration.ofHours(1);
   static final Duration MAX_CLOCK_SKEW_ALLOWANCE = Duration.ofHours(1);
+  static final Duration MIN_CERTMANAGER_REQUEST_TIMEOUT = Duration.ofSeconds(1);
+  static final Duration MAX_CERTMANAGER_REQUEST_TIMEOUT = Duration.ofMinutes(5);
   static final Duration MIN_SDS_STREAM_AGE = Duration.ofSeconds(10);
   static final Duration MAX_SDS_STREAM_AGE = Duration.ofHours(24);
 
@@ -91,6 +95,13 @@ public final class MeshSettingsParser {
         reader.read(CERTMANAGER_ISSUER_NAME, ValueRules.kubernetesObjectName());
     Optional<IssuerKind> issuerKind = reader.read(CERTMANAGER_ISSUER_KIND, ValueRules.issuerKind());
     Optional<String> issuerGroup = reader.read(CERTMANAGER_ISSUER_GROUP, ValueRules.dnsName());
+    Optional<Duration> requestTimeout =
+        reader.read(
+            CERTMANAGER_REQUEST_TIMEOUT,
+            ValueRules.durationBetween(
+                MIN_CERTMANAGER_REQUEST_TIMEOUT, MAX_CERTMANAGER_REQUEST_TIMEOUT));
+    Optional<Boolean> keepCertificateRequests =
+        reader.read(CERTMANAGER_KEEP_CERTIFICATE_REQUESTS, ValueRules.bool());
 
     Optional<Boolean> verifyProxyPod = reader.read(SDS_VERIFY_PROXY_POD, ValueRules.bool());
     Optional<Duration> maxStreamAge =
@@ -118,7 +129,12 @@ public final class MeshSettingsParser {
                 vaultPort.get(),
                 vaultToken.orElse(null),
                 vaultRole.get()),
-            new CertManagerSettings(issuerName.get(), issuerKind.get(), issuerGroup.get()),
+            new CertManagerSettings(
+                issuerName.get(),
+                issuerKind.get(),
+                issuerGroup.get(),
+                requestTimeout.get(),
+                keepCertificateRequests.get()),
             new SdsSettings(verifyProxyPod.get(), maxStreamAge.get())));
   }
 

@@ -118,10 +118,23 @@ public enum Setting {
       "a DNS name such as cert-manager.io",
       "API group of the cert-manager issuer; differs from cert-manager.io only for external"
           + " issuers."),
+  CERTMANAGER_REQUEST_TIMEOUT(
+      "OpenServiceMesh.certmanager.requestTimeout",
+      "15s",
+      "a duration from 1s to 5m such as 15s",
+      "How long to wait for cert-manager to sign one CertificateRequest before failing the"
+          + " issuance; keep it below the injector webhook's timeout (20s), since a pod's"
+          + " bootstrap certificate is issued while the API server waits."),
+  CERTMANAGER_KEEP_CERTIFICATE_REQUESTS(
+      "OpenServiceMesh.certmanager.keepCertificateRequests",
+      "false",
+      Choices.oneOf(List.of("true", "false")),
+      "Keep each CertificateRequest after it succeeded or failed instead of deleting it, for"
+          + " debugging; kept requests pile up, one per issuance, until deleted by hand."),
   SDS_VERIFY_PROXY_POD(
       "OpenServiceMesh.sds.verifyProxyPod",
       "true",
-      "true or false",
+      Choices.oneOf(List.of("true", "false")),
       "Whether SDS also requires the pod labelled osm-proxy-uuid=<uuid> to exist with the service"
           + " account its certificate names (only where a Kubernetes API is configured)."),
   SDS_MAX_STREAM_AGE(

@@ -151,15 +151,20 @@ final class ValueRules {
     };
   }
 
-  /** Any non-empty text, e.g. a token whose format belongs to Vault. */
+  /** "true" or "false" in any case; nothing else, so that a typo such as "ture" is reported. */
   static ValueRule<Boolean> bool() {
-    return value -> switch (value.toLowerCase(java.util.Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new RejectedValueException();
+    return value -> {
+      if (value.equalsIgnoreCase("true")) {
+        return true;
+      }
+      if (value.equalsIgnoreCase("false")) {
+        return false;
+      }
+      throw new RejectedValueException();
     };
   }
 
+  /** Any non-empty text, e.g. a token whose format belongs to Vault. */
   static ValueRule<String> anyText() {
     return value -> value;
   }

@@ -56,7 +56,8 @@ class MeshSettingsParserTest {
                 Duration.ofMinutes(1),
                 Path.of("osm-ca-bundle"),
                 new VaultSettings(null, "http", 8200, null, "openservicemesh"),
-                new CertManagerSettings("osm-ca", IssuerKind.ISSUER, "cert-manager.io"),
+                new CertManagerSettings(
+                    "osm-ca", IssuerKind.ISSUER, "cert-manager.io", Duration.ofSeconds(15), false),
                 new SdsSettings(true, Duration.ofMinutes(30))));
   }
 
@@ -145,6 +146,26 @@ class MeshSettingsParserTest {
             "Certificate",
             "OpenServiceMesh.certmanager.issuerKind must be one of [Issuer, ClusterIssuer],"
                 + " got Certificate"),
+        Arguments.of(
+            "OpenServiceMesh.certmanager.requestTimeout",
+            "500ms",
+            "OpenServiceMesh.certmanager.requestTimeout must be a duration from 1s to 5m such as"
+                + " 15s, got 500ms"),
+        Arguments.of(
+            "OpenServiceMesh.certmanager.requestTimeout",
+            "10m",
+            "OpenServiceMesh.certmanager.requestTimeout must be a duration from 1s to 5m such as"
+                + " 15s, got 10m"),
+        Arguments.of(
+            "OpenServiceMesh.certmanager.requestTimeout",
+            "15",
+            "OpenServiceMesh.certmanager.requestTimeout must be a duration from 1s to 5m such as"
+                + " 15s, got 15 (missing unit after \"15\")"),
+        Arguments.of(
+            "OpenServiceMesh.certmanager.keepCertificateRequests",
+            "yes",
+            "OpenServiceMesh.certmanager.keepCertificateRequests must be one of [true, false],"
+                + " got yes"),
         Arguments.of(
             "OpenServiceMesh.vault.port",
             "70000",
@@ -392,6 +413,33 @@ class MeshSettingsParserTest {
 
     assertThat(settings.serviceCertValidity()).isEqualTo(Duration.ofSeconds(1));
     assertThat(settings.caValidity()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void certManagerRequestTimeoutAndKeepFlagAreRead() {
+    CertManagerSettings certManager =
+        valid(
+                Map.of(
+                    "OpenServiceMesh.certmanager.requestTimeout", "1m30s",
+                    "OpenServiceMesh.certmanager.keepCertificateRequests", "TRUE"))
+            .certManager();
+
+    assertThat(certManager.requestTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(certManager.keepCertificateRequests()).isTrue();
+  }
+
+  @Test
+  void certManagerRequestTimeoutBoundsAreAccepted() {
+    assertThat(
+            valid(Map.of("OpenServiceMesh.certmanager.requestTimeout", "1s"))
+                .certManager()
+                .requestTimeout())
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(
+            valid(Map.of("OpenServiceMesh.certmanager.requestTimeout", "5m"))
+                .certManager()
+                .requestTimeout())
+        .isEqualTo(Duration.ofMinutes(5));
   }
 
   @Test
