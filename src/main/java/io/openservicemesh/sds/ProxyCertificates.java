@@ -27,8 +27,13 @@ public final class ProxyCertificates {
 
   public static ProxyIdentity identityOf(X509Certificate certificate, String trustDomain) {
     Optional<ProxyIdentity> fromUri = fromSpiffeUri(certificate, trustDomain);
-    Optional<ProxyIdentity> fromCn = fromCommonName(CertificateNames.commonName(certificate));
-    if (fromUri.isPresent() && fromCn.isPresent() && !fromUri.equals(fromCn)) {
+    String cn = CertificateNames.commonName(certificate);
+    // The common name is read only from a certificate that carries no SPIFFE identity of this mesh and is not
+    // named like a service certificate: a service account may be named like a UUID, and its service
+    // certificate <uuid>.<ns>.<trust-domain> must never pass for a proxy's bootstrap certificate.
+    boolean mayReadCommonName = !hasMeshSpiffeUri(certificate, trustDomain) && !cn.endsWith("." + trustDomain);
+    Optional<ProxyIdentity> fromCn = mayReadCommonName ? fromCommonName(cn) : Optional.empty();
+    if (fromUri.isPresent() && fromCommonName(cn).filter(c -> !c.equals(fromUri.get())).isPresent()) {
       throw new IllegalArgumentException("the certificate's SPIFFE URI and common name name different proxies");
     }
     return fromUri.or(() -> fromCn).orElseThrow(() -> new IllegalArgumentException(
@@ -58,6 +63,10 @@ public final class ProxyCertificates {
       }
     }
     return Optional.empty();
+  }
+
+  private static boolean hasMeshSpiffeUri(X509Certificate certificate, String trustDomain) {
+    return uriSans(certificate).stream().anyMatch(uri -> uri.startsWith("spiffe://" + trustDomain + "/"));
   }
 
   private static Optional<ProxyIdentity> proxy(String uuid, String serviceAccount, String namespace) {
