@@ -320,9 +320,15 @@ final class VaultTokenKeeper {
   }
 
   private String unusableReason(State current) {
-    String reason = current.refusal() != null
-        ? "Vault refuses the control plane's token: " + current.refusal()
-        : "the Vault token expired at " + current.expiresAt();
+    Instant expiry = current.expiresAt();
+    boolean expired = expiry != null && !clock.instant().isBefore(expiry);
+    String reason;
+    if (expired) {
+      reason = "the Vault token expired at " + expiry
+          + (current.refusal() != null ? " and Vault refuses it (" + current.refusal() + ")" : "");
+    } else {
+      reason = "Vault refuses the control plane's token: " + current.refusal();
+    }
     if (current.lastFailure() != null && !current.lastFailure().equals(current.refusal())) {
       reason += "; the latest attempt to renew or replace it failed: " + current.lastFailure();
     }

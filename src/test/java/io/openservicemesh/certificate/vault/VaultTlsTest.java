@@ -38,6 +38,7 @@ class VaultTlsTest {
 
   @BeforeEach
   void startHttpsVault() throws Exception {
+    System.setProperty("sun.net.httpserver.nodelay", "true"); // as VaultTestServer does
     Instant now = Instant.now();
     ca = new TestPkiMount("pki").generateRoot("vault-tls-ca", Duration.ofDays(365), now)
         .role("server", new TestPkiRole().allowLocalhost(true));
