@@ -141,8 +141,9 @@ final class VaultIssuer implements Issuer {
           + "/roles/" + role;
     }
     if (errors.contains("not allowed by this role")) {
-      return "; the role must allow the mesh's names, e.g. allow_any_name=true, or allowed_domains=<trust"
-          + " domain> with allow_subdomains=true, on " + mount + "/roles/" + role;
+      return "; the role must allow the mesh's names, which share no common suffix (services, webhooks and"
+          + " proxies are named differently): set allow_any_name=true on " + mount + "/roles/" + role
+          + " and confine the SPIFFE IDs with allowed_uri_sans";
     }
     if (errors.contains("unknown role")) {
       return "; create the role (vault write " + mount + "/roles/" + role + " ...) or set"

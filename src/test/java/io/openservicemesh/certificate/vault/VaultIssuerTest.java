@@ -195,7 +195,7 @@ class VaultIssuerTest {
 
     assertThatThrownBy(() -> issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER)))
         .hasMessageContaining("[common name bookbuyer.bookstore.cluster.local not allowed by this role]")
-        .hasMessageContaining("allowed_domains=<trust domain> with allow_subdomains=true");
+        .hasMessageContaining("set allow_any_name=true on pki/roles/openservicemesh");
   }
 
   @Test
