@@ -15,7 +15,7 @@ import java.util.Optional;
  * 409 Conflict and load the winner's bundle. A bundle with a private key is never overwritten; a key-less
  * public bundle is replaced with optimistic concurrency (the read resourceVersion must still be current).
  */
-public final class CaBundleSecretStore implements CaBundleStore {
+public final class CaBundleSecretStore implements PublicCaBundleStore {
 
   public static final String NAME_LABEL = "app.kubernetes.io/name";
   public static final String NAME_LABEL_VALUE = "openservicemesh.io";

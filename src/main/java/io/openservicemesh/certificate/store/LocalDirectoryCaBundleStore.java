@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * A key-less public bundle is replaced file by file, each by an atomic rename, so a reader sees an old or a
  * new certificate, never a torn one.
  */
-public final class LocalDirectoryCaBundleStore implements CaBundleStore {
+public final class LocalDirectoryCaBundleStore implements PublicCaBundleStore {
 
   private final Path directory;
 

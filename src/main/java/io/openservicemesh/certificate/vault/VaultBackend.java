@@ -1,7 +1,7 @@
 package io.openservicemesh.certificate.vault;
 
 import io.openservicemesh.certificate.store.CaBundleSecretStore;
-import io.openservicemesh.certificate.store.CaBundleStore;
+import io.openservicemesh.certificate.store.PublicCaBundleStore;
 import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
 import io.openservicemesh.config.CertificateManagerKind;
@@ -98,7 +98,7 @@ public class VaultBackend implements IssuerBackend {
           + authentication.describe() + ": " + e.getMessage(), true, e);
     }
 
-    CaBundleStore store = store(settings);
+    PublicCaBundleStore store = store(settings);
     VaultTrust trust = new VaultTrust(client, vault.pkiMount(), store, clock);
     try {
       trust.refresh();
@@ -129,18 +129,10 @@ public class VaultBackend implements IssuerBackend {
     return current == null ? Optional.empty() : Optional.of(current.tokens().status());
   }
 
-  /** The readiness view for callers outside this package: usable, reason, details. */
-  public Optional<TokenReadiness> tokenReadiness() {
-    return tokenStatus().map(s -> new TokenReadiness(s.usable(), s.reason(), s.details()));
-  }
-
-  /** Whether the Vault token is usable, and why not. */
-  public record TokenReadiness(boolean usable, String reason, Map<String, String> details) {}
-
-  private CaBundleStore store(MeshSettings settings) throws StartupException {
+  private PublicCaBundleStore store(MeshSettings settings) throws StartupException {
     try {
       return kubernetes.coreV1()
-          .<CaBundleStore>map(api -> new CaBundleSecretStore(api, settings.osmNamespace(), settings.caBundleSecretName()))
+          .<PublicCaBundleStore>map(api -> new CaBundleSecretStore(api, settings.osmNamespace(), settings.caBundleSecretName()))
           .orElseGet(() -> {
             LocalDirectoryCaBundleStore local = new LocalDirectoryCaBundleStore(settings.localCaBundleDirectory());
             LOG.info(() -> "standalone mode: no Kubernetes API is configured, so Vault's CA certificate is"

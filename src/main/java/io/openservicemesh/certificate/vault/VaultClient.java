@@ -3,7 +3,6 @@ package io.openservicemesh.certificate.vault;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import io.openservicemesh.certificate.vault.VaultException.Kind;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -33,8 +33,4 @@ final class VaultSession {
   VaultTokenKeeper tokens() {
     return tokens;
   }
-
-  VaultTrust trust() {
-    return trust;
-  }
 }

@@ -3,8 +3,8 @@ package io.openservicemesh.certificate.vault;
 import io.openservicemesh.certificate.Crypto;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.Pem.PemException;
-import io.openservicemesh.certificate.store.CaBundleStore;
-import io.openservicemesh.certificate.store.CaBundleStore.PublicBundleWrite;
+import io.openservicemesh.certificate.store.PublicCaBundleStore;
+import io.openservicemesh.certificate.store.PublicCaBundleStore.PublicBundleWrite;
 import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.certificate.vault.VaultException.Kind;
@@ -36,13 +36,13 @@ final class VaultTrust {
 
   private final VaultClient client;
   private final String mount;
-  private final CaBundleStore store;
+  private final PublicCaBundleStore store;
   private final Clock clock;
   private volatile List<X509Certificate> anchors = List.of();
   private volatile String anchorsPem = "";
   private Instant nextRefreshAt = Instant.MIN;
 
-  VaultTrust(VaultClient client, String mount, CaBundleStore store, Clock clock) {
+  VaultTrust(VaultClient client, String mount, PublicCaBundleStore store, Clock clock) {
     this.client = client;
     this.mount = mount;
     this.store = store;

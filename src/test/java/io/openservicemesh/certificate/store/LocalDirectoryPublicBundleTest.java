@@ -3,7 +3,7 @@ package io.openservicemesh.certificate.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.openservicemesh.certificate.store.CaBundleStore.PublicBundleWrite;
+import io.openservicemesh.certificate.store.PublicCaBundleStore.PublicBundleWrite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

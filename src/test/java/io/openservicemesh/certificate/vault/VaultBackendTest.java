@@ -91,7 +91,7 @@ class VaultBackendTest {
         io.openservicemesh.certificate.KeySpec.ECDSA_P256);
     Certificate certificate = started.issuer().issue(specs.service(new ServiceIdentity("bookbuyer", "bookstore")));
     assertThat(certificate.commonName()).isEqualTo("bookbuyer.bookstore.cluster.local");
-    assertThat(backend.tokenReadiness()).hasValueSatisfying(r -> assertThat(r.usable()).isTrue());
+    assertThat(backend.tokenStatus()).hasValueSatisfying(r -> assertThat(r.usable()).isTrue());
   }
 
   @Test
@@ -106,7 +106,7 @@ class VaultBackendTest {
 
     vault.clock.advance(Duration.ofMinutes(2));
     backend.maintain();
-    assertThat(backend.tokenReadiness()).hasValueSatisfying(r -> {
+    assertThat(backend.tokenStatus()).hasValueSatisfying(r -> {
       assertThat(r.usable()).isFalse();
       assertThat(r.reason()).contains("the Vault token expired at");
     });
@@ -125,7 +125,7 @@ class VaultBackendTest {
                   + " answered 403 with errors [permission denied]")
               .doesNotContain("hvs.not-a-token");
         });
-    assertThat(backend.tokenReadiness()).isEmpty();
+    assertThat(backend.tokenStatus()).isEmpty();
   }
 
   @Test

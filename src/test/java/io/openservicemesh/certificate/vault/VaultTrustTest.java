@@ -3,7 +3,7 @@ package io.openservicemesh.certificate.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openservicemesh.certificate.Pem;
-import io.openservicemesh.certificate.store.CaBundleStore.PublicBundleWrite;
+import io.openservicemesh.certificate.store.PublicCaBundleStore.PublicBundleWrite;
 import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import java.nio.file.Path;
