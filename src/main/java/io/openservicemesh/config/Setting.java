@@ -101,6 +101,47 @@ public enum Setting {
       "openservicemesh",
       "a Vault PKI role name without spaces or '/'",
       "Vault PKI role that issues mesh certificates."),
+  VAULT_PKI_MOUNT(
+      "OpenServiceMesh.vault.pkiMount",
+      "pki",
+      Forms.VAULT_MOUNT,
+      "Path where Vault's PKI secrets engine is mounted; requests go to /v1/<mount>/issue/<role>."),
+  VAULT_CA_FILE(
+      "OpenServiceMesh.vault.caFile",
+      null,
+      "a path to a file of PEM CA certificates",
+      "CA certificates that Vault's HTTPS certificate must chain to, instead of the JVM's default"
+          + " trust store; only used when the protocol is https."),
+  VAULT_AUTH_METHOD(
+      "OpenServiceMesh.vault.authMethod",
+      "token",
+      Choices.oneOf(VaultAuthMethod.values(), VaultAuthMethod::configName),
+      "How the control plane authenticates to Vault: the static token of"
+          + " OpenServiceMesh.vault.token, or a login with its Kubernetes service account."),
+  VAULT_KUBERNETES_ROLE(
+      "OpenServiceMesh.vault.kubernetesRole",
+      null,
+      "a Vault Kubernetes auth role name without spaces or '/'",
+      "Role of Vault's Kubernetes auth method to log in with; required when authMethod is"
+          + " kubernetes."),
+  VAULT_KUBERNETES_MOUNT(
+      "OpenServiceMesh.vault.kubernetesMount",
+      "kubernetes",
+      Forms.VAULT_MOUNT,
+      "Path where Vault's Kubernetes auth method is mounted; the login goes to"
+          + " /v1/auth/<mount>/login."),
+  VAULT_SERVICE_ACCOUNT_TOKEN_PATH(
+      "OpenServiceMesh.vault.serviceAccountTokenPath",
+      "/var/run/secrets/kubernetes.io/serviceaccount/token",
+      "a file path",
+      "Service account token (JWT) presented to Vault's Kubernetes auth method; read afresh at"
+          + " every login because Kubernetes rotates it; never logged."),
+  VAULT_REQUEST_TIMEOUT(
+      "OpenServiceMesh.vault.requestTimeout",
+      "10s",
+      "a duration from 100ms to 5m such as 10s",
+      "How long one HTTP request to Vault may take, connecting included, before it counts as"
+          + " failed and is retried."),
   CERTMANAGER_ISSUER_NAME(
       "OpenServiceMesh.certmanager.issuerName",
       "osm-ca",
@@ -219,5 +260,8 @@ public enum Setting {
             + " a letter or digit, at most 253 characters)";
     static final String KEY_ALGORITHM =
         Choices.oneOf(KeyAlgorithm.values(), KeyAlgorithm::configName);
+    static final String VAULT_MOUNT =
+        "a Vault mount path such as pki or pki_int/mesh (letters, digits, '-', '_' and '.',"
+            + " in segments separated by '/')";
   }
 }

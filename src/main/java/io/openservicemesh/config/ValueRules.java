@@ -12,6 +12,9 @@ import java.util.function.Function;
 /** The rules that turn each kind of setting text into a typed value. All are pure. */
 final class ValueRules {
 
+  private static final java.util.regex.Pattern VAULT_PATH_SEGMENT =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_.-]+");
+
   private ValueRules() {}
 
   static ValueRule<CertificateManagerKind> certificateManager() {
@@ -162,6 +165,40 @@ final class ValueRules {
       }
       throw new RejectedValueException();
     };
+  }
+
+  static ValueRule<VaultAuthMethod> vaultAuthMethod() {
+    return oneOf(VaultAuthMethod::fromConfigName);
+  }
+
+  /**
+   * A mount path becomes part of every request path (/v1/MOUNT/...): segments Vault accepts in a
+   * path, no empty or dot-only segment that a URL would collapse, and no /v1/ that the client adds
+   * itself.
+   */
+  static ValueRule<String> vaultMountPath() {
+    return value -> {
+      if (value.startsWith("/") || value.endsWith("/")) {
+        throw new RejectedValueException("leave out the leading and trailing '/'");
+      }
+      if (value.equals("v1") || value.startsWith("v1/")) {
+        throw new RejectedValueException("leave out /v1/, which is added to every request");
+      }
+      for (String segment : value.split("/", -1)) {
+        if (!VAULT_PATH_SEGMENT.matcher(segment).matches()) {
+          throw new RejectedValueException();
+        }
+        if (segment.chars().allMatch(c -> c == '.')) {
+          throw new RejectedValueException("a segment cannot be only dots");
+        }
+      }
+      return value;
+    };
+  }
+
+  /** Only checks that the text is a path; whether the file is there is checked when it is read. */
+  static ValueRule<Path> file() {
+    return directory();
   }
 
   /** Any non-empty text, e.g. a token whose format belongs to Vault. */

@@ -32,6 +32,23 @@ class MeshSettingsParserTest {
     return parse(Map.of(key, value));
   }
 
+  /** The Vault settings with every default beyond the mission's four keys. */
+  private static VaultSettings defaultVault(String host, String protocol, int port, String token) {
+    return new VaultSettings(
+        host,
+        protocol,
+        port,
+        token,
+        "openservicemesh",
+        "pki",
+        null,
+        VaultAuthMethod.TOKEN,
+        null,
+        "kubernetes",
+        Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token"),
+        Duration.ofSeconds(10));
+  }
+
   private static MeshSettings valid(Map<String, String> values) {
     ParseResult result = parse(values);
     assertThat(result.problems()).isEmpty();
@@ -55,7 +72,7 @@ class MeshSettingsParserTest {
                 KeySpec.ECDSA_P256,
                 Duration.ofMinutes(1),
                 Path.of("osm-ca-bundle"),
-                new VaultSettings(null, "http", 8200, null, "openservicemesh"),
+                defaultVault(null, "http", 8200, null),
                 new CertManagerSettings(
                     "osm-ca", IssuerKind.ISSUER, "cert-manager.io", Duration.ofSeconds(15), false),
                 new SdsSettings(true, Duration.ofMinutes(30))));
@@ -232,6 +249,12 @@ class MeshSettingsParserTest {
         Arguments.of("OpenServiceMesh.vault.host", "vault_host"),
         Arguments.of("OpenServiceMesh.vault.role", "pki/issue/mesh"),
         Arguments.of("OpenServiceMesh.vault.role", "my role"),
+        Arguments.of("OpenServiceMesh.vault.pkiMount", "pki mesh"),
+        Arguments.of("OpenServiceMesh.vault.authMethod", "approle"),
+        Arguments.of("OpenServiceMesh.vault.kubernetesRole", "a/b"),
+        Arguments.of("OpenServiceMesh.vault.kubernetesMount", "auth//kubernetes"),
+        Arguments.of("OpenServiceMesh.vault.requestTimeout", "50ms"),
+        Arguments.of("OpenServiceMesh.vault.requestTimeout", "10m"),
         Arguments.of("OpenServiceMesh.certmanager.issuerName", "OSM-CA"),
         Arguments.of("OpenServiceMesh.certmanager.issuerGroup", "cert manager"),
         Arguments.of("OpenServiceMesh.localCaBundleDirectory", "osm\u0000bundle"));
@@ -297,13 +320,13 @@ class MeshSettingsParserTest {
 
     assertThat(settings.certificateManager()).isEqualTo(CertificateManagerKind.VAULT);
     assertThat(settings.vault())
-        .isEqualTo(new VaultSettings("vault.vault.svc", "https", 8201, TOKEN, "openservicemesh"));
+        .isEqualTo(defaultVault("vault.vault.svc", "https", 8201, TOKEN));
   }
 
   @Test
   void hostAndTokenAreNotRequiredForOtherManagers() {
     assertThat(valid(Map.of("OpenServiceMesh.certificateManager", "cert-manager")).vault())
-        .isEqualTo(new VaultSettings(null, "http", 8200, null, "openservicemesh"));
+        .isEqualTo(defaultVault(null, "http", 8200, null));
   }
 
   @ParameterizedTest
