@@ -26,7 +26,6 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
 
   /** Subscribed names and the version the client holds (null: none yet). */
   private final Map<String, String> clientVersions = new LinkedHashMap<>();
-  private boolean firstRequestSeen;
 
   DeltaStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
       StreamObserver<DeltaDiscoveryResponse> responses, Instant closeAt, Runnable onClosed) {
@@ -38,13 +37,8 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
       return;
     }
     try {
-      TypeUrls.check(request.getTypeUrl());
-      if (!firstRequestSeen) {
-        NodeCheck.verifyFirst(request.hasNode(), request.getNode(), proxy);
-        firstRequestSeen = true;
+      if (admit(request.getTypeUrl(), request.hasNode(), request.getNode())) {
         clientVersions.putAll(request.getInitialResourceVersionsMap());
-      } else {
-        NodeCheck.verify(request.getNode(), proxy);
       }
       if (request.hasErrorDetail()) {
         LOG.warning(() -> "proxy " + proxy.commonName() + " rejected SDS delta response "
@@ -62,7 +56,7 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
 
   @Override
   synchronized void refresh() {
-    if (isClosed() || !firstRequestSeen) {
+    if (isClosed() || !started()) {
       return;
     }
     try {

@@ -1,5 +1,6 @@
 package io.openservicemesh.sds;
 
+import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.openservicemesh.certificate.ProxyIdentity;
@@ -25,6 +26,7 @@ abstract class SdsStream<R> {
   private final Runnable onClosed;
   private long nonceCounter;
   private boolean closed;
+  private boolean started;
 
   /**
    * @param serviceCommonName the common name of the proxy's service certificate: the key under which a renewal
@@ -54,6 +56,28 @@ abstract class SdsStream<R> {
 
   /** Sends the current state again where it changed: called when a certificate or root changed. */
   abstract void refresh();
+
+  /**
+   * Checks what every request must satisfy: the Secret type, and a node id matching the certificate (the
+   * first request must carry one).
+   *
+   * @return true for the stream's first request
+   */
+  protected synchronized boolean admit(String typeUrl, boolean hasNode, Node node) throws SdsException {
+    TypeUrls.check(typeUrl);
+    if (!started) {
+      NodeCheck.verifyFirst(hasNode, node, proxy);
+      started = true;
+      return true;
+    }
+    NodeCheck.verify(node, proxy);
+    return false;
+  }
+
+  /** Whether the stream has had a valid first request, so there is state to refresh. */
+  protected synchronized boolean started() {
+    return started;
+  }
 
   protected synchronized String nextNonce() {
     return Long.toString(++nonceCounter);

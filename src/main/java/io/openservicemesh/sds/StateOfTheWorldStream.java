@@ -32,7 +32,6 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
   private Set<String> subscribed = Set.of();
   private String lastNonce;
   private String lastSentVersion;
-  private boolean firstRequestSeen;
 
   StateOfTheWorldStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
       StreamObserver<DiscoveryResponse> responses, Instant closeAt, Runnable onClosed) {
@@ -44,14 +43,10 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
       return;
     }
     try {
-      TypeUrls.check(request.getTypeUrl());
-      if (!firstRequestSeen) {
-        NodeCheck.verifyFirst(request.hasNode(), request.getNode(), proxy);
-        firstRequestSeen = true;
+      if (admit(request.getTypeUrl(), request.hasNode(), request.getNode())) {
         subscribe(request.getResourceNamesList());
         return;
       }
-      NodeCheck.verify(request.getNode(), proxy);
       if (!request.getResponseNonce().equals(lastNonce)) {
         return; // stale: answers a response that has since been superseded
       }
@@ -70,7 +65,7 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
 
   @Override
   synchronized void refresh() {
-    if (isClosed() || !firstRequestSeen) {
+    if (isClosed() || !started()) {
       return;
     }
     try {
