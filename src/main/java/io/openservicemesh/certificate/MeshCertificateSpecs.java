@@ -76,9 +76,11 @@ public final class MeshCertificateSpecs {
     return webhook(CertificateKind.VALIDATING_WEBHOOK, VALIDATING_WEBHOOK_SERVICE);
   }
 
+  /** The service's in-cluster name is the CN; the fully qualified form is what Envoy's bootstrap dials. */
   private CertificateSpec webhook(CertificateKind kind, String service) {
     String cn = service + "." + osmNamespace + ".svc";
-    return new CertificateSpec(kind, cn, List.of(cn), List.of(), internalValidity, key);
+    return new CertificateSpec(
+        kind, cn, List.of(cn, cn + ".cluster.local"), List.of(), internalValidity, key);
   }
 
   private Duration validityOf(CertificateKind kind) {

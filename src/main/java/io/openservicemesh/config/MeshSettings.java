@@ -27,5 +27,6 @@ public record MeshSettings(
     Path localCaBundleDirectory,
     VaultSettings vault,
     CertManagerSettings certManager,
+    SdsSettings sds,
     Duration internalCertValidity,
     RotationSettings rotation) {}

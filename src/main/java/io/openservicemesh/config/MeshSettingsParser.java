@@ -8,6 +8,8 @@ import static io.openservicemesh.config.Setting.CERTIFICATE_MANAGER;
 import static io.openservicemesh.config.Setting.CERTMANAGER_ISSUER_GROUP;
 import static io.openservicemesh.config.Setting.CERTMANAGER_ISSUER_KIND;
 import static io.openservicemesh.config.Setting.CERTMANAGER_ISSUER_NAME;
+import static io.openservicemesh.config.Setting.CERTMANAGER_KEEP_CERTIFICATE_REQUESTS;
+import static io.openservicemesh.config.Setting.CERTMANAGER_REQUEST_TIMEOUT;
 import static io.openservicemesh.config.Setting.CERT_CLOCK_SKEW_ALLOWANCE;
 import static io.openservicemesh.config.Setting.CERT_KEY_ALGORITHM;
 import static io.openservicemesh.config.Setting.CERT_KEY_BIT_SIZE;
@@ -17,12 +19,21 @@ import static io.openservicemesh.config.Setting.OSM_NAMESPACE;
 import static io.openservicemesh.config.Setting.ROTATION_CHECK_INTERVAL;
 import static io.openservicemesh.config.Setting.ROTATION_JITTER_FRACTION;
 import static io.openservicemesh.config.Setting.ROTATION_RENEW_BEFORE_FRACTION;
+import static io.openservicemesh.config.Setting.SDS_MAX_STREAM_AGE;
+import static io.openservicemesh.config.Setting.SDS_VERIFY_PROXY_POD;
 import static io.openservicemesh.config.Setting.SERVICE_CERT_VALIDITY_DURATION;
 import static io.openservicemesh.config.Setting.TRUST_DOMAIN;
+import static io.openservicemesh.config.Setting.VAULT_AUTH_METHOD;
+import static io.openservicemesh.config.Setting.VAULT_CA_FILE;
 import static io.openservicemesh.config.Setting.VAULT_HOST;
+import static io.openservicemesh.config.Setting.VAULT_KUBERNETES_MOUNT;
+import static io.openservicemesh.config.Setting.VAULT_KUBERNETES_ROLE;
+import static io.openservicemesh.config.Setting.VAULT_PKI_MOUNT;
 import static io.openservicemesh.config.Setting.VAULT_PORT;
 import static io.openservicemesh.config.Setting.VAULT_PROTOCOL;
+import static io.openservicemesh.config.Setting.VAULT_REQUEST_TIMEOUT;
 import static io.openservicemesh.config.Setting.VAULT_ROLE;
+import static io.openservicemesh.config.Setting.VAULT_SERVICE_ACCOUNT_TOKEN_PATH;
 import static io.openservicemesh.config.Setting.VAULT_TOKEN;
 
 import io.openservicemesh.certificate.KeyAlgorithm;
@@ -63,6 +74,12 @@ public final class MeshSettingsParser {
 
   /** The latest renewal instant must come at least this many rotation passes before expiry. */
   static final int MIN_PASSES_BEFORE_EXPIRY = 2;
+  static final Duration MIN_CERTMANAGER_REQUEST_TIMEOUT = Duration.ofSeconds(1);
+  static final Duration MAX_CERTMANAGER_REQUEST_TIMEOUT = Duration.ofMinutes(5);
+  static final Duration MIN_SDS_STREAM_AGE = Duration.ofSeconds(10);
+  static final Duration MAX_SDS_STREAM_AGE = Duration.ofHours(24);
+  static final Duration MIN_VAULT_REQUEST_TIMEOUT = Duration.ofMillis(100);
+  static final Duration MAX_VAULT_REQUEST_TIMEOUT = Duration.ofMinutes(5);
 
   private MeshSettingsParser() {}
 
@@ -109,11 +126,22 @@ public final class MeshSettingsParser {
     Optional<Integer> vaultPort = reader.read(VAULT_PORT, ValueRules.port());
     Optional<String> vaultToken = reader.read(VAULT_TOKEN, ValueRules.anyText());
     Optional<String> vaultRole = reader.read(VAULT_ROLE, ValueRules.vaultRole());
+    Optional<String> vaultPkiMount = reader.read(VAULT_PKI_MOUNT, ValueRules.vaultMountPath());
+    Optional<Path> vaultCaFile = reader.read(VAULT_CA_FILE, ValueRules.file());
+    Optional<VaultAuthMethod> vaultAuthMethod =
+        reader.read(VAULT_AUTH_METHOD, ValueRules.vaultAuthMethod());
+    Optional<String> vaultKubernetesRole =
+        reader.read(VAULT_KUBERNETES_ROLE, ValueRules.vaultRole());
+    Optional<String> vaultKubernetesMount =
+        reader.read(VAULT_KUBERNETES_MOUNT, ValueRules.vaultMountPath());
+    Optional<Path> vaultServiceAccountTokenPath =
+        reader.read(VAULT_SERVICE_ACCOUNT_TOKEN_PATH, ValueRules.file());
+    Optional<Duration> vaultRequestTimeout =
+        reader.read(
+            VAULT_REQUEST_TIMEOUT,
+            ValueRules.durationBetween(MIN_VAULT_REQUEST_TIMEOUT, MAX_VAULT_REQUEST_TIMEOUT));
     if (manager.equals(Optional.of(CertificateManagerKind.VAULT))) {
-      String vault = CertificateManagerKind.VAULT.configName();
-      reader.require(VAULT_HOST, CERTIFICATE_MANAGER, vault);
-      reader.require(VAULT_TOKEN, CERTIFICATE_MANAGER, vault);
-      reader.require(VAULT_ROLE, CERTIFICATE_MANAGER, vault);
+      requireVaultSettings(reader, vaultProtocol, vaultAuthMethod);
     }
 
     Optional<Duration> rotationCheckInterval =
@@ -146,6 +174,18 @@ public final class MeshSettingsParser {
         reader.read(CERTMANAGER_ISSUER_NAME, ValueRules.kubernetesObjectName());
     Optional<IssuerKind> issuerKind = reader.read(CERTMANAGER_ISSUER_KIND, ValueRules.issuerKind());
     Optional<String> issuerGroup = reader.read(CERTMANAGER_ISSUER_GROUP, ValueRules.dnsName());
+    Optional<Duration> requestTimeout =
+        reader.read(
+            CERTMANAGER_REQUEST_TIMEOUT,
+            ValueRules.durationBetween(
+                MIN_CERTMANAGER_REQUEST_TIMEOUT, MAX_CERTMANAGER_REQUEST_TIMEOUT));
+    Optional<Boolean> keepCertificateRequests =
+        reader.read(CERTMANAGER_KEEP_CERTIFICATE_REQUESTS, ValueRules.bool());
+
+    Optional<Boolean> verifyProxyPod = reader.read(SDS_VERIFY_PROXY_POD, ValueRules.bool());
+    Optional<Duration> maxStreamAge =
+        reader.read(
+            SDS_MAX_STREAM_AGE, ValueRules.durationBetween(MIN_SDS_STREAM_AGE, MAX_SDS_STREAM_AGE));
 
     if (!reader.problems().isEmpty()) {
       return ParseResult.invalid(reader.problems());
@@ -168,8 +208,21 @@ public final class MeshSettingsParser {
                 vaultProtocol.get(),
                 vaultPort.get(),
                 vaultToken.orElse(null),
-                vaultRole.get()),
-            new CertManagerSettings(issuerName.get(), issuerKind.get(), issuerGroup.get()),
+                vaultRole.get(),
+                vaultPkiMount.get(),
+                vaultCaFile.orElse(null),
+                vaultAuthMethod.get(),
+                vaultKubernetesRole.orElse(null),
+                vaultKubernetesMount.get(),
+                vaultServiceAccountTokenPath.get(),
+                vaultRequestTimeout.get()),
+            new CertManagerSettings(
+                issuerName.get(),
+                issuerKind.get(),
+                issuerGroup.get(),
+                requestTimeout.get(),
+                keepCertificateRequests.get()),
+            new SdsSettings(verifyProxyPod.get(), maxStreamAge.get()),
             internalCertValidity.get(),
             new RotationSettings(
                 rotationCheckInterval.get(),
@@ -249,6 +302,37 @@ public final class MeshSettingsParser {
                 + " is "
                 + GoDuration.format(checkInterval)
                 + "): lengthen the validity or shorten the interval"));
+  }
+
+  /**
+   * What Vault needs besides its defaults: a host, and the credentials of the chosen auth method.
+   * Settings that the chosen protocol or auth method would ignore are refused rather than ignored,
+   * since whoever set them expected them to matter (a CA file over plain http, a static token
+   * alongside Kubernetes auth).
+   */
+  private static void requireVaultSettings(
+      SettingReader reader, Optional<String> protocol, Optional<VaultAuthMethod> authMethod) {
+    String vault = CertificateManagerKind.VAULT.configName();
+    reader.require(VAULT_HOST, CERTIFICATE_MANAGER, vault);
+    reader.require(VAULT_ROLE, CERTIFICATE_MANAGER, vault);
+    protocol.ifPresent(
+        p -> reader.rejectUnless(p.equals("https"), VAULT_CA_FILE, VAULT_PROTOCOL, "https", p));
+    authMethod.ifPresent(
+        method -> {
+          String token = VaultAuthMethod.TOKEN.configName();
+          if (method == VaultAuthMethod.TOKEN) {
+            reader.require(VAULT_TOKEN, CERTIFICATE_MANAGER, vault);
+          } else {
+            reader.require(
+                VAULT_KUBERNETES_ROLE, VAULT_AUTH_METHOD, VaultAuthMethod.KUBERNETES.configName());
+          }
+          reader.rejectUnless(
+              method == VaultAuthMethod.TOKEN,
+              VAULT_TOKEN,
+              VAULT_AUTH_METHOD,
+              token,
+              method.configName());
+        });
   }
 
   private static KeySpec keySpec(KeyAlgorithm algorithm, int rsaBits) {

@@ -102,6 +102,47 @@ public enum Setting {
       "openservicemesh",
       "a Vault PKI role name without spaces or '/'",
       "Vault PKI role that issues mesh certificates."),
+  VAULT_PKI_MOUNT(
+      "OpenServiceMesh.vault.pkiMount",
+      "pki",
+      Forms.VAULT_MOUNT,
+      "Path where Vault's PKI secrets engine is mounted; requests go to /v1/<mount>/issue/<role>."),
+  VAULT_CA_FILE(
+      "OpenServiceMesh.vault.caFile",
+      null,
+      "a path to a file of PEM CA certificates",
+      "CA certificates that Vault's HTTPS certificate must chain to, instead of the JVM's default"
+          + " trust store; only used when the protocol is https."),
+  VAULT_AUTH_METHOD(
+      "OpenServiceMesh.vault.authMethod",
+      "token",
+      Choices.oneOf(VaultAuthMethod.values(), VaultAuthMethod::configName),
+      "How the control plane authenticates to Vault: the static token of"
+          + " OpenServiceMesh.vault.token, or a login with its Kubernetes service account."),
+  VAULT_KUBERNETES_ROLE(
+      "OpenServiceMesh.vault.kubernetesRole",
+      null,
+      "a Vault Kubernetes auth role name without spaces or '/'",
+      "Role of Vault's Kubernetes auth method to log in with; required when authMethod is"
+          + " kubernetes."),
+  VAULT_KUBERNETES_MOUNT(
+      "OpenServiceMesh.vault.kubernetesMount",
+      "kubernetes",
+      Forms.VAULT_MOUNT,
+      "Path where Vault's Kubernetes auth method is mounted; the login goes to"
+          + " /v1/auth/<mount>/login."),
+  VAULT_SERVICE_ACCOUNT_TOKEN_PATH(
+      "OpenServiceMesh.vault.serviceAccountTokenPath",
+      "/var/run/secrets/kubernetes.io/serviceaccount/token",
+      "a file path",
+      "Service account token (JWT) presented to Vault's Kubernetes auth method; read afresh at"
+          + " every login because Kubernetes rotates it; never logged."),
+  VAULT_REQUEST_TIMEOUT(
+      "OpenServiceMesh.vault.requestTimeout",
+      "10s",
+      "a duration from 100ms to 5m such as 10s",
+      "How long one HTTP request to Vault may take, connecting included, before it counts as"
+          + " failed and is retried."),
   CERTMANAGER_ISSUER_NAME(
       "OpenServiceMesh.certmanager.issuerName",
       "osm-ca",
@@ -119,6 +160,31 @@ public enum Setting {
       "a DNS name such as cert-manager.io",
       "API group of the cert-manager issuer; differs from cert-manager.io only for external"
           + " issuers."),
+  CERTMANAGER_REQUEST_TIMEOUT(
+      "OpenServiceMesh.certmanager.requestTimeout",
+      "15s",
+      "a duration from 1s to 5m such as 15s",
+      "How long to wait for cert-manager to sign one CertificateRequest before failing the"
+          + " issuance; keep it below the injector webhook's timeout (20s), since a pod's"
+          + " bootstrap certificate is issued while the API server waits."),
+  CERTMANAGER_KEEP_CERTIFICATE_REQUESTS(
+      "OpenServiceMesh.certmanager.keepCertificateRequests",
+      "false",
+      Choices.oneOf(List.of("true", "false")),
+      "Keep each CertificateRequest after it succeeded or failed instead of deleting it, for"
+          + " debugging; kept requests pile up, one per issuance, until deleted by hand."),
+  SDS_VERIFY_PROXY_POD(
+      "OpenServiceMesh.sds.verifyProxyPod",
+      "true",
+      Choices.oneOf(List.of("true", "false")),
+      "Whether SDS also requires the pod labelled osm-proxy-uuid=<uuid> to exist with the service"
+          + " account its certificate names (only where a Kubernetes API is configured)."),
+  SDS_MAX_STREAM_AGE(
+      "OpenServiceMesh.sds.maxStreamAge",
+      "30m",
+      "a duration from 10s to 24h such as 30m",
+      "How long an SDS stream may live before the server closes it and Envoy reconnects; bounds"
+          + " how long the stream of a vanished proxy can hold memory."),
   INTERNAL_CERT_VALIDITY_DURATION(
       "OpenServiceMesh.internalCertValidityDuration",
       "87600h",
@@ -229,5 +295,8 @@ public enum Setting {
             + " a letter or digit, at most 253 characters)";
     static final String KEY_ALGORITHM =
         Choices.oneOf(KeyAlgorithm.values(), KeyAlgorithm::configName);
+    static final String VAULT_MOUNT =
+        "a Vault mount path such as pki or pki_int/mesh (letters, digits, '-', '_' and '.',"
+            + " in segments separated by '/')";
   }
 }

@@ -16,6 +16,7 @@ final class ValueRules {
 
   private static final Pattern DECIMAL = Pattern.compile("[0-9]*\\.?[0-9]+");
   private static final Pattern RATIO = Pattern.compile("([0-9]{1,9})/([0-9]{1,9})");
+  private static final Pattern VAULT_PATH_SEGMENT = Pattern.compile("[A-Za-z0-9_.-]+");
 
   private ValueRules() {}
 
@@ -87,19 +88,6 @@ final class ValueRules {
             belowMinimumHint.isEmpty() ? detail : detail + "; " + belowMinimumHint);
       }
       return duration;
-    };
-  }
-
-  /** {@code true} or {@code false}, in any case. */
-  static ValueRule<Boolean> bool() {
-    return value -> {
-      if (value.equalsIgnoreCase("true")) {
-        return true;
-      }
-      if (value.equalsIgnoreCase("false")) {
-        return false;
-      }
-      throw new RejectedValueException();
     };
   }
 
@@ -195,6 +183,53 @@ final class ValueRules {
       }
       return value;
     };
+  }
+
+  /** "true" or "false" in any case; nothing else, so that a typo such as "ture" is reported. */
+  static ValueRule<Boolean> bool() {
+    return value -> {
+      if (value.equalsIgnoreCase("true")) {
+        return true;
+      }
+      if (value.equalsIgnoreCase("false")) {
+        return false;
+      }
+      throw new RejectedValueException();
+    };
+  }
+
+  static ValueRule<VaultAuthMethod> vaultAuthMethod() {
+    return oneOf(VaultAuthMethod::fromConfigName);
+  }
+
+  /**
+   * A mount path becomes part of every request path (/v1/MOUNT/...): segments Vault accepts in a
+   * path, no empty or dot-only segment that a URL would collapse, and no /v1/ that the client adds
+   * itself.
+   */
+  static ValueRule<String> vaultMountPath() {
+    return value -> {
+      if (value.startsWith("/") || value.endsWith("/")) {
+        throw new RejectedValueException("leave out the leading and trailing '/'");
+      }
+      if (value.equals("v1") || value.startsWith("v1/")) {
+        throw new RejectedValueException("leave out /v1/, which is added to every request");
+      }
+      for (String segment : value.split("/", -1)) {
+        if (!VAULT_PATH_SEGMENT.matcher(segment).matches()) {
+          throw new RejectedValueException();
+        }
+        if (segment.chars().allMatch(c -> c == '.')) {
+          throw new RejectedValueException("a segment cannot be only dots");
+        }
+      }
+      return value;
+    };
+  }
+
+  /** Only checks that the text is a path; whether the file is there is checked when it is read. */
+  static ValueRule<Path> file() {
+    return directory();
   }
 
   /** Any non-empty text, e.g. a token whose format belongs to Vault. */

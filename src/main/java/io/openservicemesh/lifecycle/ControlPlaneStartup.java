@@ -13,6 +13,7 @@ import jakarta.ejb.Timeout;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -41,6 +43,7 @@ public class ControlPlaneStartup {
   @Inject MeshConfiguration configuration;
   @Inject @Any Instance<IssuerBackend> backends;
   @Inject ControlPlane controlPlane;
+  @Inject Event<ControlPlaneReady> readyEvent;
   @Inject Clock clock;
   @Resource TimerService timers;
 
@@ -103,6 +106,7 @@ public class ControlPlaneStartup {
       }
       running = stack;
       controlPlane.ready(stack.certificates(), stack.rotation(), started.caDetails());
+      announceReady(stack.certificates());
       LOG.info(() -> "osm-controller is ready: certificate manager " + settings.certificateManager().configName()
           + ", CA " + started.caDetails() + ", webhook certificates " + webhookSerials);
       failedAttempts = 0;
@@ -110,6 +114,19 @@ public class ControlPlaneStartup {
       onStartFailure(e);
     } catch (RuntimeException e) {
       onStartFailure(new StartupException("unexpected failure starting the issuer: " + e, true, e));
+    }
+  }
+
+  /**
+   * Tells the consumers that need the certificates before any request arrives (the TLS endpoints, SDS
+   * pushes). A consumer's failure is its own and is not a failed start: the CA is up and rotation runs, and
+   * starting again would build a second certificate stack beside the running one.
+   */
+  private void announceReady(ControlPlane.Certificates certificates) {
+    try {
+      readyEvent.fire(new ControlPlaneReady(certificates));
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "a consumer of the ready control plane failed", e);
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * The settings a running control plane cannot follow: they choose the CA, where its root lives, or the
- * names in certificates, or the timer's period. A change to them is reported and waits for a restart;
+ * names in certificates, or the timer's period; SDS reads its settings from those it started with. A change to them is reported and waits for a restart;
  * validity, key algorithm and the renewal policy apply at each certificate's next renewal.
  */
 final class RestartOnlySettings {
@@ -33,11 +33,12 @@ final class RestartOnlySettings {
       new Watched(Setting.LOCAL_CA_BUNDLE_DIRECTORY, MeshSettings::localCaBundleDirectory),
       new Watched("OpenServiceMesh.vault.*", MeshSettings::vault),
       new Watched("OpenServiceMesh.certmanager.*", MeshSettings::certManager),
+      new Watched("OpenServiceMesh.sds.*", MeshSettings::sds),
       new Watched(Setting.ROTATION_CHECK_INTERVAL, s -> s.rotation().checkInterval()));
 
   private RestartOnlySettings() {}
 
-  /** The keys (Vault and cert-manager settings as a group) whose values differ. */
+  /** The keys (Vault, cert-manager and SDS settings as groups) whose values differ. */
   static List<String> changed(MeshSettings running, MeshSettings fresh) {
     List<String> keys = new ArrayList<>();
     for (Watched watched : WATCHED) {

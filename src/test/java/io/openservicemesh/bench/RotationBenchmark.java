@@ -76,7 +76,7 @@ public final class RotationBenchmark {
   /** A full cache where nothing is due: the cost of one pass, and for comparison of one scan of all. */
   private static void idlePass(int size) throws Exception {
     MutableClock clock = new MutableClock(T0);
-    CertificateManager manager = new CertificateManager(TestCa.issuer(clock), clock,
+    CertificateManager manager = new CertificateManager(TestCa.fixedRootIssuer(clock), clock,
         new JitteredRenewalTiming(RenewalPolicy.DEFAULT, RotationBenchmark::uniform), ReplacementListener.NONE);
     long heapBefore = usedHeap();
     double fillSeconds = fill(manager, size);
@@ -168,7 +168,7 @@ public final class RotationBenchmark {
     announcer.subscribe("counter", event -> announced.incrementAndGet());
     AtomicBoolean fleet = new AtomicBoolean(true);
     DoubleSupplier jitter = () -> fleet.get() ? 0.5 : uniform();
-    CertificateManager manager = new CertificateManager(TestCa.issuer(clock), clock,
+    CertificateManager manager = new CertificateManager(TestCa.fixedRootIssuer(clock), clock,
         new JitteredRenewalTiming(RenewalPolicy.DEFAULT, jitter),
         (cn, kind, previous, current) -> announcer.announce(new CertificateRotated(cn, kind, previous, current)));
     fill(manager, size);

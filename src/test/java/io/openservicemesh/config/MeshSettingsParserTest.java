@@ -32,6 +32,23 @@ class MeshSettingsParserTest {
     return parse(Map.of(key, value));
   }
 
+  /** The Vault settings with every default beyond the mission's four keys. */
+  private static VaultSettings defaultVault(String host, String protocol, int port, String token) {
+    return new VaultSettings(
+        host,
+        protocol,
+        port,
+        token,
+        "openservicemesh",
+        "pki",
+        null,
+        VaultAuthMethod.TOKEN,
+        null,
+        "kubernetes",
+        Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token"),
+        Duration.ofSeconds(10));
+  }
+
   private static MeshSettings valid(Map<String, String> values) {
     ParseResult result = parse(values);
     assertThat(result.problems()).isEmpty();
@@ -55,10 +72,32 @@ class MeshSettingsParserTest {
                 KeySpec.ECDSA_P256,
                 Duration.ofMinutes(1),
                 Path.of("osm-ca-bundle"),
-                new VaultSettings(null, "http", 8200, null, "openservicemesh"),
-                new CertManagerSettings("osm-ca", IssuerKind.ISSUER, "cert-manager.io"),
+                defaultVault(null, "http", 8200, null),
+                new CertManagerSettings(
+                    "osm-ca", IssuerKind.ISSUER, "cert-manager.io", Duration.ofSeconds(15), false),
+                new SdsSettings(true, Duration.ofMinutes(30)),
                 Duration.ofHours(87_600),
                 new RotationSettings(Duration.ofSeconds(5), 1.0 / 3, 0.05, false)));
+  }
+
+  @Test
+  void sdsSettingsAreCheckedAndTyped() {
+    MeshSettings settings =
+        valid(
+            Map.of(
+                "OpenServiceMesh.sds.verifyProxyPod", "FALSE",
+                "OpenServiceMesh.sds.maxStreamAge", "10s"));
+    assertThat(settings.sds()).isEqualTo(new SdsSettings(false, Duration.ofSeconds(10)));
+
+    assertThat(
+            parse(
+                    Map.of(
+                        "OpenServiceMesh.sds.verifyProxyPod", "maybe",
+                        "OpenServiceMesh.sds.maxStreamAge", "1s"))
+                .problems())
+        .extracting(ConfigProblem::key)
+        .containsExactlyInAnyOrder(
+            "OpenServiceMesh.sds.verifyProxyPod", "OpenServiceMesh.sds.maxStreamAge");
   }
 
   @Test
@@ -171,6 +210,26 @@ class MeshSettingsParserTest {
             "OpenServiceMesh.certmanager.issuerKind must be one of [Issuer, ClusterIssuer],"
                 + " got Certificate"),
         Arguments.of(
+            "OpenServiceMesh.certmanager.requestTimeout",
+            "500ms",
+            "OpenServiceMesh.certmanager.requestTimeout must be a duration from 1s to 5m such as"
+                + " 15s, got 500ms"),
+        Arguments.of(
+            "OpenServiceMesh.certmanager.requestTimeout",
+            "10m",
+            "OpenServiceMesh.certmanager.requestTimeout must be a duration from 1s to 5m such as"
+                + " 15s, got 10m"),
+        Arguments.of(
+            "OpenServiceMesh.certmanager.requestTimeout",
+            "15",
+            "OpenServiceMesh.certmanager.requestTimeout must be a duration from 1s to 5m such as"
+                + " 15s, got 15 (missing unit after \"15\")"),
+        Arguments.of(
+            "OpenServiceMesh.certmanager.keepCertificateRequests",
+            "yes",
+            "OpenServiceMesh.certmanager.keepCertificateRequests must be one of [true, false],"
+                + " got yes"),
+        Arguments.of(
             "OpenServiceMesh.vault.port",
             "70000",
             "OpenServiceMesh.vault.port must be an integer from 1 to 65535, got 70000"),
@@ -236,6 +295,12 @@ class MeshSettingsParserTest {
         Arguments.of("OpenServiceMesh.vault.host", "vault_host"),
         Arguments.of("OpenServiceMesh.vault.role", "pki/issue/mesh"),
         Arguments.of("OpenServiceMesh.vault.role", "my role"),
+        Arguments.of("OpenServiceMesh.vault.pkiMount", "pki mesh"),
+        Arguments.of("OpenServiceMesh.vault.authMethod", "approle"),
+        Arguments.of("OpenServiceMesh.vault.kubernetesRole", "a/b"),
+        Arguments.of("OpenServiceMesh.vault.kubernetesMount", "auth//kubernetes"),
+        Arguments.of("OpenServiceMesh.vault.requestTimeout", "50ms"),
+        Arguments.of("OpenServiceMesh.vault.requestTimeout", "10m"),
         Arguments.of("OpenServiceMesh.certmanager.issuerName", "OSM-CA"),
         Arguments.of("OpenServiceMesh.certmanager.issuerGroup", "cert manager"),
         Arguments.of("OpenServiceMesh.localCaBundleDirectory", "osm\u0000bundle"),
@@ -311,13 +376,13 @@ class MeshSettingsParserTest {
 
     assertThat(settings.certificateManager()).isEqualTo(CertificateManagerKind.VAULT);
     assertThat(settings.vault())
-        .isEqualTo(new VaultSettings("vault.vault.svc", "https", 8201, TOKEN, "openservicemesh"));
+        .isEqualTo(defaultVault("vault.vault.svc", "https", 8201, TOKEN));
   }
 
   @Test
   void hostAndTokenAreNotRequiredForOtherManagers() {
     assertThat(valid(Map.of("OpenServiceMesh.certificateManager", "cert-manager")).vault())
-        .isEqualTo(new VaultSettings(null, "http", 8200, null, "openservicemesh"));
+        .isEqualTo(defaultVault(null, "http", 8200, null));
   }
 
   @ParameterizedTest
@@ -532,6 +597,33 @@ class MeshSettingsParserTest {
         Map.of(
             "OpenServiceMesh.rotationRenewBeforeFraction", "0.9",
             "OpenServiceMesh.rotationJitterFraction", "0.05"));
+  }
+
+  @Test
+  void certManagerRequestTimeoutAndKeepFlagAreRead() {
+    CertManagerSettings certManager =
+        valid(
+                Map.of(
+                    "OpenServiceMesh.certmanager.requestTimeout", "1m30s",
+                    "OpenServiceMesh.certmanager.keepCertificateRequests", "TRUE"))
+            .certManager();
+
+    assertThat(certManager.requestTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(certManager.keepCertificateRequests()).isTrue();
+  }
+
+  @Test
+  void certManagerRequestTimeoutBoundsAreAccepted() {
+    assertThat(
+            valid(Map.of("OpenServiceMesh.certmanager.requestTimeout", "1s"))
+                .certManager()
+                .requestTimeout())
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(
+            valid(Map.of("OpenServiceMesh.certmanager.requestTimeout", "5m"))
+                .certManager()
+                .requestTimeout())
+        .isEqualTo(Duration.ofMinutes(5));
   }
 
   @Test

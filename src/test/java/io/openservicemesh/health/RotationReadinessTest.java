@@ -68,8 +68,8 @@ class RotationReadinessTest {
     MutableClock clock = new MutableClock(NOW);
     CertificateSpec spec = new CertificateSpec(CertificateKind.MUTATING_WEBHOOK, "osm-controller.osm.svc",
         List.of("osm-controller.osm.svc"), List.of(), Duration.ofHours(1), KeySpec.ECDSA_P256);
-    Certificate previous = TestCa.issuer(clock).issue(spec);
-    Certificate current = TestCa.issuer(clock).issue(spec);
+    Certificate previous = TestCa.fixedRootIssuer(clock).issue(spec);
+    Certificate current = TestCa.fixedRootIssuer(clock).issue(spec);
     RotationJournal journal = new RotationJournal(clock);
     journal.accept(new CertificateRotated(spec.commonName(), spec.kind(), previous, current));
 

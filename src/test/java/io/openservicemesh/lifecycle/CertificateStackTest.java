@@ -30,7 +30,7 @@ class CertificateStackTest {
       "OpenServiceMesh.osmNamespace", "osm-test",
       "OpenServiceMesh.allowShortCertValidity", "true",
       "OpenServiceMesh.internalCertValidityDuration", "2m"));
-  private final CertificateStack stack = CertificateStack.build(settings, TestCa.issuer(clock), clock);
+  private final CertificateStack stack = CertificateStack.build(settings, TestCa.fixedRootIssuer(clock), clock);
 
   @AfterEach
   void close() {

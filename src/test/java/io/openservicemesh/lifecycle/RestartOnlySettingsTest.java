@@ -30,9 +30,11 @@ class RestartOnlySettingsTest {
     MeshSettings changed = settings(Map.of(
         "OpenServiceMesh.trustDomain", "example.org",
         "OpenServiceMesh.rotationCheckInterval", "10s",
-        "OpenServiceMesh.vault.port", "8201"));
+        "OpenServiceMesh.vault.port", "8201",
+        "OpenServiceMesh.sds.maxStreamAge", "1h"));
 
     assertThat(RestartOnlySettings.changed(settings(Map.of()), changed)).containsExactly(
-        "OpenServiceMesh.trustDomain", "OpenServiceMesh.vault.*", "OpenServiceMesh.rotationCheckInterval");
+        "OpenServiceMesh.trustDomain", "OpenServiceMesh.vault.*", "OpenServiceMesh.sds.*",
+        "OpenServiceMesh.rotationCheckInterval");
   }
 }

@@ -41,7 +41,7 @@ class CertificateRotatorTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final MutableClock clock = MutableClock.at("2026-03-01T00:00:00Z");
-  private final ControllableIssuer issuer = new ControllableIssuer(TestCa.issuer(clock));
+  private final ControllableIssuer issuer = new ControllableIssuer(TestCa.fixedRootIssuer(clock));
   private final RotationAnnouncer announcer = new RotationAnnouncer();
   private final BlockingQueue<CertificateRotated> announced = new LinkedBlockingQueue<>();
   private final MeshCertificateSpecs specs = specs(DAY, KeySpec.ECDSA_P256);
@@ -338,8 +338,8 @@ class CertificateRotatorTest {
   @Test
   void warnsWhenTheRootEntersTheLastFifthOfItsLife() throws Exception {
     start();
-    Instant warnFrom = RootCaWatch.warningAt(TestCa.root().certificate().getNotBefore().toInstant(),
-        TestCa.root().notAfter());
+    Instant warnFrom = RootCaWatch.warningAt(TestCa.fixedRoot().certificate().getNotBefore().toInstant(),
+        TestCa.fixedRoot().notAfter());
 
     clock.set(warnFrom.minus(CertificateRotator.ROOT_CHECK_INTERVAL));
     rotator.runPass(specs);
@@ -352,7 +352,7 @@ class CertificateRotatorTest {
     clock.set(warnFrom);
     rotator.runPass(specs);
     assertThat(rotator.status().rootCaWarning()).hasValueSatisfying(warning -> assertThat(warning)
-        .contains("last 20% of its lifetime").contains(TestCa.root().serialHex()));
+        .contains("last 20% of its lifetime").contains(TestCa.fixedRoot().serialHex()));
   }
 
   private static double record(List<Double> draws, double draw) {

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 class RootCaWatchTest {
 
   private final RootCaWatch watch = new RootCaWatch();
-  private final String rootPem = Pem.encode(TestCa.root().certificate());
+  private final String rootPem = Pem.encode(TestCa.fixedRoot().certificate());
   private final Instant warnFrom = RootCaWatch.warningAt(
-      TestCa.root().certificate().getNotBefore().toInstant(), TestCa.root().notAfter());
+      TestCa.fixedRoot().certificate().getNotBefore().toInstant(), TestCa.fixedRoot().notAfter());
 
   @Test
   void theWarningStartsFourFifthsIntoTheLifetime() {
@@ -31,7 +31,7 @@ class RootCaWatchTest {
 
     watch.check(rootPem, warnFrom);
     assertThat(watch.warning()).hasValueSatisfying(text -> assertThat(text)
-        .contains(TestCa.root().serialHex()).contains(TestCa.root().notAfter().toString()));
+        .contains(TestCa.fixedRoot().serialHex()).contains(TestCa.fixedRoot().notAfter().toString()));
   }
 
   @Test

@@ -35,7 +35,7 @@ class RotationAnnouncerTest {
   static void issueCertificates() throws Exception {
     MutableClock clock = MutableClock.at("2026-03-01T00:00:00Z");
     for (int i = 0; i < 5; i++) {
-      SERIALS.add(TestCa.issuer(clock).issue(new CertificateSpec(CertificateKind.SERVICE, "x.ns.cluster.local",
+      SERIALS.add(TestCa.fixedRootIssuer(clock).issue(new CertificateSpec(CertificateKind.SERVICE, "x.ns.cluster.local",
           List.of("x.ns.cluster.local"), List.of(), Duration.ofHours(1), KeySpec.ECDSA_P256)));
     }
   }

@@ -1,0 +1,107 @@
+package io.openservicemesh.tls;
+
+import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.Crypto;
+import io.openservicemesh.certificate.IssuanceException;
+import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.certificate.Pem.PemException;
+import io.openservicemesh.lifecycle.ControlPlane;
+import io.openservicemesh.lifecycle.ControlPlaneReady;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Gives Liberty's TLS endpoints their material once the CA is up: the control plane's serving certificate
+ * (issued by the mesh CA for {@code osm-controller.<osm-ns>.svc}, the name the API server and Envoy dial) and
+ * a trust store of the mesh roots, which the SDS endpoint requires client certificates to chain to. Then it
+ * writes the configuration that opens the endpoints (see server.xml), once. Renewals of the serving
+ * certificate are written to the store as rotation announces them.
+ */
+@ApplicationScoped
+public class ServingTlsPublisher {
+
+  private static final Logger LOG = Logger.getLogger(ServingTlsPublisher.class.getName());
+
+  /** Relative to the server's working directory, which Liberty sets to the server's output directory. */
+  static final Path TLS_DIRECTORY = Path.of("tls");
+  static final String ENDPOINTS_CONFIG = "tls-endpoints.xml";
+  private static final String PASSWORD_PLACEHOLDER = "@PASSWORD@";
+
+  /**
+   * PKCS#12 needs a password, though it protects nothing the file permissions do not: a fresh random one per
+   * start, known only to this process and the configuration it writes beside the stores.
+   */
+  private final char[] storePassword = randomPassword();
+  private final TlsFiles files = new TlsFiles(TLS_DIRECTORY);
+
+  private String publishedServingSerial;
+  private String publishedRoots;
+  private boolean endpointsConfigured;
+
+  /**
+   * Publishes now, and again whenever rotation replaces the serving certificate: Liberty keeps serving what
+   * the store holds, so a renewal not written there would be served until it expired.
+   */
+  void onReady(@Observes ControlPlaneReady ready) {
+    ControlPlane.Certificates certificates = ready.certificates();
+    String servingName = certificates.specs().mutatingWebhook().commonName();
+    // Subscribed before the first publication, which reads the manager's current certificate: a renewal
+    // in between is published either way.
+    certificates.announcer().subscribe("tls-serving-certificate", List.of(servingName),
+        rotated -> publish(certificates));
+    publish(certificates);
+  }
+
+  /** Writes what changed; safe to call on every renewal or root change. */
+  public synchronized void publish(ControlPlane.Certificates certificates) {
+    try {
+      Certificate serving = certificates.manager().getOrIssue(certificates.specs().mutatingWebhook());
+      String roots = certificates.manager().trustedCasPem();
+      if (!roots.equals(publishedRoots)) {
+        files.replace(TlsFiles.MESH_TRUST_STORE, Pkcs12.trustStore(Pem.decodeCertificates(roots), storePassword));
+        publishedRoots = roots;
+      }
+      if (!serving.serialHex().equals(publishedServingSerial)) {
+        files.replace(TlsFiles.SERVING_KEY_STORE, Pkcs12.keyStore(serving, storePassword));
+        publishedServingSerial = serving.serialHex();
+        LOG.info(() -> "published the serving certificate " + serving + " for the webhook and SDS endpoints");
+      }
+      if (!endpointsConfigured) {
+        files.replace(ENDPOINTS_CONFIG, endpointsConfig().getBytes(StandardCharsets.UTF_8));
+        endpointsConfigured = true;
+        LOG.info(() -> "opening the TLS endpoints: " + files.directory().resolve(ENDPOINTS_CONFIG).toAbsolutePath());
+      }
+    } catch (IssuanceException | IOException | PemException e) {
+      LOG.severe("cannot publish the TLS endpoints' certificates: " + e.getMessage());
+    }
+  }
+
+  private String endpointsConfig() {
+    try (InputStream template = ServingTlsPublisher.class.getResourceAsStream(ENDPOINTS_CONFIG)) {
+      if (template == null) {
+        throw new IllegalStateException(ENDPOINTS_CONFIG + " is missing from the application");
+      }
+      return new String(template.readAllBytes(), StandardCharsets.UTF_8)
+          .replace(PASSWORD_PLACEHOLDER, new String(storePassword));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** 32 characters from [A-Za-z0-9]: nothing that needs escaping in XML or in Liberty's variable syntax. */
+  private static char[] randomPassword() {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    char[] password = new char[32];
+    for (int i = 0; i < password.length; i++) {
+      password[i] = alphabet.charAt(Crypto.random().nextInt(alphabet.length()));
+    }
+    return password;
+  }
+}
