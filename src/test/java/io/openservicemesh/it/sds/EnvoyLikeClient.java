@@ -134,9 +134,13 @@ final class EnvoyLikeClient implements AutoCloseable {
       requests.onNext(request);
     }
 
-    @SuppressWarnings("unchecked")
     R next() throws InterruptedException {
-      Object event = take();
+      return next(WAIT);
+    }
+
+    @SuppressWarnings("unchecked")
+    R next(Duration wait) throws InterruptedException {
+      Object event = take(wait);
       if (event instanceof Status status) {
         throw new AssertionError("expected a response, the stream ended: " + status);
       }
@@ -144,17 +148,17 @@ final class EnvoyLikeClient implements AutoCloseable {
     }
 
     Status end() throws InterruptedException {
-      Object event = take();
+      Object event = take(WAIT);
       if (event instanceof Status status) {
         return status;
       }
       throw new AssertionError("expected the stream to end, got a response: " + event);
     }
 
-    private Object take() throws InterruptedException {
-      Object event = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    private Object take(Duration wait) throws InterruptedException {
+      Object event = events.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
       if (event == null) {
-        throw new AssertionError("nothing arrived within " + WAIT);
+        throw new AssertionError("nothing arrived within " + wait);
       }
       return event;
     }

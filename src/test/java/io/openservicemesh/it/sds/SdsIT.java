@@ -84,6 +84,7 @@ class SdsIT {
 
   @Test
   void ackIsAnsweredWithSilenceAndANameChangeWithTheNewSet() throws Exception {
+    Proxy bookbuyer = freshProxy();
     try (EnvoyLikeClient client = connect(bookbuyer)) {
       SotwStream stream = client.streamSecrets();
       stream.send(request(bookbuyer.nodeId(), List.of(bookbuyer.serviceCert())).build());
@@ -103,6 +104,7 @@ class SdsIT {
 
   @Test
   void nackIsLoggedAndTheRejectedContentIsNotSentAgain() throws Exception {
+    Proxy bookbuyer = freshProxy();
     try (EnvoyLikeClient client = connect(bookbuyer)) {
       SotwStream stream = client.streamSecrets();
       stream.send(request(bookbuyer.nodeId(), List.of(bookbuyer.serviceCert())).build());
@@ -121,6 +123,7 @@ class SdsIT {
 
   @Test
   void staleNonceIsIgnored() throws Exception {
+    Proxy bookbuyer = freshProxy();
     try (EnvoyLikeClient client = connect(bookbuyer)) {
       SotwStream stream = client.streamSecrets();
       stream.send(request(bookbuyer.nodeId(), List.of(bookbuyer.serviceCert())).build());
@@ -216,6 +219,7 @@ class SdsIT {
 
   @Test
   void deltaSecretsSubscribesAndUnsubscribes() throws Exception {
+    Proxy bookbuyer = freshProxy();
     try (EnvoyLikeClient client = connect(bookbuyer)) {
       DeltaSds stream = client.deltaSecrets();
       stream.send(DeltaDiscoveryRequest.newBuilder().setTypeUrl(EnvoyLikeClient.SECRET_TYPE)
@@ -233,18 +237,44 @@ class SdsIT {
 
   @Test
   void reconnectingClientWithItsLastVersionGetsTheCurrentState() throws Exception {
-    String version;
+    DiscoveryResponse before;
     try (EnvoyLikeClient client = connect(bookbuyer)) {
       SotwStream stream = client.streamSecrets();
       stream.send(request(bookbuyer.nodeId(), List.of(bookbuyer.serviceCert())).build());
-      version = stream.next().getVersionInfo();
+      before = stream.next();
     }
     try (EnvoyLikeClient client = connect(bookbuyer)) {
       SotwStream stream = client.streamSecrets();
-      stream.send(request(bookbuyer.nodeId(), List.of(bookbuyer.serviceCert())).setVersionInfo(version).build());
-      DiscoveryResponse response = stream.next();
-      assertThat(response.getVersionInfo()).as("same content, same version").isEqualTo(version);
-      assertThat(secrets(response)).containsOnlyKeys(bookbuyer.serviceCert());
+      stream.send(request(bookbuyer.nodeId(), List.of(bookbuyer.serviceCert())).setVersionInfo(before.getVersionInfo()).build());
+      DiscoveryResponse after = stream.next();
+      assertThat(secrets(after)).containsOnlyKeys(bookbuyer.serviceCert());
+      // Versions follow content: the same certificate gives the same version, a renewal in between a new one.
+      boolean sameCertificate = chain(after, bookbuyer.serviceCert()).equals(chain(before, bookbuyer.serviceCert()));
+      assertThat(after.getVersionInfo().equals(before.getVersionInfo())).isEqualTo(sameCertificate);
+    }
+  }
+
+  @Test
+  void renewedCertificateIsPushedToTheStreamWithANewVersion() throws Exception {
+    Proxy rotating = freshProxy();
+    try (EnvoyLikeClient client = connect(rotating)) {
+      SotwStream stream = client.streamSecrets();
+      stream.send(request(rotating.nodeId(), List.of(rotating.serviceCert())).build());
+      DiscoveryResponse first = stream.next();
+      stream.send(ack(first, List.of(rotating.serviceCert())));
+      String firstChain = chain(first, rotating.serviceCert());
+
+      // The test server's service certificates are renewed about 20 s after issuance (1m validity).
+      DiscoveryResponse pushed = stream.next(Duration.ofSeconds(60));
+      Instant arrived = Instant.now();
+
+      String pushedChain = chain(pushed, rotating.serviceCert());
+      assertThat(pushedChain).isNotEqualTo(firstChain);
+      assertThat(pushed.getVersionInfo()).isNotEqualTo(first.getVersionInfo());
+      assertThat(pushed.getNonce()).isNotEqualTo(first.getNonce());
+      OpenSsl.verify(mesh.meshCaPem, pushedChain);
+      Instant oldExpiry = Pem.decodeCertificate(firstChain).getNotAfter().toInstant();
+      assertThat(arrived).as("pushed before the old certificate expired").isBefore(oldExpiry);
     }
   }
 
@@ -261,9 +291,21 @@ class SdsIT {
 
     Instant killed = Instant.now();
     client.kill();
-    // Released when the stream reaches its maximum age (10 s in this server) and the reaper (every 5 s) writes.
-    health.awaitReadiness(r -> Integer.parseInt(r.data("sds", "streams")) < withStream, Duration.ofSeconds(40));
+    // Released when the stream reaches its maximum age (30 s in this server) and the reaper (every 5 s) writes.
+    // Every client of this class has gone by now (the others closed their channels, which the server does not
+    // notice on an idle stream either), so all streams, the killed one included, must be released.
+    health.awaitReadiness(r -> Integer.parseInt(r.data("sds", "streams")) == 0, Duration.ofSeconds(60));
     System.out.println("SDS stream of a killed client released after " + Duration.between(killed, Instant.now()).toMillis() + " ms");
+  }
+
+  /**
+   * A proxy of a service account no other test uses, so its certificate is issued by this test's first
+   * request and is not renewed (and pushed) for about 14 s: tests that prove silence by the order of
+   * responses must not meet a renewal push.
+   */
+  private static Proxy freshProxy() throws Exception {
+    String account = "buyer-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    return mesh.proxyWithPod(account, Map.of("app", account));
   }
 
   private static EnvoyLikeClient connect(Proxy proxy, io.grpc.ClientInterceptor... extra) throws Exception {
@@ -272,6 +314,10 @@ class SdsIT {
 
   private static io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest ack(DiscoveryResponse response, List<String> names) {
     return request(null, names).setVersionInfo(response.getVersionInfo()).setResponseNonce(response.getNonce()).build();
+  }
+
+  private static String chain(DiscoveryResponse response, String secretName) {
+    return secrets(response).get(secretName).getTlsCertificate().getCertificateChain().getInlineBytes().toStringUtf8();
   }
 
   private static Map<String, Secret> secrets(DiscoveryResponse response) {
