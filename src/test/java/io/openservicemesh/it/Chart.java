@@ -82,6 +82,13 @@ public final class Chart {
     return run(command, null);
   }
 
+  /** Any helm command. */
+  public static Result helm(String... arguments) {
+    List<String> command = new ArrayList<>(List.of(helm()));
+    command.addAll(List.of(arguments));
+    return run(command, null);
+  }
+
   /** Any kubectl command against the test cluster. */
   public static Result kubectl(String... arguments) {
     List<String> command = new ArrayList<>(List.of(kubectl()));

@@ -116,6 +116,9 @@ class HelmChartIT {
         assertThat(environment).as("standalone only").doesNotContainKey(setting.environmentVariable());
       } else if (setting == Setting.OSM_NAMESPACE) {
         assertThat(environment.get(setting.environmentVariable())).containsEntry("value", "osm-system");
+      } else if (setting.defaultValue().equals(java.util.Optional.of("[]"))) {
+        assertThat(environment).as("%s: an empty list is left to the default", setting.key())
+            .doesNotContainKey(setting.environmentVariable());
       } else if (setting.defaultValue().isPresent()) {
         assertThat(environment.get(setting.environmentVariable()))
             .as(setting.key()).containsEntry("value", setting.defaultValue().get());
@@ -123,6 +126,16 @@ class HelmChartIT {
         assertThat(environment).as("%s has no default: left unset", setting.key())
             .doesNotContainKey(setting.environmentVariable());
       }
+    }
+  }
+
+  @Test
+  void theChartPassesHelmLintStrict() {
+    for (String manager : List.of("tresor", "cert-manager")) {
+      Chart.Result lint = Chart.helm("lint", "--strict", Chart.DIRECTORY.toString(),
+          "--set", "OpenServiceMesh.certificateManager=" + manager);
+      assertThat(lint.exit()).as(lint.output()).isZero();
+      assertThat(lint.stdout()).contains("1 chart(s) linted, 0 chart(s) failed");
     }
   }
 
