@@ -10,6 +10,9 @@ import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import io.kubernetes.client.util.credentials.AccessTokenAuthentication;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -204,43 +208,39 @@ public final class Chart {
     return lines[lines.length - 1];
   }
 
+  /** Runs a command against the test cluster; stdin gets {@code input}, stdout and stderr are read apart. */
   private static Result run(List<String> command, String input) {
     try {
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().put("KUBECONFIG", TestCluster.kubeconfig().toString());
       Process process = builder.start();
-      Thread feeder = new Thread(() -> {
-        try (var stdin = process.getOutputStream()) {
-          if (input != null) {
-            stdin.write(input.getBytes(StandardCharsets.UTF_8));
-          }
-        } catch (IOException ignored) {
-          // The process ended early; its exit code tells why.
+      CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+      try (OutputStream stdin = process.getOutputStream()) {
+        if (input != null) {
+          stdin.write(input.getBytes(StandardCharsets.UTF_8));
         }
-      });
-      feeder.start();
-      var stderr = new java.util.concurrent.CompletableFuture<String>();
-      Thread errorReader = new Thread(() -> {
-        try {
-          stderr.complete(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-          stderr.complete("(stderr unreadable: " + e.getMessage() + ")");
-        }
-      });
-      errorReader.start();
-      String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException endedEarly) {
+        // The process stopped reading; its exit code and output tell why.
+      }
+      String stdout = readAll(process.getInputStream());
       if (!process.waitFor(120, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new AssertionError(String.join(" ", command) + " did not finish");
       }
-      feeder.join();
-      errorReader.join();
       return new Result(process.exitValue(), stdout, stderr.join());
     } catch (IOException e) {
       throw new IllegalStateException("cannot run " + command.get(0), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted running " + command.get(0), e);
+    }
+  }
+
+  private static String readAll(InputStream stream) {
+    try {
+      return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }
