@@ -79,10 +79,10 @@ else
 fi
 
 cat <<DONE
-cert-manager is ready to sign mesh certificates. Install osm-controller with
-  --set OpenServiceMesh.certificateManager=cert-manager
-  --set OpenServiceMesh.osmNamespace=$OSM_NAMESPACE
-  --set OpenServiceMesh.caBundleSecretName=$CA_BUNDLE_SECRET
+cert-manager is ready to sign mesh certificates. Install osm-controller into $OSM_NAMESPACE with
+  helm install osm-controller kubernetes/osm-controller -n $OSM_NAMESPACE \\
+    --set OpenServiceMesh.certificateManager=cert-manager \\
+    --set OpenServiceMesh.caBundleSecretName=$CA_BUNDLE_SECRET
 (issuerName osm-ca, issuerKind Issuer and issuerGroup cert-manager.io are the defaults). Its requests:
   kubectl get certificaterequests -n $OSM_NAMESPACE -l app.kubernetes.io/name=openservicemesh.io
 DONE
