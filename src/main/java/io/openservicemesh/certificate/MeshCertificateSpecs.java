@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class MeshCertificateSpecs {
 
-  /** Bootstrap and webhook certificates live a decade, as in OSM; rotation still renews them in time. */
+  /** By default bootstrap and webhook certificates live a decade, as in OSM; rotation still renews them. */
   public static final Duration INTERNAL_VALIDITY = Duration.ofDays(3650);
 
   static final String MUTATING_WEBHOOK_SERVICE = "osm-controller";
@@ -19,13 +19,35 @@ public final class MeshCertificateSpecs {
   private final String trustDomain;
   private final String osmNamespace;
   private final Duration serviceValidity;
+  private final Duration internalValidity;
   private final KeySpec key;
 
+  /** Bootstrap and webhook certificates valid for {@link #INTERNAL_VALIDITY}. */
   public MeshCertificateSpecs(String trustDomain, String osmNamespace, Duration serviceValidity, KeySpec key) {
+    this(trustDomain, osmNamespace, serviceValidity, INTERNAL_VALIDITY, key);
+  }
+
+  /**
+   * @param internalValidity lifetime of xDS bootstrap and webhook serving certificates
+   */
+  public MeshCertificateSpecs(
+      String trustDomain, String osmNamespace, Duration serviceValidity, Duration internalValidity, KeySpec key) {
     this.trustDomain = trustDomain;
     this.osmNamespace = osmNamespace;
     this.serviceValidity = serviceValidity;
+    this.internalValidity = internalValidity;
     this.key = key;
+  }
+
+  /**
+   * The spec a renewal of a certificate issued for {@code previous} gets under these (current) settings:
+   * the same kind and names, this validity and key. So a changed validity or key algorithm takes effect at
+   * each certificate's next renewal (OSM kept renewing with the settings of the first issuance, #4398).
+   * Names are kept: a certificate's identity does not change by renewing it.
+   */
+  public CertificateSpec renewalOf(CertificateSpec previous) {
+    return new CertificateSpec(
+        previous.kind(), previous.commonName(), previous.dnsNames(), previous.uris(), validityOf(previous.kind()), key);
   }
 
   /** {@code <sa>.<ns>.<trust-domain>}, DNS SAN = CN, plus the service account's SPIFFE URI. */
@@ -36,12 +58,12 @@ public final class MeshCertificateSpecs {
         serviceValidity, key);
   }
 
-  /** {@code <uuid>.<sa>.<ns>}, ten years, plus the proxy's SPIFFE URI. */
+  /** {@code <uuid>.<sa>.<ns>}, the internal validity (ten years by default), plus the proxy's SPIFFE URI. */
   public CertificateSpec xdsBootstrap(ProxyIdentity proxy) {
     String cn = proxy.commonName();
     return new CertificateSpec(
         CertificateKind.XDS_BOOTSTRAP, cn, List.of(cn), List.of(URI.create(proxy.spiffeId(trustDomain))),
-        INTERNAL_VALIDITY, key);
+        internalValidity, key);
   }
 
   /** {@code osm-controller.<osm-ns>.svc}: the name the API server calls the injector by. */
@@ -58,6 +80,8 @@ public final class MeshCertificateSpecs {
    * The one certificate the control plane serves its TLS port with: CN {@code osm-controller.<osm-ns>.svc},
    * valid for both webhook Services (the injector's and the config validator's, which share the port) in their
    * short and fully qualified forms, plus any extra names for API servers that call the webhooks by URL.
+   * Its common name is the mutating webhook's, so it is the certificate the manager caches, rotation renews
+   * (keeping all these names, see {@link #renewalOf}) and the TLS publisher subscribes to under that name.
    */
   public CertificateSpec servingCertificate(List<String> extraDnsNames) {
     CertificateSpec injector = mutatingWebhook();
@@ -65,12 +89,17 @@ public final class MeshCertificateSpecs {
     names.addAll(validatingWebhook().dnsNames());
     names.addAll(extraDnsNames);
     return new CertificateSpec(injector.kind(), injector.commonName(), List.copyOf(names), List.of(),
-        INTERNAL_VALIDITY, key);
+        internalValidity, key);
   }
 
   /** The service's in-cluster name is the CN; the fully qualified form is what Envoy's bootstrap dials. */
   private CertificateSpec webhook(CertificateKind kind, String service) {
     String cn = service + "." + osmNamespace + ".svc";
-    return new CertificateSpec(kind, cn, List.of(cn, cn + ".cluster.local"), List.of(), INTERNAL_VALIDITY, key);
+    return new CertificateSpec(
+        kind, cn, List.of(cn, cn + ".cluster.local"), List.of(), internalValidity, key);
+  }
+
+  private Duration validityOf(CertificateKind kind) {
+    return kind == CertificateKind.SERVICE ? serviceValidity : internalValidity;
   }
 }

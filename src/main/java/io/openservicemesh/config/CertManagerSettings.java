@@ -1,4 +1,17 @@
 package io.openservicemesh.config;
 
-/** Which cert-manager issuer signs mesh certificates. */
-public record CertManagerSettings(String issuerName, IssuerKind issuerKind, String issuerGroup) {}
+import java.time.Duration;
+
+/**
+ * Which cert-manager issuer signs mesh certificates, and how the control plane treats its
+ * CertificateRequests.
+ *
+ * @param requestTimeout how long one CertificateRequest may take to be signed
+ * @param keepCertificateRequests true to leave requests in place after they finish (debugging)
+ */
+public record CertManagerSettings(
+    String issuerName,
+    IssuerKind issuerKind,
+    String issuerGroup,
+    Duration requestTimeout,
+    boolean keepCertificateRequests) {}

@@ -56,6 +56,33 @@ public record ConfigProblem(String key, String message) {
     return new ConfigProblem(missing.key(), message);
   }
 
+  /**
+   * E.g. {@code OpenServiceMesh.vault.caFile is only used when OpenServiceMesh.vault.protocol is
+   * https, but it is http: set OpenServiceMesh.vault.protocol to https, or leave
+   * OpenServiceMesh.vault.caFile unset}. A setting that would be silently ignored is a mistake the
+   * operator wants to hear about: they meant it to have an effect. The value is never shown, so
+   * this is safe for secrets.
+   */
+  public static ConfigProblem onlyUsedWhen(
+      Setting setting, Setting condition, String requiredValue, String actualValue) {
+    String message =
+        setting.key()
+            + " is only used when "
+            + condition.key()
+            + " is "
+            + requiredValue
+            + ", but it is "
+            + actualValue
+            + ": set "
+            + condition.key()
+            + " to "
+            + requiredValue
+            + ", or leave "
+            + setting.key()
+            + " unset";
+    return new ConfigProblem(setting.key(), message);
+  }
+
   static String displayed(String value) {
     return PLAIN_TOKEN.matcher(value).matches() ? value : quoted(value);
   }

@@ -41,9 +41,26 @@ final class EffectiveSettings {
       case VAULT_PORT -> String.valueOf(s.vault().port());
       case VAULT_TOKEN -> s.vault().token() == null ? NOT_SET : setting.shown(s.vault().token());
       case VAULT_ROLE -> s.vault().role();
+      case VAULT_PKI_MOUNT -> s.vault().pkiMount();
+      case VAULT_CA_FILE -> s.vault().caFile() == null ? NOT_SET : s.vault().caFile().toString();
+      case VAULT_AUTH_METHOD -> s.vault().authMethod().configName();
+      case VAULT_KUBERNETES_ROLE -> orNotSet(s.vault().kubernetesRole());
+      case VAULT_KUBERNETES_MOUNT -> s.vault().kubernetesMount();
+      case VAULT_SERVICE_ACCOUNT_TOKEN_PATH -> s.vault().serviceAccountTokenPath().toString();
+      case VAULT_REQUEST_TIMEOUT -> GoDuration.format(s.vault().requestTimeout());
       case CERTMANAGER_ISSUER_NAME -> s.certManager().issuerName();
       case CERTMANAGER_ISSUER_KIND -> s.certManager().issuerKind().configName();
       case CERTMANAGER_ISSUER_GROUP -> s.certManager().issuerGroup();
+      case CERTMANAGER_REQUEST_TIMEOUT -> GoDuration.format(s.certManager().requestTimeout());
+      case CERTMANAGER_KEEP_CERTIFICATE_REQUESTS ->
+          String.valueOf(s.certManager().keepCertificateRequests());
+      case SDS_VERIFY_PROXY_POD -> String.valueOf(s.sds().verifyProxyPod());
+      case SDS_MAX_STREAM_AGE -> GoDuration.format(s.sds().maxStreamAge());
+      case INTERNAL_CERT_VALIDITY_DURATION -> GoDuration.format(s.internalCertValidity());
+      case ROTATION_CHECK_INTERVAL -> GoDuration.format(s.rotation().checkInterval());
+      case ROTATION_RENEW_BEFORE_FRACTION -> Fractions.format(s.rotation().renewBeforeFraction());
+      case ROTATION_JITTER_FRACTION -> Fractions.format(s.rotation().jitterFraction());
+      case ALLOW_SHORT_CERT_VALIDITY -> String.valueOf(s.rotation().allowShortValidity());
       case SIDECAR_IMAGE -> s.injector().sidecarImage();
       case INIT_CONTAINER_IMAGE -> s.injector().initContainerImage();
       case ENVOY_LOG_LEVEL -> s.injector().envoyLogLevel();

@@ -18,6 +18,7 @@ public class MeshConfiguration {
 
   private final Function<String, Optional<String>> lookup;
   private ParseResult current;
+  private ParseResult lastRefreshed;
 
   public MeshConfiguration() {
     this(MeshConfiguration::fromMicroProfileConfig);
@@ -42,13 +43,41 @@ public class MeshConfiguration {
     return current;
   }
 
+  /**
+   * Parses the configuration again for a component that follows changes at run time (the rotation
+   * pass, every few seconds) and returns the result, valid or not. Logs only when the result
+   * differs from the last one, so an unchanged configuration stays quiet and a bad edit is reported
+   * once. A valid result also becomes {@link #current()}; an invalid one does not replace valid
+   * settings.
+   */
+  public synchronized ParseResult refresh() {
+    ParseResult previous = lastRefreshed != null ? lastRefreshed : current;
+    ParseResult fresh = MeshSettingsParser.parse(lookup);
+    if (fresh.equals(previous)) {
+      return previous;
+    }
+    if (previous != null) {
+      LOG.info("the mesh configuration changed");
+    }
+    log(fresh);
+    lastRefreshed = fresh;
+    if (fresh.isValid() || current == null) {
+      current = fresh;
+    }
+    return fresh;
+  }
+
   private ParseResult parseAndLog() {
     ParseResult result = MeshSettingsParser.parse(lookup);
+    log(result);
+    return result;
+  }
+
+  private static void log(ParseResult result) {
     for (ConfigProblem problem : result.problems()) {
       LOG.log(Level.SEVERE, problem.message());
     }
     result.settings().ifPresent(settings -> LOG.info(EffectiveSettings.describe(settings)));
-    return result;
   }
 
   private static Optional<String> fromMicroProfileConfig(String key) {

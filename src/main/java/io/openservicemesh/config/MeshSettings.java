@@ -9,10 +9,12 @@ import java.time.Duration;
  * Make it with {@link MeshSettingsParser}.
  *
  * @param clockSkewAllowance how far NotBefore of issued certificates is backdated
- * @param injector what the sidecar injector adds to pods
- * @param webhooks the admission webhooks' registration and serving names
  * @param localCaBundleDirectory as configured; a relative path resolves against the server's
  *     working directory
+ * @param internalCertValidity lifetime of xDS bootstrap and webhook serving certificates
+ * @param rotation when and how often certificates are renewed
+ * @param injector what the sidecar injector adds to pods
+ * @param webhooks the admission webhooks' registration and serving names
  */
 public record MeshSettings(
     CertificateManagerKind certificateManager,
@@ -27,5 +29,8 @@ public record MeshSettings(
     Path localCaBundleDirectory,
     VaultSettings vault,
     CertManagerSettings certManager,
+    SdsSettings sds,
+    Duration internalCertValidity,
+    RotationSettings rotation,
     InjectorSettings injector,
     WebhookSettings webhooks) {}

@@ -40,7 +40,8 @@ public enum Setting {
       "OpenServiceMesh.serviceCertValidityDuration",
       "24h",
       "a positive duration such as 24h, 30m, 1.5h or 1h30m",
-      "How long a service (leaf) certificate is valid; at least 1s."),
+      "How long a service (leaf) certificate is valid; at least 10m unless"
+          + " allowShortCertValidity is true."),
   CA_VALIDITY_DURATION(
       "OpenServiceMesh.caValidityDuration",
       "87600h",
@@ -101,6 +102,47 @@ public enum Setting {
       "openservicemesh",
       "a Vault PKI role name without spaces or '/'",
       "Vault PKI role that issues mesh certificates."),
+  VAULT_PKI_MOUNT(
+      "OpenServiceMesh.vault.pkiMount",
+      "pki",
+      Forms.VAULT_MOUNT,
+      "Path where Vault's PKI secrets engine is mounted; requests go to /v1/<mount>/issue/<role>."),
+  VAULT_CA_FILE(
+      "OpenServiceMesh.vault.caFile",
+      null,
+      "a path to a file of PEM CA certificates",
+      "CA certificates that Vault's HTTPS certificate must chain to, instead of the JVM's default"
+          + " trust store; only used when the protocol is https."),
+  VAULT_AUTH_METHOD(
+      "OpenServiceMesh.vault.authMethod",
+      "token",
+      Choices.oneOf(VaultAuthMethod.values(), VaultAuthMethod::configName),
+      "How the control plane authenticates to Vault: the static token of"
+          + " OpenServiceMesh.vault.token, or a login with its Kubernetes service account."),
+  VAULT_KUBERNETES_ROLE(
+      "OpenServiceMesh.vault.kubernetesRole",
+      null,
+      "a Vault Kubernetes auth role name without spaces or '/'",
+      "Role of Vault's Kubernetes auth method to log in with; required when authMethod is"
+          + " kubernetes."),
+  VAULT_KUBERNETES_MOUNT(
+      "OpenServiceMesh.vault.kubernetesMount",
+      "kubernetes",
+      Forms.VAULT_MOUNT,
+      "Path where Vault's Kubernetes auth method is mounted; the login goes to"
+          + " /v1/auth/<mount>/login."),
+  VAULT_SERVICE_ACCOUNT_TOKEN_PATH(
+      "OpenServiceMesh.vault.serviceAccountTokenPath",
+      "/var/run/secrets/kubernetes.io/serviceaccount/token",
+      "a file path",
+      "Service account token (JWT) presented to Vault's Kubernetes auth method; read afresh at"
+          + " every login because Kubernetes rotates it; never logged."),
+  VAULT_REQUEST_TIMEOUT(
+      "OpenServiceMesh.vault.requestTimeout",
+      "10s",
+      "a duration from 100ms to 5m such as 10s",
+      "How long one HTTP request to Vault may take, connecting included, before it counts as"
+          + " failed and is retried."),
   CERTMANAGER_ISSUER_NAME(
       "OpenServiceMesh.certmanager.issuerName",
       "osm-ca",
@@ -118,6 +160,65 @@ public enum Setting {
       "a DNS name such as cert-manager.io",
       "API group of the cert-manager issuer; differs from cert-manager.io only for external"
           + " issuers."),
+  CERTMANAGER_REQUEST_TIMEOUT(
+      "OpenServiceMesh.certmanager.requestTimeout",
+      "15s",
+      "a duration from 1s to 5m such as 15s",
+      "How long to wait for cert-manager to sign one CertificateRequest before failing the"
+          + " issuance; keep it below the injector webhook's timeout (20s), since a pod's"
+          + " bootstrap certificate is issued while the API server waits."),
+  CERTMANAGER_KEEP_CERTIFICATE_REQUESTS(
+      "OpenServiceMesh.certmanager.keepCertificateRequests",
+      "false",
+      Choices.oneOf(List.of("true", "false")),
+      "Keep each CertificateRequest after it succeeded or failed instead of deleting it, for"
+          + " debugging; kept requests pile up, one per issuance, until deleted by hand."),
+  SDS_VERIFY_PROXY_POD(
+      "OpenServiceMesh.sds.verifyProxyPod",
+      "true",
+      Choices.oneOf(List.of("true", "false")),
+      "Whether SDS also requires the pod labelled osm-proxy-uuid=<uuid> to exist with the service"
+          + " account its certificate names (only where a Kubernetes API is configured)."),
+  SDS_MAX_STREAM_AGE(
+      "OpenServiceMesh.sds.maxStreamAge",
+      "30m",
+      "a duration from 10s to 24h such as 30m",
+      "How long an SDS stream may live before the server closes it and Envoy reconnects; bounds"
+          + " how long the stream of a vanished proxy can hold memory."),
+  INTERNAL_CERT_VALIDITY_DURATION(
+      "OpenServiceMesh.internalCertValidityDuration",
+      "87600h",
+      "a positive duration such as 87600h or 8760h",
+      "How long xDS bootstrap and admission webhook serving certificates are valid (OSM: 10"
+          + " years); at least 10m unless allowShortCertValidity is true."),
+  ROTATION_CHECK_INTERVAL(
+      "OpenServiceMesh.rotationCheckInterval",
+      "5s",
+      "a duration from 1s to 5m such as 5s or 30s",
+      "How often the rotation pass looks for certificates due for renewal; every pass also"
+          + " proves liveness. The shortest validity must leave at least two passes between the"
+          + " latest renewal instant and expiry."),
+  ROTATION_RENEW_BEFORE_FRACTION(
+      "OpenServiceMesh.rotationRenewBeforeFraction",
+      "1/3",
+      "a fraction between 0 and 1, as a decimal such as 0.25 or a ratio such as 1/3",
+      "Renew a certificate when this fraction of its lifetime (NotBefore to NotAfter) remains,"
+          + " give or take the jitter: 1/3 renews a 24h certificate about 8h before it"
+          + " expires."),
+  ROTATION_JITTER_FRACTION(
+      "OpenServiceMesh.rotationJitterFraction",
+      "0.05",
+      "a fraction from 0 to 0.25, as a decimal such as 0.05 or a ratio such as 1/20",
+      "How far, as a fraction of the lifetime, each certificate's renewal instant is moved at"
+          + " random either side of the renewal point, so that certificates issued together do"
+          + " not renew together; renewBeforeFraction minus the jitter must be at least 0.05 and"
+          + " renewBeforeFraction plus the jitter at most 0.95."),
+  ALLOW_SHORT_CERT_VALIDITY(
+      "OpenServiceMesh.allowShortCertValidity",
+      "false",
+      Choices.oneOf(List.of("true", "false")),
+      "For tests only: accept serviceCertValidityDuration and internalCertValidityDuration"
+          + " under 10m (down to 1s), so that rotation can be watched within minutes."),
   SIDECAR_IMAGE(
       "OpenServiceMesh.sidecarImage",
       "envoyproxy/envoy:v1.28.0",
@@ -168,8 +269,9 @@ public enum Setting {
       "OpenServiceMesh.webhookConfigNamePrefix",
       "osm-webhook",
       Forms.OBJECT_NAME,
-      "The injector's MutatingWebhookConfiguration is named <prefix>-<osmNamespace>; the control"
-          + " plane keeps its caBundle equal to the mesh roots, creating it when absent."),
+      "The injector's MutatingWebhookConfiguration is named <prefix>-<osmNamespace>, the config"
+          + " validator's ValidatingWebhookConfiguration <prefix>-validator-<osmNamespace>; the control"
+          + " plane keeps their caBundle equal to the mesh roots, creating them when absent."),
   WEBHOOK_EXTRA_SERVING_NAMES(
       "OpenServiceMesh.webhook.extraServingNames",
       "[]",
@@ -252,6 +354,9 @@ public enum Setting {
             + " a letter or digit, at most 253 characters)";
     static final String KEY_ALGORITHM =
         Choices.oneOf(KeyAlgorithm.values(), KeyAlgorithm::configName);
+    static final String VAULT_MOUNT =
+        "a Vault mount path such as pki or pki_int/mesh (letters, digits, '-', '_' and '.',"
+            + " in segments separated by '/')";
     static final String IMAGE =
         "a container image reference such as registry.example.com/envoy:v1.28.0 (no spaces)";
   }

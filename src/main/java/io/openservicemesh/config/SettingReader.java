@@ -42,6 +42,23 @@ final class SettingReader {
     }
   }
 
+  /** Records a problem found by looking at several settings together. */
+  void reject(ConfigProblem problem) {
+    problems.add(problem);
+  }
+
+  /** Records a problem when {@code setting} is set although the condition makes it unused. */
+  void rejectUnless(
+      boolean conditionHolds,
+      Setting setting,
+      Setting condition,
+      String requiredValue,
+      String actualValue) {
+    if (!conditionHolds && lookup.apply(setting.key()).filter(v -> !v.isBlank()).isPresent()) {
+      problems.add(ConfigProblem.onlyUsedWhen(setting, condition, requiredValue, actualValue));
+    }
+  }
+
   List<ConfigProblem> problems() {
     return List.copyOf(problems);
   }

@@ -10,9 +10,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The rules that turn each kind of setting text into a typed value. All are pure. */
 final class ValueRules {
+
+  private static final Pattern DECIMAL = Pattern.compile("[0-9]*\\.?[0-9]+");
+  private static final Pattern RATIO = Pattern.compile("([0-9]{1,9})/([0-9]{1,9})");
+  private static final Pattern VAULT_PATH_SEGMENT = Pattern.compile("[A-Za-z0-9_.-]+");
 
   private ValueRules() {}
 
@@ -65,15 +71,43 @@ final class ValueRules {
 
   /** Strictly positive and at least {@code minimum}. */
   static ValueRule<Duration> positiveDuration(Duration minimum) {
+    return positiveDuration(minimum, "");
+  }
+
+  /**
+   * Strictly positive and at least {@code minimum}; {@code belowMinimumHint}, when not empty,
+   * follows the minimum in the message of a value under it (e.g. how to allow less).
+   */
+  static ValueRule<Duration> positiveDuration(Duration minimum, String belowMinimumHint) {
     return value -> {
       Duration duration = duration(value);
       if (duration.isNegative() || duration.isZero()) {
         throw new RejectedValueException();
       }
       if (duration.compareTo(minimum) < 0) {
-        throw new RejectedValueException("the minimum is " + GoDuration.format(minimum));
+        String detail = "the minimum is " + GoDuration.format(minimum);
+        throw new RejectedValueException(
+            belowMinimumHint.isEmpty() ? detail : detail + "; " + belowMinimumHint);
       }
       return duration;
+    };
+  }
+
+  /**
+   * A fraction written as a decimal ({@code 0.25}, {@code .25}) or a ratio of whole numbers ({@code
+   * 1/3}), within the bounds. Exponents, signs, NaN and infinities are refused: a fraction of a
+   * certificate's lifetime should read the same to every operator.
+   */
+  static ValueRule<Double> fraction(
+      double minimum, boolean minimumIncluded, double maximum, boolean maximumIncluded) {
+    return value -> {
+      double fraction = fraction(value);
+      boolean aboveMinimum = minimumIncluded ? fraction >= minimum : fraction > minimum;
+      boolean belowMaximum = maximumIncluded ? fraction <= maximum : fraction < maximum;
+      if (!aboveMinimum || !belowMaximum) {
+        throw new RejectedValueException();
+      }
+      return fraction;
     };
   }
 
@@ -153,6 +187,53 @@ final class ValueRules {
     };
   }
 
+  /** "true" or "false" in any case; nothing else, so that a typo such as "ture" is reported. */
+  static ValueRule<Boolean> bool() {
+    return value -> {
+      if (value.equalsIgnoreCase("true")) {
+        return true;
+      }
+      if (value.equalsIgnoreCase("false")) {
+        return false;
+      }
+      throw new RejectedValueException();
+    };
+  }
+
+  static ValueRule<VaultAuthMethod> vaultAuthMethod() {
+    return oneOf(VaultAuthMethod::fromConfigName);
+  }
+
+  /**
+   * A mount path becomes part of every request path (/v1/MOUNT/...): segments Vault accepts in a
+   * path, no empty or dot-only segment that a URL would collapse, and no /v1/ that the client adds
+   * itself.
+   */
+  static ValueRule<String> vaultMountPath() {
+    return value -> {
+      if (value.startsWith("/") || value.endsWith("/")) {
+        throw new RejectedValueException("leave out the leading and trailing '/'");
+      }
+      if (value.equals("v1") || value.startsWith("v1/")) {
+        throw new RejectedValueException("leave out /v1/, which is added to every request");
+      }
+      for (String segment : value.split("/", -1)) {
+        if (!VAULT_PATH_SEGMENT.matcher(segment).matches()) {
+          throw new RejectedValueException();
+        }
+        if (segment.chars().allMatch(c -> c == '.')) {
+          throw new RejectedValueException("a segment cannot be only dots");
+        }
+      }
+      return value;
+    };
+  }
+
+  /** Only checks that the text is a path; whether the file is there is checked when it is read. */
+  static ValueRule<Path> file() {
+    return directory();
+  }
+
   /** A container image reference; its syntax belongs to the registry, so only spaces are refused. */
   static ValueRule<String> image() {
     return value -> {
@@ -165,15 +246,6 @@ final class ValueRules {
 
   static ValueRule<String> envoyLogLevel() {
     return oneOf(EnvoyLogLevel::fromConfigName);
-  }
-
-  /** "true" or "false" in any case; anything else is refused rather than read as false. */
-  static ValueRule<Boolean> bool() {
-    return value -> switch (value.toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new RejectedValueException();
-    };
   }
 
   /** "enabled" (true) or "disabled" (false), in any case. */
@@ -274,6 +346,21 @@ final class ValueRules {
     } catch (InvalidDurationException e) {
       throw new RejectedValueException(e.reason());
     }
+  }
+
+  private static double fraction(String value) throws RejectedValueException {
+    Matcher ratio = RATIO.matcher(value);
+    if (ratio.matches()) {
+      long denominator = Long.parseLong(ratio.group(2));
+      if (denominator == 0) {
+        throw new RejectedValueException("division by zero");
+      }
+      return Long.parseLong(ratio.group(1)) / (double) denominator;
+    }
+    if (DECIMAL.matcher(value).matches()) {
+      return Double.parseDouble(value);
+    }
+    throw new RejectedValueException();
   }
 
   private static int integer(String value) throws RejectedValueException {

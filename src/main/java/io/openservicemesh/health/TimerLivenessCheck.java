@@ -12,16 +12,19 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 /**
- * Live while the EJB timer service runs callbacks: start-up retries (and certificate rotation) depend on it,
- * and a wedged timer service is fixed by a restart. The Kubernetes API being away is deliberately not a
- * liveness failure: restarting would not bring it back.
+ * Live while rotation passes run: every pass of the rotation timer (an EJB timer) records a heartbeat, and
+ * certificates that are not renewed are the outage a restart can prevent. A wedged timer service or a pass
+ * that keeps failing is fixed by a restart. The Kubernetes API being away is deliberately not a liveness
+ * failure: restarting would not bring it back.
  */
 @Liveness
 @ApplicationScoped
 public class TimerLivenessCheck implements HealthCheck {
 
-  /** Six missed heartbeats (every 10 s) before the control plane calls itself dead. */
-  static final Duration MAX_SILENCE = Duration.ofSeconds(60);
+  /** Silence tolerated at least (twelve passes at the default 5 s), so a slow pass or GC pause is no death. */
+  static final Duration MIN_TOLERATED_SILENCE = Duration.ofSeconds(60);
+  /** Missed passes tolerated when the interval is long. */
+  static final int MISSED_PASSES = 3;
 
   @Inject ControlPlane controlPlane;
   @Inject Clock clock;
@@ -36,9 +39,14 @@ public class TimerLivenessCheck implements HealthCheck {
     }
     Duration silence = Duration.between(last.get(), now);
     return HealthCheckResponse.named("timers")
-        .status(silence.compareTo(MAX_SILENCE) <= 0)
+        .status(silence.compareTo(toleratedSilence(controlPlane.heartbeatInterval())) <= 0)
         .withData("lastHeartbeat", last.get().toString())
         .withData("silenceSeconds", silence.toSeconds())
         .build();
+  }
+
+  static Duration toleratedSilence(Duration heartbeatInterval) {
+    Duration missed = heartbeatInterval.multipliedBy(MISSED_PASSES);
+    return missed.compareTo(MIN_TOLERATED_SILENCE) > 0 ? missed : MIN_TOLERATED_SILENCE;
   }
 }

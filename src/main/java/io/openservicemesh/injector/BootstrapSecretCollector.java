@@ -38,7 +38,7 @@ import java.util.logging.Logger;
 public class BootstrapSecretCollector {
 
   private static final Logger LOG = Logger.getLogger(BootstrapSecretCollector.class.getName());
-  static final String SECRET_SELECTOR = InjectionPolicy.PROXY_UUID_LABEL + ",app.kubernetes.io/name=openservicemesh.io";
+  public static final String SECRET_SELECTOR = InjectionPolicy.PROXY_UUID_LABEL + ",app.kubernetes.io/name=openservicemesh.io";
   private static final int PAGE = 500;
 
   @Inject ControlPlane controlPlane;

@@ -28,7 +28,7 @@ public record Backoff(Duration base, Duration cap) {
    * @param uniform a random number in [0, 1)
    */
   public Duration delay(int attempt, double uniform) {
-    if (uniform < 0 || uniform >= 1) {
+    if (!(uniform >= 0 && uniform < 1)) {
       throw new IllegalArgumentException("uniform must be in [0, 1), got " + uniform);
     }
     long ceiling = ceiling(attempt).toNanos();

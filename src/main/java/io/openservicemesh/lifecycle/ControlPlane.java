@@ -4,7 +4,9 @@ import io.openservicemesh.certificate.CertificateManager;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.config.ConfigProblem;
 import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.rotation.RotationAnnouncer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +33,31 @@ public class ControlPlane {
     }
   }
 
-  /** What a ready control plane offers its consumers. */
-  public record Certificates(MeshSettings settings, MeshCertificateSpecs specs, CertificateManager manager) {}
+  /**
+   * What a ready control plane offers its consumers.
+   *
+   * @param settings the settings in force: those a running control plane cannot follow as it started, the
+   *     others (validity, key, renewal policy, injection) as last changed; see {@link SettingsFollower}
+   * @param specs the certificate shapes in force: their validity and key follow setting changes at run time
+   * @param announcer tells subscribers of every certificate the manager replaces
+   */
+  public record Certificates(
+      MeshSettings settings, MeshCertificateSpecs specs, CertificateManager manager, RotationAnnouncer announcer) {
+
+    Certificates withSettings(MeshSettings inForce, MeshCertificateSpecs current) {
+      return new Certificates(inForce, current, manager, announcer);
+    }
+  }
+
+  /** Expected time between heartbeats before the rotation timer says otherwise. */
+  static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
 
   private volatile Status status = new Status(Phase.STARTING, "start-up has not finished", Map.of());
   private volatile List<ConfigProblem> configurationProblems = List.of();
   private volatile Certificates certificates;
+  private volatile Rotation rotation;
   private volatile Instant lastHeartbeat;
+  private volatile Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
 
   public Status status() {
     return status;
@@ -52,8 +72,18 @@ public class ControlPlane {
     return Optional.ofNullable(certificates);
   }
 
+  /** Present once the CA is up, with {@link #certificates()}. */
+  public Optional<Rotation> rotation() {
+    return Optional.ofNullable(rotation);
+  }
+
   public Optional<Instant> lastHeartbeat() {
     return Optional.ofNullable(lastHeartbeat);
+  }
+
+  /** How often a heartbeat is expected: every rotation pass. */
+  public Duration heartbeatInterval() {
+    return heartbeatInterval;
   }
 
   void configurationInvalid(List<ConfigProblem> problems) {
@@ -67,27 +97,26 @@ public class ControlPlane {
     status = new Status(Phase.CA_UNAVAILABLE, reason, details);
   }
 
-  void ready(Certificates ready, Map<String, String> caDetails) {
+  void ready(Certificates ready, Rotation running, Map<String, String> caDetails) {
     certificates = ready;
+    rotation = running;
     status = new Status(Phase.READY, "", caDetails);
   }
 
   /**
-   * A change of the live configuration (the osm-config ConfigMap): the same CA and certificate manager, with the
-   * new settings and certificate shapes, so the next issuance and the next injection use them. Certificates
-   * already issued keep their shape until they are renewed.
+   * The settings in force changed (see {@link SettingsFollower}): the same CA, certificate manager and
+   * announcer, with these settings and certificate shapes, so the next issuance, renewal and injection use
+   * them. Certificates already issued keep their shape until they are renewed.
    */
-  public void applyLiveSettings(MeshSettings settings) {
-    Certificates current = certificates;
-    if (current == null) {
-      return;
-    }
-    certificates = new Certificates(settings, new MeshCertificateSpecs(
-        settings.trustDomain(), settings.osmNamespace(), settings.serviceCertValidity(), settings.certKey()),
-        current.manager());
+  void settingsChanged(MeshSettings inForce, MeshCertificateSpecs specs) {
+    certificates = certificates.withSettings(inForce, specs);
   }
 
   void heartbeat(Instant now) {
     lastHeartbeat = now;
+  }
+
+  void heartbeatEvery(Duration interval) {
+    heartbeatInterval = interval;
   }
 }

@@ -1,14 +1,12 @@
 package io.openservicemesh.lifecycle;
 
-import io.openservicemesh.certificate.CertificateManager;
-import io.openservicemesh.certificate.MeshCertificateSpecs;
+import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.config.MeshConfiguration;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.ParseResult;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
@@ -25,11 +23,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Brings the control plane up: validates the configuration, then starts the configured issuer on an EJB
- * timer thread so the server itself starts at once. A failed start (API server away, a broken CA Secret)
+ * timer thread so the server itself starts at once, and with it the certificate manager, rotation and the
+ * webhooks' serving certificates. A failed start (API server away, a broken CA Secret)
  * is retried with backoff while readiness says why; an operator's fix is picked up without a restart.
  * Invalid configuration stops here: nothing half-starts.
  */
@@ -49,6 +49,7 @@ public class ControlPlaneStartup {
 
   private MeshSettings settings;
   private int failedAttempts;
+  private CertificateStack running;
 
   @PostConstruct
   void begin() {
@@ -64,7 +65,10 @@ public class ControlPlaneStartup {
     scheduleIssuerStart(Duration.ZERO);
   }
 
-  /** A pending start must not fire into an application that is stopping. */
+  /**
+   * A pending start must not fire into an application that is stopping; renewal workers and announcement
+   * deliveries stop with it.
+   */
   @PreDestroy
   void stop() {
     for (Timer timer : timers.getTimers()) {
@@ -73,6 +77,9 @@ public class ControlPlaneStartup {
       } catch (RuntimeException alreadyGone) {
         // Expired or cancelled meanwhile: nothing to stop.
       }
+    }
+    if (running != null) {
+      running.close();
     }
   }
 
@@ -88,14 +95,20 @@ public class ControlPlaneStartup {
     }
     try {
       StartedIssuer started = backend.get().start(settings);
-      CertificateManager manager = new CertificateManager(started.issuer(), clock);
-      MeshCertificateSpecs specs = new MeshCertificateSpecs(
-          settings.trustDomain(), settings.osmNamespace(), settings.serviceCertValidity(), settings.certKey());
-      ControlPlane.Certificates certificates = new ControlPlane.Certificates(settings, specs, manager);
-      controlPlane.ready(certificates, started.caDetails());
-      readyEvent.fire(new ControlPlaneReady(certificates));
+      CertificateStack stack = CertificateStack.build(settings, started.issuer(), clock);
+      Map<String, String> webhookSerials;
+      try {
+        webhookSerials = stack.issueControlPlaneCertificates();
+      } catch (IssuanceException | RuntimeException e) {
+        stack.close();
+        throw new StartupException(
+            "cannot issue the admission webhooks' serving certificates: " + e.getMessage(), true, e);
+      }
+      running = stack;
+      controlPlane.ready(stack.certificates(), stack.rotation(), started.caDetails());
+      announceReady(stack.certificates());
       LOG.info(() -> "osm-controller is ready: certificate manager " + settings.certificateManager().configName()
-          + ", CA " + started.caDetails());
+          + ", CA " + started.caDetails() + ", webhook certificates " + webhookSerials);
       failedAttempts = 0;
     } catch (StartupException e) {
       onStartFailure(e);
@@ -104,10 +117,17 @@ public class ControlPlaneStartup {
     }
   }
 
-  /** Proves to the liveness check that the timer service still runs callbacks. */
-  @Schedule(hour = "*", minute = "*", second = "*/10", persistent = false)
-  void heartbeat() {
-    controlPlane.heartbeat(clock.instant());
+  /**
+   * Tells the consumers that need the certificates before any request arrives (the TLS endpoints, SDS
+   * pushes). A consumer's failure is its own and is not a failed start: the CA is up and rotation runs, and
+   * starting again would build a second certificate stack beside the running one.
+   */
+  private void announceReady(ControlPlane.Certificates certificates) {
+    try {
+      readyEvent.fire(new ControlPlaneReady(certificates));
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "a consumer of the ready control plane failed", e);
+    }
   }
 
   private void onStartFailure(StartupException e) {

@@ -7,6 +7,7 @@ import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.Pem.PemException;
 import io.openservicemesh.lifecycle.ControlPlane;
 import io.openservicemesh.lifecycle.ControlPlaneReady;
+import io.openservicemesh.lifecycle.TrustedRootsChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -14,13 +15,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
  * Gives Liberty's TLS endpoints their material once the CA is up: the control plane's serving certificate
  * (issued by the mesh CA for {@code osm-controller.<osm-ns>.svc}, the name the API server and Envoy dial) and
  * a trust store of the mesh roots, which the SDS endpoint requires client certificates to chain to. Then it
- * writes the configuration that opens the endpoints (see server.xml), once.
+ * writes the configuration that opens the endpoints (see server.xml), once. Renewals of the serving
+ * certificate are written to the store as rotation announces them.
  */
 @ApplicationScoped
 public class ServingTlsPublisher {
@@ -43,8 +46,23 @@ public class ServingTlsPublisher {
   private String publishedRoots;
   private boolean endpointsConfigured;
 
+  /**
+   * Publishes now, and again whenever rotation replaces the serving certificate: Liberty keeps serving what
+   * the store holds, so a renewal not written there would be served until it expired.
+   */
   void onReady(@Observes ControlPlaneReady ready) {
-    publish(ready.certificates());
+    ControlPlane.Certificates certificates = ready.certificates();
+    String servingName = certificates.specs().mutatingWebhook().commonName();
+    // Subscribed before the first publication, which reads the manager's current certificate: a renewal
+    // in between is published either way.
+    certificates.announcer().subscribe("tls-serving-certificate", List.of(servingName),
+        rotated -> publish(certificates));
+    publish(certificates);
+  }
+
+  /** New roots go into the SDS endpoint's trust store now, not at the next serving certificate renewal. */
+  void onRootsChanged(@Observes TrustedRootsChanged changed) {
+    publish(changed.certificates());
   }
 
   /** Writes what changed; safe to call on every renewal or root change. */

@@ -9,6 +9,8 @@ import io.openservicemesh.webhook.AdmissionResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -20,9 +22,17 @@ import java.util.stream.Collectors;
 public final class ConfigValidator implements AdmissionHandler {
 
   private final Supplier<String> osmNamespace;
+  private final Function<String, Optional<String>> installTime;
 
+  /** Entries checked on top of the defaults. */
   public ConfigValidator(Supplier<String> osmNamespace) {
+    this(osmNamespace, key -> Optional.empty());
+  }
+
+  /** @param installTime the configuration without the ConfigMap, against which its entries are checked */
+  public ConfigValidator(Supplier<String> osmNamespace, Function<String, Optional<String>> installTime) {
     this.osmNamespace = osmNamespace;
+    this.installTime = installTime;
   }
 
   @Override
@@ -34,7 +44,7 @@ public final class ConfigValidator implements AdmissionHandler {
       return AdmissionResponse.allow();
     }
     JsonObject configMap = request.object().get();
-    List<ConfigProblem> problems = new java.util.ArrayList<>(LiveSettings.problems(data(configMap)));
+    List<ConfigProblem> problems = new java.util.ArrayList<>(LiveSettings.problems(data(configMap), installTime));
     if (configMap.has("binaryData") && configMap.get("binaryData").isJsonObject()) {
       for (String key : configMap.getAsJsonObject("binaryData").keySet()) {
         problems.add(new ConfigProblem(key, key + " is in binaryData; " + LiveSettings.CONFIG_MAP

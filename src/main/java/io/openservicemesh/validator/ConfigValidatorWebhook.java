@@ -17,7 +17,7 @@ public class ConfigValidatorWebhook {
   public synchronized AdmissionEndpoint endpoint() {
     if (endpoint == null) {
       endpoint = new AdmissionEndpoint("the config validator", new ConfigValidator(() -> configuration.current()
-          .settings().map(MeshSettings::osmNamespace).orElse("")));
+          .settings().map(MeshSettings::osmNamespace).orElse(""), InstallTimeValues::lookup));
     }
     return endpoint;
   }

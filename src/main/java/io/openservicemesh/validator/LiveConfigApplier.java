@@ -3,7 +3,9 @@ package io.openservicemesh.validator;
 import io.openservicemesh.config.ConfigProblem;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -16,10 +18,20 @@ public final class LiveConfigApplier {
   private static final Logger LOG = Logger.getLogger(LiveConfigApplier.class.getName());
 
   private final Runnable reload;
+  private final Function<String, Optional<String>> installTime;
 
-  /** @param reload re-reads the configuration (through {@link LiveConfigSource}) and hands it to the control plane */
+  /** Entries checked on top of the defaults. */
   public LiveConfigApplier(Runnable reload) {
+    this(reload, key -> Optional.empty());
+  }
+
+  /**
+   * @param reload re-reads the configuration (through {@link LiveConfigSource}) and hands it to the control plane
+   * @param installTime the configuration without the ConfigMap, against which its entries are checked
+   */
+  public LiveConfigApplier(Runnable reload, Function<String, Optional<String>> installTime) {
     this.reload = reload;
+    this.installTime = installTime;
   }
 
   /**
@@ -27,10 +39,10 @@ public final class LiveConfigApplier {
    * @return whether anything changed
    */
   public synchronized boolean apply(Map<String, String> data) {
-    for (ConfigProblem problem : LiveSettings.problems(data)) {
+    for (ConfigProblem problem : LiveSettings.problems(data, installTime)) {
       LOG.warning("ignoring an entry of ConfigMap " + LiveSettings.CONFIG_MAP + ": " + problem.message());
     }
-    Map<String, String> accepted = LiveSettings.accepted(data);
+    Map<String, String> accepted = LiveSettings.accepted(data, installTime);
     Map<String, String> previous = LiveConfigSource.current();
     if (accepted.equals(previous)) {
       return false;

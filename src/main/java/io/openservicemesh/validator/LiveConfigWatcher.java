@@ -7,11 +7,9 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1ConfigMapList;
-import io.openservicemesh.config.MeshConfiguration;
-import io.openservicemesh.config.ParseResult;
 import io.openservicemesh.k8s.KubernetesConnection;
-import io.openservicemesh.lifecycle.ControlPlane;
 import io.openservicemesh.lifecycle.ControlPlaneReady;
+import io.openservicemesh.lifecycle.SettingsFollower;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -32,8 +30,7 @@ public class LiveConfigWatcher {
 
   private static final Logger LOG = Logger.getLogger(LiveConfigWatcher.class.getName());
 
-  @Inject MeshConfiguration configuration;
-  @Inject ControlPlane controlPlane;
+  @Inject SettingsFollower settings;
 
   private SharedInformerFactory informers;
 
@@ -60,7 +57,7 @@ public class LiveConfigWatcher {
     ApiClient client = connection.get().client();
     client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(0, TimeUnit.SECONDS).build());
     CoreV1Api core = new CoreV1Api(client);
-    LiveConfigApplier applier = new LiveConfigApplier(this::reload);
+    LiveConfigApplier applier = new LiveConfigApplier(this::reload, InstallTimeValues::lookup);
     informers = new SharedInformerFactory(client);
     SharedIndexInformer<V1ConfigMap> informer = informers.sharedIndexInformerFor(
         params -> core.listNamespacedConfigMap(osmNamespace)
@@ -91,9 +88,13 @@ public class LiveConfigWatcher {
         + " for live settings " + LiveSettings.liveKeys());
   }
 
+  /**
+   * The ConfigMap's accepted entries are already in MicroProfile Config (through {@link LiveConfigSource});
+   * the control plane takes them the way it takes any configuration change, at once rather than at the next
+   * rotation pass.
+   */
   private void reload() {
-    ParseResult result = configuration.reload();
-    result.settings().ifPresent(controlPlane::applyLiveSettings);
+    settings.follow();
   }
 
   private static Map<String, String> data(V1ConfigMap configMap) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -40,8 +41,19 @@ public final class LiveSettings {
 
   private LiveSettings() {}
 
-  /** Every problem with the ConfigMap's data: unknown keys, keys fixed at install, bad values. */
+  /** Every problem with the ConfigMap's data, on top of the defaults (see the overload). */
   public static List<ConfigProblem> problems(Map<String, String> data) {
+    return problems(data, key -> Optional.empty());
+  }
+
+  /**
+   * Every problem with the ConfigMap's data: unknown keys, keys fixed at install, bad values, and values that
+   * break a rule together with the install-time settings.
+   *
+   * @param installTime the configuration without the ConfigMap, which the accepted entries override
+   */
+  public static List<ConfigProblem> problems(
+      Map<String, String> data, Function<String, Optional<String>> installTime) {
     List<ConfigProblem> problems = new ArrayList<>();
     Map<String, String> live = new LinkedHashMap<>();
     for (Map.Entry<String, String> entry : data.entrySet()) {
@@ -57,13 +69,23 @@ public final class LiveSettings {
         live.put(entry.getKey(), entry.getValue());
       }
     }
-    problems.addAll(MeshSettingsParser.parse(key -> Optional.ofNullable(live.get(key))).problems());
+    // Only problems an entry of the ConfigMap causes: the install-time settings were valid when the control
+    // plane started, and a problem of theirs is not the ConfigMap's to fix.
+    List<ConfigProblem> installed = MeshSettingsParser.parse(installTime).problems();
+    MeshSettingsParser.parse(key -> live.containsKey(key) ? Optional.of(live.get(key)) : installTime.apply(key))
+        .problems().stream().filter(problem -> !installed.contains(problem)).forEach(problems::add);
     return problems;
   }
 
   /** The entries that pass: what the control plane applies when the ConfigMap holds bad values too. */
   public static Map<String, String> accepted(Map<String, String> data) {
-    Set<String> refused = problems(data).stream().map(ConfigProblem::key).collect(Collectors.toSet());
+    return accepted(data, key -> Optional.empty());
+  }
+
+  /** The entries that pass against the install-time settings. */
+  public static Map<String, String> accepted(
+      Map<String, String> data, Function<String, Optional<String>> installTime) {
+    Set<String> refused = problems(data, installTime).stream().map(ConfigProblem::key).collect(Collectors.toSet());
     Map<String, String> accepted = new LinkedHashMap<>();
     data.forEach((key, value) -> {
       if (!refused.contains(key)) {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The ValidatingWebhookConfiguration {@code osm-config-validator-<osm-ns>} the control plane creates when the
+ * The ValidatingWebhookConfiguration {@code <webhookConfigNamePrefix>-validator-<osm-ns>} the control plane creates when the
  * installation did not: ConfigMap CREATE and UPDATE in the OSM namespace (selected by the namespace's
  * {@code kubernetes.io/metadata.name} label) go to the validator through the {@code osm-config-validator} Service.
  * The webhook itself lets every object but {@code osm-config} through.
@@ -25,10 +25,6 @@ public final class ValidatorWebhookConfiguration {
   static final int SERVICE_PORT = 9443;
 
   private ValidatorWebhookConfiguration() {}
-
-  public static String name(String osmNamespace) {
-    return "osm-config-validator-" + osmNamespace;
-  }
 
   public static V1ValidatingWebhookConfiguration template(String name, String osmNamespace, String rootsPem) {
     V1ValidatingWebhook webhook = new V1ValidatingWebhook()

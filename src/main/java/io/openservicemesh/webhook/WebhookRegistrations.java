@@ -8,6 +8,7 @@ import io.openservicemesh.k8s.KubernetesConnection.Connected;
 import io.openservicemesh.lifecycle.Backoff;
 import io.openservicemesh.lifecycle.ControlPlane;
 import io.openservicemesh.lifecycle.ControlPlaneReady;
+import io.openservicemesh.lifecycle.TrustedRootsChanged;
 import io.openservicemesh.validator.ValidatorWebhookConfiguration;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -54,6 +55,11 @@ public class WebhookRegistrations {
     schedule(Duration.ZERO);
   }
 
+  /** The rotation pass saw the issuer's trusted roots change. */
+  public void onRootsChanged(@Observes TrustedRootsChanged changed) {
+    caChanged();
+  }
+
   @Timeout
   void reconcile(Timer timer) {
     Optional<ControlPlane.Certificates> certificates = controlPlane.certificates();
@@ -94,7 +100,7 @@ public class WebhookRegistrations {
     registrations.put(settings.webhooks().mutatingConfigurationName(osmNamespace),
         new CaBundleRegistration(KubernetesWebhookConfigurations.mutating(client,
             (name, roots) -> InjectorWebhookConfiguration.template(name, osmNamespace, roots))));
-    registrations.put(ValidatorWebhookConfiguration.name(osmNamespace),
+    registrations.put(settings.webhooks().validatingConfigurationName(osmNamespace),
         new CaBundleRegistration(KubernetesWebhookConfigurations.validating(client,
             (name, roots) -> ValidatorWebhookConfiguration.template(name, osmNamespace, roots))));
     return registrations;

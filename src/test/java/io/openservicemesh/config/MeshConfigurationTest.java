@@ -103,4 +103,42 @@ class MeshConfigurationTest {
     assertThat(reloaded.orElseThrow().osmNamespace()).isEqualTo("mesh");
     assertThat(configuration.current()).isSameAs(reloaded);
   }
+
+  @Test
+  void refreshFollowsChangesAndLogsOnlyWhenSomethingChanged() {
+    configuration.current();
+    logged.clear();
+
+    ParseResult unchanged = configuration.refresh();
+    configuration.refresh();
+    assertThat(logged).isEmpty();
+    assertThat(unchanged.orElseThrow().serviceCertValidity()).isEqualTo(java.time.Duration.ofHours(24));
+
+    values.put("OpenServiceMesh.serviceCertValidityDuration", "12h");
+    ParseResult changed = configuration.refresh();
+    configuration.refresh();
+
+    assertThat(changed.orElseThrow().serviceCertValidity()).isEqualTo(java.time.Duration.ofHours(12));
+    assertThat(logged).extracting(LogRecord::getMessage)
+        .first().isEqualTo("the mesh configuration changed");
+    assertThat(logged).hasSize(2);
+    assertThat(configuration.current()).isSameAs(changed);
+  }
+
+  @Test
+  void aBadEditIsReportedOnceByRefresh() {
+    configuration.current();
+    logged.clear();
+    values.put("OpenServiceMesh.serviceCertValidityDuration", "soon");
+
+    assertThat(configuration.refresh().isValid()).isFalse();
+    configuration.refresh();
+
+    assertThat(logged).filteredOn(r -> r.getLevel() == Level.SEVERE).hasSize(1);
+    assertThat(configuration.current().isValid()).as("the valid settings stay current").isTrue();
+
+    values.remove("OpenServiceMesh.serviceCertValidityDuration");
+    assertThat(configuration.refresh().isValid()).isTrue();
+    assertThat(logged).extracting(LogRecord::getMessage).contains("the mesh configuration changed");
+  }
 }

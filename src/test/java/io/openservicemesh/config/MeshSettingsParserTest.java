@@ -33,6 +33,23 @@ class MeshSettingsParserTest {
     return parse(Map.of(key, value));
   }
 
+  /** The Vault settings with every default beyond the mission's four keys. */
+  private static VaultSettings defaultVault(String host, String protocol, int port, String token) {
+    return new VaultSettings(
+        host,
+        protocol,
+        port,
+        token,
+        "openservicemesh",
+        "pki",
+        null,
+        VaultAuthMethod.TOKEN,
+        null,
+        "kubernetes",
+        Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token"),
+        Duration.ofSeconds(10));
+  }
+
   private static MeshSettings valid(Map<String, String> values) {
     ParseResult result = parse(values);
     assertThat(result.problems()).isEmpty();
@@ -56,8 +73,12 @@ class MeshSettingsParserTest {
                 KeySpec.ECDSA_P256,
                 Duration.ofMinutes(1),
                 Path.of("osm-ca-bundle"),
-                new VaultSettings(null, "http", 8200, null, "openservicemesh"),
-                new CertManagerSettings("osm-ca", IssuerKind.ISSUER, "cert-manager.io"),
+                defaultVault(null, "http", 8200, null),
+                new CertManagerSettings(
+                    "osm-ca", IssuerKind.ISSUER, "cert-manager.io", Duration.ofSeconds(15), false),
+                new SdsSettings(true, Duration.ofMinutes(30)),
+                Duration.ofHours(87_600),
+                new RotationSettings(Duration.ofSeconds(5), 1.0 / 3, 0.05, false),
                 new InjectorSettings(
                     "envoyproxy/envoy:v1.28.0",
                     "openservicemesh/init:v1.2.0",
@@ -68,6 +89,26 @@ class MeshSettingsParserTest {
                     false,
                     Duration.ofMinutes(10)),
                 new WebhookSettings("osm-webhook", List.of())));
+  }
+
+  @Test
+  void sdsSettingsAreCheckedAndTyped() {
+    MeshSettings settings =
+        valid(
+            Map.of(
+                "OpenServiceMesh.sds.verifyProxyPod", "FALSE",
+                "OpenServiceMesh.sds.maxStreamAge", "10s"));
+    assertThat(settings.sds()).isEqualTo(new SdsSettings(false, Duration.ofSeconds(10)));
+
+    assertThat(
+            parse(
+                    Map.of(
+                        "OpenServiceMesh.sds.verifyProxyPod", "maybe",
+                        "OpenServiceMesh.sds.maxStreamAge", "1s"))
+                .problems())
+        .extracting(ConfigProblem::key)
+        .containsExactlyInAnyOrder(
+            "OpenServiceMesh.sds.verifyProxyPod", "OpenServiceMesh.sds.maxStreamAge");
   }
 
   @Test
@@ -116,9 +157,45 @@ class MeshSettingsParserTest {
                 + " 30m, 1.5h or 1h30m, got \"-1h\""),
         Arguments.of(
             "OpenServiceMesh.serviceCertValidityDuration",
-            "500ms",
+            "9m59s",
             "OpenServiceMesh.serviceCertValidityDuration must be a positive duration such as 24h,"
-                + " 30m, 1.5h or 1h30m, got 500ms (the minimum is 1s)"),
+                + " 30m, 1.5h or 1h30m, got 9m59s (the minimum is 10m0s; for tests only,"
+                + " OpenServiceMesh.allowShortCertValidity=true allows down to 1s)"),
+        Arguments.of(
+            "OpenServiceMesh.internalCertValidityDuration",
+            "2m",
+            "OpenServiceMesh.internalCertValidityDuration must be a positive duration such as 87600h"
+                + " or 8760h, got 2m (the minimum is 10m0s; for tests only,"
+                + " OpenServiceMesh.allowShortCertValidity=true allows down to 1s)"),
+        Arguments.of(
+            "OpenServiceMesh.allowShortCertValidity",
+            "yes",
+            "OpenServiceMesh.allowShortCertValidity must be one of [true, false], got yes"),
+        Arguments.of(
+            "OpenServiceMesh.rotationCheckInterval",
+            "500ms",
+            "OpenServiceMesh.rotationCheckInterval must be a duration from 1s to 5m such as 5s or"
+                + " 30s, got 500ms"),
+        Arguments.of(
+            "OpenServiceMesh.rotationCheckInterval",
+            "6m",
+            "OpenServiceMesh.rotationCheckInterval must be a duration from 1s to 5m such as 5s or"
+                + " 30s, got 6m"),
+        Arguments.of(
+            "OpenServiceMesh.rotationRenewBeforeFraction",
+            "1",
+            "OpenServiceMesh.rotationRenewBeforeFraction must be a fraction between 0 and 1, as a"
+                + " decimal such as 0.25 or a ratio such as 1/3, got 1"),
+        Arguments.of(
+            "OpenServiceMesh.rotationRenewBeforeFraction",
+            "1/0",
+            "OpenServiceMesh.rotationRenewBeforeFraction must be a fraction between 0 and 1, as a"
+                + " decimal such as 0.25 or a ratio such as 1/3, got \"1/0\" (division by zero)"),
+        Arguments.of(
+            "OpenServiceMesh.rotationJitterFraction",
+            "0.3",
+            "OpenServiceMesh.rotationJitterFraction must be a fraction from 0 to 0.25, as a decimal"
+                + " such as 0.05 or a ratio such as 1/20, got 0.3"),
         Arguments.of(
             "OpenServiceMesh.caValidityDuration",
             "30m",
@@ -143,6 +220,26 @@ class MeshSettingsParserTest {
             "Certificate",
             "OpenServiceMesh.certmanager.issuerKind must be one of [Issuer, ClusterIssuer],"
                 + " got Certificate"),
+        Arguments.of(
+            "OpenServiceMesh.certmanager.requestTimeout",
+            "500ms",
+            "OpenServiceMesh.certmanager.requestTimeout must be a duration from 1s to 5m such as"
+                + " 15s, got 500ms"),
+        Arguments.of(
+            "OpenServiceMesh.certmanager.requestTimeout",
+            "10m",
+            "OpenServiceMesh.certmanager.requestTimeout must be a duration from 1s to 5m such as"
+                + " 15s, got 10m"),
+        Arguments.of(
+            "OpenServiceMesh.certmanager.requestTimeout",
+            "15",
+            "OpenServiceMesh.certmanager.requestTimeout must be a duration from 1s to 5m such as"
+                + " 15s, got 15 (missing unit after \"15\")"),
+        Arguments.of(
+            "OpenServiceMesh.certmanager.keepCertificateRequests",
+            "yes",
+            "OpenServiceMesh.certmanager.keepCertificateRequests must be one of [true, false],"
+                + " got yes"),
         Arguments.of(
             "OpenServiceMesh.vault.port",
             "70000",
@@ -209,9 +306,25 @@ class MeshSettingsParserTest {
         Arguments.of("OpenServiceMesh.vault.host", "vault_host"),
         Arguments.of("OpenServiceMesh.vault.role", "pki/issue/mesh"),
         Arguments.of("OpenServiceMesh.vault.role", "my role"),
+        Arguments.of("OpenServiceMesh.vault.pkiMount", "pki mesh"),
+        Arguments.of("OpenServiceMesh.vault.authMethod", "approle"),
+        Arguments.of("OpenServiceMesh.vault.kubernetesRole", "a/b"),
+        Arguments.of("OpenServiceMesh.vault.kubernetesMount", "auth//kubernetes"),
+        Arguments.of("OpenServiceMesh.vault.requestTimeout", "50ms"),
+        Arguments.of("OpenServiceMesh.vault.requestTimeout", "10m"),
         Arguments.of("OpenServiceMesh.certmanager.issuerName", "OSM-CA"),
         Arguments.of("OpenServiceMesh.certmanager.issuerGroup", "cert manager"),
-        Arguments.of("OpenServiceMesh.localCaBundleDirectory", "osm\u0000bundle"));
+        Arguments.of("OpenServiceMesh.localCaBundleDirectory", "osm\u0000bundle"),
+        Arguments.of("OpenServiceMesh.serviceCertValidityDuration", "500ms"),
+        Arguments.of("OpenServiceMesh.rotationRenewBeforeFraction", "0"),
+        Arguments.of("OpenServiceMesh.rotationRenewBeforeFraction", "-0.5"),
+        Arguments.of("OpenServiceMesh.rotationRenewBeforeFraction", "1e-1"),
+        Arguments.of("OpenServiceMesh.rotationRenewBeforeFraction", "NaN"),
+        Arguments.of("OpenServiceMesh.rotationRenewBeforeFraction", "33%"),
+        Arguments.of("OpenServiceMesh.rotationRenewBeforeFraction", "2/3/4"),
+        Arguments.of("OpenServiceMesh.rotationJitterFraction", "-0"),
+        Arguments.of("OpenServiceMesh.rotationJitterFraction", "1/2"),
+        Arguments.of("OpenServiceMesh.allowShortCertValidity", "1"));
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -274,13 +387,13 @@ class MeshSettingsParserTest {
 
     assertThat(settings.certificateManager()).isEqualTo(CertificateManagerKind.VAULT);
     assertThat(settings.vault())
-        .isEqualTo(new VaultSettings("vault.vault.svc", "https", 8201, TOKEN, "openservicemesh"));
+        .isEqualTo(defaultVault("vault.vault.svc", "https", 8201, TOKEN));
   }
 
   @Test
   void hostAndTokenAreNotRequiredForOtherManagers() {
     assertThat(valid(Map.of("OpenServiceMesh.certificateManager", "cert-manager")).vault())
-        .isEqualTo(new VaultSettings(null, "http", 8200, null, "openservicemesh"));
+        .isEqualTo(defaultVault(null, "http", 8200, null));
   }
 
   @ParameterizedTest
@@ -385,11 +498,143 @@ class MeshSettingsParserTest {
     MeshSettings settings =
         valid(
             Map.of(
-                "OpenServiceMesh.serviceCertValidityDuration", "1s",
+                "OpenServiceMesh.serviceCertValidityDuration", "10m",
+                "OpenServiceMesh.internalCertValidityDuration", "10m",
                 "OpenServiceMesh.caValidityDuration", "1h"));
 
-    assertThat(settings.serviceCertValidity()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(settings.serviceCertValidity()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(settings.internalCertValidity()).isEqualTo(Duration.ofMinutes(10));
     assertThat(settings.caValidity()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void shortValiditiesNeedTheTestOverride() {
+    Map<String, String> shortLived =
+        Map.of(
+            "OpenServiceMesh.serviceCertValidityDuration", "2m",
+            "OpenServiceMesh.internalCertValidityDuration", "1m");
+    assertThat(parse(shortLived).problems())
+        .extracting(ConfigProblem::key)
+        .containsExactly(
+            "OpenServiceMesh.serviceCertValidityDuration",
+            "OpenServiceMesh.internalCertValidityDuration");
+
+    Map<String, String> allowed = new HashMap<>(shortLived);
+    allowed.put("OpenServiceMesh.allowShortCertValidity", "TRUE");
+    MeshSettings settings = valid(allowed);
+
+    assertThat(settings.serviceCertValidity()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(settings.internalCertValidity()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(settings.rotation().allowShortValidity()).isTrue();
+  }
+
+  @Test
+  void evenAllowedAValidityMustLeaveTwoPassesBeforeExpiry() {
+    // 30s * (1/3 - 0.05) = 8.5s between the latest renewal and expiry: less than two 5s passes.
+    ParseResult result =
+        parse(
+            Map.of(
+                "OpenServiceMesh.allowShortCertValidity", "true",
+                "OpenServiceMesh.serviceCertValidityDuration", "30s"));
+
+    assertThat(result.problems())
+        .containsExactly(
+            new ConfigProblem(
+                "OpenServiceMesh.serviceCertValidityDuration",
+                "OpenServiceMesh.serviceCertValidityDuration of 30s leaves 8.5s between the latest"
+                    + " renewal and expiry, less than 2 rotation passes"
+                    + " (OpenServiceMesh.rotationCheckInterval is 5s): lengthen the validity or"
+                    + " shorten the interval"));
+
+    assertThat(
+            valid(
+                    Map.of(
+                        "OpenServiceMesh.allowShortCertValidity", "true",
+                        "OpenServiceMesh.serviceCertValidityDuration", "30s",
+                        "OpenServiceMesh.rotationCheckInterval", "2s"))
+                .serviceCertValidity())
+        .isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void fractionsAreDecimalsOrRatios() {
+    MeshSettings settings =
+        valid(
+            Map.of(
+                "OpenServiceMesh.rotationRenewBeforeFraction", "0.5",
+                "OpenServiceMesh.rotationJitterFraction", "1/10"));
+
+    assertThat(settings.rotation().renewBeforeFraction()).isEqualTo(0.5);
+    assertThat(settings.rotation().jitterFraction()).isEqualTo(0.1);
+    assertThat(
+            valid(Map.of("OpenServiceMesh.rotationRenewBeforeFraction", ".25"))
+                .rotation()
+                .renewBeforeFraction())
+        .isEqualTo(0.25);
+    assertThat(valid(Map.of("OpenServiceMesh.rotationJitterFraction", "0")).rotation().jitterFraction())
+        .isZero();
+  }
+
+  @Test
+  void theJitteredWindowMustLeaveRoomAtBothEnds() {
+    assertThat(
+            parse(
+                    Map.of(
+                        "OpenServiceMesh.rotationRenewBeforeFraction", "0.1",
+                        "OpenServiceMesh.rotationJitterFraction", "0.06"))
+                .problems())
+        .containsExactly(
+            new ConfigProblem(
+                "OpenServiceMesh.rotationJitterFraction",
+                "OpenServiceMesh.rotationJitterFraction of 0.06 with"
+                    + " OpenServiceMesh.rotationRenewBeforeFraction of 0.1 would renew some"
+                    + " certificates with less than 0.05 of their lifetime left, or within the first"
+                    + " 0.05 of it: keep renewBeforeFraction - jitter >= 0.05 and"
+                    + " renewBeforeFraction + jitter <= 0.95"));
+    assertThat(
+            parse(
+                    Map.of(
+                        "OpenServiceMesh.rotationRenewBeforeFraction", "0.9",
+                        "OpenServiceMesh.rotationJitterFraction", "0.1"))
+                .problems())
+        .extracting(ConfigProblem::key)
+        .containsExactly("OpenServiceMesh.rotationJitterFraction");
+    // Exactly at the edges is fine.
+    valid(
+        Map.of(
+            "OpenServiceMesh.rotationRenewBeforeFraction", "0.1",
+            "OpenServiceMesh.rotationJitterFraction", "0.05"));
+    valid(
+        Map.of(
+            "OpenServiceMesh.rotationRenewBeforeFraction", "0.9",
+            "OpenServiceMesh.rotationJitterFraction", "0.05"));
+  }
+
+  @Test
+  void certManagerRequestTimeoutAndKeepFlagAreRead() {
+    CertManagerSettings certManager =
+        valid(
+                Map.of(
+                    "OpenServiceMesh.certmanager.requestTimeout", "1m30s",
+                    "OpenServiceMesh.certmanager.keepCertificateRequests", "TRUE"))
+            .certManager();
+
+    assertThat(certManager.requestTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(certManager.keepCertificateRequests()).isTrue();
+  }
+
+  @Test
+  void certManagerRequestTimeoutBoundsAreAccepted() {
+    assertThat(
+            valid(Map.of("OpenServiceMesh.certmanager.requestTimeout", "1s"))
+                .certManager()
+                .requestTimeout())
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(
+            valid(Map.of("OpenServiceMesh.certmanager.requestTimeout", "5m"))
+                .certManager()
+                .requestTimeout())
+        .isEqualTo(Duration.ofMinutes(5));
   }
 
   @Test

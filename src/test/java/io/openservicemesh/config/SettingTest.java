@@ -45,8 +45,12 @@ class SettingTest {
   }
 
   @Test
-  void onlyVaultHostAndTokenLackADefault() {
+  void onlySettingsWithoutANaturalValueLackADefault() {
     assertThat(Arrays.stream(Setting.values()).filter(s -> s.defaultValue().isEmpty()))
-        .containsExactly(Setting.VAULT_HOST, Setting.VAULT_TOKEN);
+        .containsExactly(
+            Setting.VAULT_HOST,
+            Setting.VAULT_TOKEN,
+            Setting.VAULT_CA_FILE,
+            Setting.VAULT_KUBERNETES_ROLE);
   }
 }

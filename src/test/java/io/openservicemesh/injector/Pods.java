@@ -12,6 +12,7 @@ import io.openservicemesh.certificate.tresor.TresorIssuer;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.MeshSettingsParser;
 import io.openservicemesh.lifecycle.ControlPlane;
+import io.openservicemesh.rotation.RotationAnnouncer;
 import jakarta.json.Json;
 import jakarta.json.JsonPatch;
 import jakarta.json.JsonStructure;
@@ -67,7 +68,7 @@ final class Pods {
     CertificateManager manager = new CertificateManager(new TresorIssuer(ca, clock, Duration.ofMinutes(1)), clock);
     MeshCertificateSpecs specs =
         new MeshCertificateSpecs(settings.trustDomain(), settings.osmNamespace(), Duration.ofHours(24), key);
-    return new ControlPlane.Certificates(settings, specs, manager);
+    return new ControlPlane.Certificates(settings, specs, manager, new RotationAnnouncer());
   }
 
   /** Applies a JSON patch with Jakarta JSON Processing's RFC 6902 implementation, not with our own code. */

@@ -51,8 +51,16 @@ public final class ServerHealth {
   }
 
   public Report readiness() throws IOException, InterruptedException {
+    return report("/health/ready");
+  }
+
+  public Report liveness() throws IOException, InterruptedException {
+    return report("/health/live");
+  }
+
+  private Report report(String path) throws IOException, InterruptedException {
     HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/health/ready"))
+        HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
             .timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
     return new Report(response.statusCode(), JsonParser.parseString(response.body()).getAsJsonObject());

@@ -16,7 +16,7 @@ class LiveSettingsTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "OpenServiceMesh.serviceCertValidityDuration|1h30m",
-      "OpenServiceMesh.serviceCertValidityDuration|1s",
+      "OpenServiceMesh.serviceCertValidityDuration|10m",
       "OpenServiceMesh.serviceCertValidityDuration|1.5h",
       "OpenServiceMesh.certKeyAlgorithm|ecdsa-p384",
       "OpenServiceMesh.certKeyAlgorithm|rsa",
@@ -38,7 +38,7 @@ class LiveSettingsTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "OpenServiceMesh.serviceCertValidityDuration|24|a positive duration such as 24h, 30m, 1.5h or 1h30m, got 24 (missing unit after \"24\")",
-      "OpenServiceMesh.serviceCertValidityDuration|500ms|got 500ms (the minimum is 1s)",
+      "OpenServiceMesh.serviceCertValidityDuration|500ms|got 500ms (the minimum is 10m",
       "OpenServiceMesh.serviceCertValidityDuration|-1h|got \"-1h\"",
       "OpenServiceMesh.certKeyAlgorithm|dsa|one of [ecdsa-p256, ecdsa-p384, rsa], got dsa",
       "OpenServiceMesh.certKeyBitSize|1024|one of [2048, 3072, 4096], got 1024",
@@ -87,5 +87,18 @@ class LiveSettingsTest {
     assertThat(LiveSettings.problems(data)).extracting(ConfigProblem::key).containsExactlyInAnyOrder(
         "OpenServiceMesh.envoyLogLevel", "OpenServiceMesh.outboundPortExclusionList", "bogus");
     assertThat(LiveSettings.accepted(data)).containsExactly(Map.entry("OpenServiceMesh.serviceCertValidityDuration", "2h"));
+  }
+
+  @Test
+  void entriesAreJudgedWithTheInstallTimeSettingsTheyOverride() {
+    Map<String, String> data = Map.of("OpenServiceMesh.serviceCertValidityDuration", "2m");
+    Map<String, String> installed = Map.of("OpenServiceMesh.allowShortCertValidity", "true");
+
+    // Against the defaults 2m is under the 10m minimum; the installation allows short validities.
+    assertThat(LiveSettings.problems(data)).extracting(ConfigProblem::key)
+        .containsExactly("OpenServiceMesh.serviceCertValidityDuration");
+    assertThat(LiveSettings.problems(data, key -> java.util.Optional.ofNullable(installed.get(key)))).isEmpty();
+    assertThat(LiveSettings.accepted(data, key -> java.util.Optional.ofNullable(installed.get(key))))
+        .isEqualTo(data);
   }
 }

@@ -19,8 +19,10 @@ import java.util.stream.Stream;
  * The standalone CA store: a directory with one file per Secret key ({@code ca.crt}, {@code private.key}
  * with mode 0600, {@code expiration}). The bundle is written to a temporary sibling directory and renamed
  * into place, so a reader never sees half a bundle and two processes starting together end with one CA.
+ * A key-less public bundle is replaced file by file, each by an atomic rename, so a reader sees an old or a
+ * new certificate, never a torn one.
  */
-public final class LocalDirectoryCaBundleStore implements CaBundleStore {
+public final class LocalDirectoryCaBundleStore implements PublicCaBundleStore {
 
   private final Path directory;
 
@@ -71,6 +73,54 @@ public final class LocalDirectoryCaBundleStore implements CaBundleStore {
       throw new CaStoreException("cannot write the CA bundle to " + location() + ": " + e, e);
     } finally {
       deleteQuietly(staging);
+    }
+  }
+
+  @Override
+  public PublicBundleWrite putPublicBundle(StoredCaBundle bundle) throws CaStoreException {
+    if (bundle.privateKey() != null) {
+      throw new IllegalArgumentException("a public bundle carries no private key");
+    }
+    Optional<StoredCaBundle> existing = load();
+    if (existing.isPresent() && existing.get().privateKey() != null) {
+      throw new CaStoreException(location() + " holds a " + StoredCaBundle.PRIVATE_KEY + ": it is the root of"
+          + " another CA (the built-in one, or one brought by an operator), and this CA keeps its key elsewhere,"
+          + " so the directory is left as it is. Remove it, or set OpenServiceMesh.localCaBundleDirectory to"
+          + " another directory");
+    }
+    if (existing.isPresent() && existing.get().equals(bundle)) {
+      return PublicBundleWrite.UNCHANGED;
+    }
+    try {
+      Files.createDirectories(directory);
+      // expiration first: it is informational, while ca.crt is what readers act on.
+      replaceFile(StoredCaBundle.EXPIRATION, bundle.expiration());
+      replaceFile(StoredCaBundle.CA_CRT, bundle.caCrt());
+    } catch (IOException e) {
+      throw new CaStoreException("cannot write the CA bundle to " + location() + ": " + e, e);
+    }
+    return existing.isPresent() ? PublicBundleWrite.REPLACED : PublicBundleWrite.CREATED;
+  }
+
+  private void replaceFile(String name, String content) throws IOException {
+    Path target = directory.resolve(name);
+    if (content == null) {
+      Files.deleteIfExists(target);
+      return;
+    }
+    Path staging = Files.createTempFile(directory, "." + name + "-", ".tmp");
+    try {
+      if (supportsPosix(staging)) {
+        // Temporary files start 0600; these are public certificates, readable like the built-in CA's ca.crt.
+        Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-r--r--"));
+      }
+      Files.writeString(staging, content, StandardCharsets.UTF_8);
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      staging = null;
+    } finally {
+      if (staging != null) {
+        Files.deleteIfExists(staging);
+      }
     }
   }
 

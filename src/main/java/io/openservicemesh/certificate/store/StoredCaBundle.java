@@ -1,5 +1,8 @@
 package io.openservicemesh.certificate.store;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
 /**
@@ -13,6 +16,18 @@ public record StoredCaBundle(String caCrt, String privateKey, String expiration)
   public static final String CA_CRT = "ca.crt";
   public static final String PRIVATE_KEY = "private.key";
   public static final String EXPIRATION = "expiration";
+
+  /** OSM's format of {@code expiration}, e.g. {@code 2031-01-11T23:15:09.299Z}. */
+  public static final DateTimeFormatter EXPIRATION_FORMAT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  /**
+   * A bundle without a private key, for CAs whose key lives elsewhere (Vault): the roots peers
+   * trust, and the expiry of the first, in OSM's format.
+   */
+  public static StoredCaBundle publicBundle(String caCrt, Instant notAfter) {
+    return new StoredCaBundle(caCrt, null, EXPIRATION_FORMAT.format(notAfter));
+  }
 
   public Optional<String> caCrtIfPresent() {
     return Optional.ofNullable(caCrt);

@@ -9,7 +9,6 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +24,7 @@ import io.openservicemesh.certificate.Crypto;
 public final class CaBundleCodec {
 
   /** OSM's format, e.g. {@code 2031-01-11T23:15:09.299Z}. */
-  static final DateTimeFormatter EXPIRATION_FORMAT =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  static final DateTimeFormatter EXPIRATION_FORMAT = StoredCaBundle.EXPIRATION_FORMAT;
 
   private static final int KEY_CERT_SIGN = 5;
 

@@ -1,0 +1,19 @@
+package io.openservicemesh.certificate.certmanager;
+
+/**
+ * Moments of one issuance, for whoever wants to follow it (tests synchronise on them instead of sleeping;
+ * metrics can count them). Called on the issuing thread; implementations must be quick and must not throw.
+ */
+interface IssuanceListener {
+
+  IssuanceListener NONE = new IssuanceListener() {};
+
+  /** The API server accepted the CertificateRequest {@code name}. */
+  default void requestCreated(String name) {}
+
+  /** Watch number {@code count} (1 for the first) on the request is open. */
+  default void watchOpened(String name, int count) {}
+
+  /** The requests of one issuance were deleted. */
+  default void requestsDeleted(String issuanceId) {}
+}

@@ -1,0 +1,190 @@
+package io.openservicemesh.certificate.vault;
+
+import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.CertificateNames;
+import io.openservicemesh.certificate.Crypto;
+import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.certificate.Pem.PemException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Turns Vault's answer to an issue request into a {@link Certificate}, trusting nothing it did not
+ * check: the certificate is for the requested name with the requested SANs, the private key belongs to
+ * it, and the issuing CA Vault named really signed it. The key is accepted as PKCS#8, PKCS#1 or SEC 1 (a
+ * Vault that ignores {@code private_key_format} sends the latter two) and handed on as PKCS#8.
+ *
+ * <p>The served chain is the leaf plus the intermediates of {@code ca_chain}, without self-signed
+ * roots: peers verify against the roots they already hold, a root in the chain only costs bytes in
+ * every handshake, and Envoy (like most TLS stacks) builds its path from its own trust store. Expiry is
+ * whatever the certificate says ({@link Certificate#notAfter()}), which a role's max_ttl may have cut
+ * short.
+ */
+final class IssueResponseReader {
+
+  private static final byte[] PROBE = "osm-controller key check".getBytes(StandardCharsets.US_ASCII);
+  private static final int DNS_NAME = 2;
+  private static final int URI = 6;
+
+  private IssueResponseReader() {}
+
+  /** An answer that cannot be used as it is; the message says what is wrong, never key material. */
+  static final class UnusableResponseException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UnusableResponseException(String message) {
+      super(message);
+    }
+  }
+
+  static Certificate read(IssueResponse response, IssueRequest request, String trustedCasPem)
+      throws UnusableResponseException {
+    X509Certificate leaf = certificate("certificate", response.certificate());
+    PrivateKey key;
+    try {
+      key = Pem.decodePrivateKey(response.privateKey());
+    } catch (PemException e) {
+      throw new UnusableResponseException("private_key: " + e.getMessage());
+    }
+    if (!belongsTo(key, leaf.getPublicKey())) {
+      throw new UnusableResponseException("private_key does not belong to the certificate");
+    }
+    X509Certificate issuingCa = certificate("issuing_ca", response.issuingCa());
+    try {
+      leaf.verify(issuingCa.getPublicKey(), Crypto.PROVIDER);
+    } catch (GeneralSecurityException e) {
+      throw new UnusableResponseException("the certificate is not signed by the issuing_ca in the same answer");
+    }
+    String commonName = CertificateNames.commonName(leaf);
+    if (!commonName.equals(request.commonName())) {
+      throw new UnusableResponseException("the certificate is for CN " + commonName + ", not the requested "
+          + request.commonName());
+    }
+    requireSans(leaf, request);
+    List<X509Certificate> chain = new ArrayList<>();
+    chain.add(leaf);
+    chain.addAll(intermediates(response, issuingCa));
+    return new Certificate(chain, Pem.encodePrivateKey(key), Pem.encode(issuingCa), trustedCasPem);
+  }
+
+  /** Vault's serial as a number, e.g. {@code 39:dd:2e} -> 0x39dd2e; null when absent or unreadable. */
+  static BigInteger serial(String vaultSerial) {
+    String hex = vaultSerial.replace(":", "").replace("-", "");
+    if (hex.isEmpty()) {
+      return null;
+    }
+    try {
+      return new BigInteger(hex, 16);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** E.g. {@code ecdsa-p256} or {@code rsa-2048}, spelled like {@link io.openservicemesh.certificate.KeySpec}. */
+  static String keyDescription(PublicKey key) {
+    if (key instanceof ECKey ec) {
+      return "ecdsa-p" + ec.getParams().getCurve().getField().getFieldSize();
+    }
+    if (key instanceof RSAKey rsa) {
+      return "rsa-" + rsa.getModulus().bitLength();
+    }
+    return key.getAlgorithm().toLowerCase(Locale.ROOT);
+  }
+
+  private static X509Certificate certificate(String field, String pem) throws UnusableResponseException {
+    try {
+      return Pem.decodeCertificate(pem);
+    } catch (PemException e) {
+      throw new UnusableResponseException(field + ": " + e.getMessage());
+    }
+  }
+
+  private static List<X509Certificate> intermediates(IssueResponse response, X509Certificate issuingCa)
+      throws UnusableResponseException {
+    List<X509Certificate> listed = new ArrayList<>();
+    if (response.caChain().isEmpty()) {
+      listed.add(issuingCa); // a Vault too old to send ca_chain
+    }
+    for (String entry : response.caChain()) {
+      try {
+        listed.addAll(Pem.decodeCertificates(entry));
+      } catch (PemException e) {
+        throw new UnusableResponseException("ca_chain: " + e.getMessage());
+      }
+    }
+    return listed.stream().filter(c -> !VaultTrust.isSelfSigned(c)).toList();
+  }
+
+  private static void requireSans(X509Certificate leaf, IssueRequest request) throws UnusableResponseException {
+    Set<String> dns = new HashSet<>();
+    Set<String> uris = new HashSet<>();
+    try {
+      Collection<List<?>> names = leaf.getSubjectAlternativeNames();
+      if (names != null) {
+        for (List<?> name : names) {
+          int type = (Integer) name.get(0);
+          if (type == DNS_NAME) {
+            dns.add(String.valueOf(name.get(1)));
+          } else if (type == URI) {
+            uris.add(String.valueOf(name.get(1)));
+          }
+        }
+      }
+    } catch (CertificateParsingException e) {
+      throw new UnusableResponseException("the certificate's subject alternative names cannot be read");
+    }
+    List<String> missing = new ArrayList<>();
+    for (String name : request.altNames()) {
+      if (!dns.contains(name)) {
+        missing.add("DNS:" + name);
+      }
+    }
+    for (String uri : request.uriSans()) {
+      if (!uris.contains(uri)) {
+        missing.add("URI:" + uri);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new UnusableResponseException("the certificate lacks the requested SANs " + missing);
+    }
+  }
+
+  /** Signs a probe with the private key and verifies it with the certificate's public key. */
+  private static boolean belongsTo(PrivateKey key, PublicKey publicKey) {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC", "ECDSA" -> "SHA256withECDSA";
+      case "Ed25519", "EdDSA" -> "Ed25519";
+      default -> null;
+    };
+    if (algorithm == null) {
+      return false;
+    }
+    try {
+      Signature signer = Signature.getInstance(algorithm, Crypto.PROVIDER);
+      signer.initSign(key);
+      signer.update(PROBE);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm, Crypto.PROVIDER);
+      verifier.initVerify(publicKey);
+      verifier.update(PROBE);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.openservicemesh.certificate.vault;
+
+import io.openservicemesh.certificate.store.CaBundleSecretStore;
+import io.openservicemesh.certificate.store.PublicCaBundleStore;
+import io.openservicemesh.certificate.store.CaStoreException;
+import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
+import io.openservicemesh.config.CertificateManagerKind;
+import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.config.VaultAuthMethod;
+import io.openservicemesh.config.VaultSettings;
+import io.openservicemesh.k8s.KubernetesApi;
+import io.openservicemesh.lifecycle.IssuerBackend;
+import io.openservicemesh.lifecycle.StartedIssuer;
+import io.openservicemesh.lifecycle.StartupException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import java.util.logging.Logger;
+
+/**
+ * HashiCorp Vault as the configured certificate manager ({@code OpenServiceMesh.certificateManager=vault}).
+ * Start-up authenticates (static token or Kubernetes auth), reads the mesh's roots from the PKI mount
+ * and publishes them, key-less, to the {@code <caBundleSecretName>} Secret (or the local directory in
+ * standalone mode). Any failure is a {@link StartupException} that start-up retries with backoff while
+ * readiness says why.
+ */
+@ApplicationScoped
+public class VaultBackend implements IssuerBackend {
+
+  private static final Logger LOG = Logger.getLogger(VaultBackend.class.getName());
+
+  @Inject KubernetesApi kubernetes;
+  @Inject Clock clock;
+
+  private final DoubleSupplier uniform;
+  private final Sleeper sleeper;
+  private volatile VaultSession session;
+
+  /** For CDI. */
+  public VaultBackend() {
+    this.uniform = () -> ThreadLocalRandom.current().nextDouble();
+    this.sleeper = Sleeper.REAL;
+  }
+
+  /** For tests that run the backend without a container. */
+  public VaultBackend(KubernetesApi kubernetes, Clock clock) {
+    this();
+    this.kubernetes = kubernetes;
+    this.clock = clock;
+  }
+
+  VaultBackend(KubernetesApi kubernetes, Clock clock, DoubleSupplier uniform, Sleeper sleeper) {
+    this.kubernetes = kubernetes;
+    this.clock = clock;
+    this.uniform = uniform;
+    this.sleeper = sleeper;
+  }
+
+  @Override
+  public CertificateManagerKind kind() {
+    return CertificateManagerKind.VAULT;
+  }
+
+  @Override
+  public StartedIssuer start(MeshSettings settings) throws StartupException {
+    VaultSettings vault = settings.vault();
+    URI address = VaultHttpClients.address(vault);
+    HttpClient http;
+    try {
+      http = VaultHttpClients.create(vault);
+    } catch (IOException e) {
+      throw new StartupException(e.getMessage(), true, e);
+    }
+    VaultClient client = new VaultClient(address, http, vault.requestTimeout(),
+        new VaultRetrier(RetryPolicy.DEFAULT, uniform, sleeper));
+    VaultAuthentication authentication = vault.authMethod() == VaultAuthMethod.KUBERNETES
+        ? new KubernetesAuthentication(client, vault.kubernetesMount(), vault.kubernetesRole(),
+            vault.serviceAccountTokenPath())
+        : new StaticTokenAuthentication(client, new VaultToken(vault.token()));
+    LOG.info(() -> "starting the Vault issuer: " + address + ", PKI mount " + vault.pkiMount() + ", role "
+        + vault.role() + ", authentication " + authentication.describe());
+
+    VaultTokenKeeper tokens = new VaultTokenKeeper(client, authentication, clock, uniform);
+    try {
+      tokens.start();
+    } catch (VaultException | IOException e) {
+      throw new StartupException("cannot authenticate to Vault at " + address + " with "
+          + authentication.describe() + ": " + e.getMessage(), true, e);
+    }
+
+    PublicCaBundleStore store = store(settings);
+    VaultTrust trust = new VaultTrust(client, vault.pkiMount(), store, clock);
+    try {
+      trust.refresh();
+    } catch (VaultException e) {
+      throw new StartupException("cannot read the CA of Vault's PKI mount " + vault.pkiMount() + " at " + address
+          + ": " + e.getMessage(), true, e);
+    } catch (CaStoreException e) {
+      throw new StartupException(e.getMessage(), true, e);
+    }
+
+    VaultIssuer issuer = new VaultIssuer(client, tokens, trust, vault.pkiMount(), vault.role(),
+        settings.certKey(), clock);
+    session = new VaultSession(tokens, trust);
+    return new StartedIssuer(issuer, details(vault, address, trust, tokens));
+  }
+
+  /** Token renewal and CA refresh; called every few seconds by {@link VaultMaintenanceTimer}. */
+  public void maintain() {
+    VaultSession current = session;
+    if (current != null) {
+      current.maintain();
+    }
+  }
+
+  /** The token's state for readiness; empty until the Vault issuer has started. */
+  Optional<VaultTokenKeeper.Status> tokenStatus() {
+    VaultSession current = session;
+    return current == null ? Optional.empty() : Optional.of(current.tokens().status());
+  }
+
+  private PublicCaBundleStore store(MeshSettings settings) throws StartupException {
+    try {
+      return kubernetes.coreV1()
+          .<PublicCaBundleStore>map(api -> new CaBundleSecretStore(api, settings.osmNamespace(), settings.caBundleSecretName()))
+          .orElseGet(() -> {
+            LocalDirectoryCaBundleStore local = new LocalDirectoryCaBundleStore(settings.localCaBundleDirectory());
+            LOG.info(() -> "standalone mode: no Kubernetes API is configured, so Vault's CA certificate is"
+                + " published to " + local.location() + " (OpenServiceMesh.localCaBundleDirectory)");
+            return local;
+          });
+    } catch (UncheckedIOException e) {
+      throw new StartupException(e.getMessage(), true, e);
+    }
+  }
+
+  private static Map<String, String> details(
+      VaultSettings vault, URI address, VaultTrust trust, VaultTokenKeeper tokens) {
+    X509Certificate root = trust.anchors().get(0);
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("caLocation", trust.storeLocation());
+    details.put("caSubject", root.getSubjectX500Principal().getName());
+    details.put("caSerial", root.getSerialNumber().toString(16));
+    details.put("caNotAfter", root.getNotAfter().toInstant().toString());
+    details.put("caKeyAlgorithm", root.getPublicKey().getAlgorithm());
+    details.put("caOrigin", "vault");
+    details.put("vaultAddress", address.toString());
+    details.put("vaultIssuePath", "/v1/" + vault.pkiMount() + "/issue/" + vault.role());
+    details.putAll(tokens.status().details());
+    return details;
+  }
+}

@@ -1,0 +1,96 @@
+package io.openservicemesh.lifecycle;
+
+import io.openservicemesh.certificate.CertificateManager;
+import io.openservicemesh.certificate.CertificateSpec;
+import io.openservicemesh.certificate.IssuanceException;
+import io.openservicemesh.certificate.Issuer;
+import io.openservicemesh.certificate.MeshCertificateSpecs;
+import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.rotation.CertificateRotated;
+import io.openservicemesh.rotation.CertificateRotator;
+import io.openservicemesh.rotation.JitteredRenewalTiming;
+import io.openservicemesh.rotation.RenewalPolicy;
+import io.openservicemesh.rotation.RotationAnnouncer;
+import io.openservicemesh.rotation.RotationJournal;
+import io.openservicemesh.rotation.RotationLimits;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Assembles what a started issuer is used through: the certificate manager with its renewal timing, the
+ * announcer its replacements go to, the rotator that renews, and the control plane's own certificates.
+ */
+final class CertificateStack implements AutoCloseable {
+
+  private static final DoubleSupplier UNIFORM = () -> ThreadLocalRandom.current().nextDouble();
+
+  private final ControlPlane.Certificates certificates;
+  private final Rotation rotation;
+
+  private CertificateStack(ControlPlane.Certificates certificates, Rotation rotation) {
+    this.certificates = certificates;
+    this.rotation = rotation;
+  }
+
+  static CertificateStack build(MeshSettings settings, Issuer issuer, Clock clock) {
+    RotationAnnouncer announcer = new RotationAnnouncer();
+    JitteredRenewalTiming timing = new JitteredRenewalTiming(policyOf(settings), UNIFORM);
+    CertificateManager manager = new CertificateManager(issuer, clock, timing,
+        (commonName, kind, previous, current) ->
+            announcer.announce(new CertificateRotated(commonName, kind, previous, current)));
+    CertificateRotator rotator = CertificateRotator.withWorkerThreads(manager, clock,
+        RotationLimits.forInterval(settings.rotation().checkInterval()), CertificateRotator.RETRY_BACKOFF, UNIFORM);
+    RotationJournal journal = new RotationJournal(clock);
+    announcer.subscribe("rotation-journal", journal);
+    return new CertificateStack(
+        new ControlPlane.Certificates(settings, specsOf(settings, settings), manager, announcer),
+        new Rotation(rotator, timing, journal));
+  }
+
+  /**
+   * The certificate shapes: names from the settings the control plane started with (a trust domain or
+   * namespace change needs a restart: it changes identities), validity and key from the current ones.
+   */
+  static MeshCertificateSpecs specsOf(MeshSettings startup, MeshSettings current) {
+    return new MeshCertificateSpecs(startup.trustDomain(), startup.osmNamespace(),
+        current.serviceCertValidity(), current.internalCertValidity(), current.certKey());
+  }
+
+  static RenewalPolicy policyOf(MeshSettings settings) {
+    return new RenewalPolicy(settings.rotation().renewBeforeFraction(), settings.rotation().jitterFraction());
+  }
+
+  /**
+   * Issues the serving certificate of the admission webhooks' port, which this control plane needs before it
+   * can serve them; rotation keeps it fresh from then on. One certificate serves both webhooks (their Services
+   * share the port) under the mutating webhook's common name, with the validator's names and any extra serving
+   * names as SANs; a separate validating webhook certificate would never be presented.
+   *
+   * @return its serial, for the start-up report
+   */
+  Map<String, String> issueControlPlaneCertificates() throws IssuanceException {
+    MeshCertificateSpecs specs = certificates.specs();
+    CertificateManager manager = certificates.manager();
+    Map<String, String> serials = new LinkedHashMap<>();
+    CertificateSpec serving = specs.servingCertificate(certificates.settings().webhooks().extraServingNames());
+    serials.put("mutatingWebhookSerial", manager.getOrIssue(serving).serialHex());
+    return serials;
+  }
+
+  ControlPlane.Certificates certificates() {
+    return certificates;
+  }
+
+  Rotation rotation() {
+    return rotation;
+  }
+
+  @Override
+  public void close() {
+    rotation.rotator().close();
+    certificates.announcer().close();
+  }
+}

@@ -1,0 +1,95 @@
+package io.openservicemesh.lifecycle;
+
+import io.openservicemesh.config.GoDuration;
+import io.openservicemesh.config.MeshConfiguration;
+import io.openservicemesh.config.ParseResult;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Drives rotation: a non-persistent EJB interval timer runs a pass every
+ * {@code OpenServiceMesh.rotationCheckInterval}. Each pass first follows the settings through
+ * {@link SettingsFollower} (a changed validity, key algorithm or renewal policy applies from the next renewal
+ * on), then lets the rotator claim what is
+ * due, and finally records a heartbeat: liveness means "rotation runs". A pass that throws records none,
+ * so a rotation that keeps failing turns liveness DOWN and the control plane gets restarted.
+ */
+@Singleton
+@Startup
+public class RotationTimer {
+
+  private static final Logger LOG = Logger.getLogger(RotationTimer.class.getName());
+
+  @Inject MeshConfiguration configuration;
+  @Inject ControlPlane controlPlane;
+  @Inject SettingsFollower settings;
+  @Inject Event<TrustedRootsChanged> rootsChanged;
+  @Inject Clock clock;
+  @Resource TimerService timers;
+
+  @PostConstruct
+  void begin() {
+    ParseResult parsed = configuration.current();
+    if (!parsed.isValid()) {
+      return; // nothing will be issued, so nothing to rotate; start-up reports the problems
+    }
+    Duration interval = parsed.orElseThrow().rotation().checkInterval();
+    controlPlane.heartbeatEvery(interval);
+    timers.createIntervalTimer(interval.toMillis(), interval.toMillis(), new TimerConfig("rotation", false));
+    LOG.info(() -> "certificate rotation checks every " + GoDuration.format(interval));
+  }
+
+  @PreDestroy
+  void stop() {
+    for (Timer timer : timers.getTimers()) {
+      try {
+        timer.cancel();
+      } catch (RuntimeException alreadyGone) {
+        // Expired or cancelled meanwhile.
+      }
+    }
+  }
+
+  /** The roots seen by the last pass; null before the first. */
+  private String lastRoots;
+
+  @Timeout
+  void pass(Timer timer) {
+    try {
+      Optional<Rotation> rotation = controlPlane.rotation();
+      if (rotation.isPresent()) {
+        settings.follow();
+        ControlPlane.Certificates certificates = controlPlane.certificates().orElseThrow();
+        rotation.get().rotator().runPass(certificates.specs());
+        noticeRootChange(certificates);
+      }
+      controlPlane.heartbeat(clock.instant());
+    } catch (RuntimeException e) {
+      // Not rethrown: the container would retry the callback at once. The missing heartbeat is the signal.
+      LOG.log(Level.SEVERE, "the rotation pass failed; liveness turns DOWN if this keeps happening", e);
+    }
+  }
+
+  private void noticeRootChange(ControlPlane.Certificates certificates) {
+    String roots = certificates.manager().trustedCasPem();
+    if (lastRoots != null && !lastRoots.equals(roots)) {
+      LOG.info("the mesh's trusted roots changed; the webhook configurations and TLS stores follow");
+      rootsChanged.fire(new TrustedRootsChanged(certificates));
+    }
+    lastRoots = roots;
+  }
+}

@@ -1,0 +1,95 @@
+package io.openservicemesh.sds;
+
+import io.openservicemesh.certificate.CertificateNames;
+import io.openservicemesh.certificate.ProxyIdentity;
+import io.openservicemesh.certificate.ServiceIdentity;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads who a proxy is from its verified xDS bootstrap certificate: the SPIFFE URI
+ * {@code spiffe://<td>/ns/<ns>/sa/<sa>/proxy/<uuid>} when present, else the common name
+ * {@code <uuid>.<sa>.<ns>} (unambiguous too: the UUID has a fixed length and a namespace has no dots).
+ * When both are present they must agree. A service certificate (no proxy UUID) is not a proxy identity.
+ */
+public final class ProxyCertificates {
+
+  private static final int URI_SAN = 6;
+  private static final int UUID_LENGTH = 36;
+
+  private ProxyCertificates() {}
+
+  public static ProxyIdentity identityOf(X509Certificate certificate, String trustDomain) {
+    Optional<ProxyIdentity> fromUri = fromSpiffeUri(certificate, trustDomain);
+    String cn = CertificateNames.commonName(certificate);
+    // The common name is read only from a certificate that carries no SPIFFE identity of this mesh and is not
+    // named like a service certificate: a service account may be named like a UUID, and its service
+    // certificate <uuid>.<ns>.<trust-domain> must never pass for a proxy's bootstrap certificate.
+    boolean mayReadCommonName = !hasMeshSpiffeUri(certificate, trustDomain) && !cn.endsWith("." + trustDomain);
+    Optional<ProxyIdentity> fromCn = mayReadCommonName ? fromCommonName(cn) : Optional.empty();
+    if (fromUri.isPresent() && fromCommonName(cn).filter(c -> !c.equals(fromUri.get())).isPresent()) {
+      throw new IllegalArgumentException("the certificate's SPIFFE URI and common name name different proxies");
+    }
+    return fromUri.or(() -> fromCn).orElseThrow(() -> new IllegalArgumentException(
+        "not an xDS bootstrap certificate: neither a SPIFFE URI spiffe://" + trustDomain
+            + "/ns/<ns>/sa/<sa>/proxy/<uuid> nor a common name <uuid>.<sa>.<ns> (got CN \""
+            + CertificateNames.commonName(certificate) + "\")"));
+  }
+
+  static Optional<ProxyIdentity> fromCommonName(String cn) {
+    if (cn.length() < UUID_LENGTH + 4 || cn.charAt(UUID_LENGTH) != '.') {
+      return Optional.empty();
+    }
+    int lastDot = cn.lastIndexOf('.');
+    if (lastDot <= UUID_LENGTH + 1) {
+      return Optional.empty();
+    }
+    return proxy(cn.substring(0, UUID_LENGTH), cn.substring(UUID_LENGTH + 1, lastDot), cn.substring(lastDot + 1));
+  }
+
+  static Optional<ProxyIdentity> fromSpiffeUri(X509Certificate certificate, String trustDomain) {
+    Pattern pattern = Pattern.compile(
+        "spiffe://" + Pattern.quote(trustDomain) + "/ns/([^/]+)/sa/([^/]+)/proxy/([0-9a-f-]{36})");
+    for (String uri : uriSans(certificate)) {
+      Matcher matcher = pattern.matcher(uri);
+      if (matcher.matches()) {
+        return proxy(matcher.group(3), matcher.group(2), matcher.group(1));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean hasMeshSpiffeUri(X509Certificate certificate, String trustDomain) {
+    return uriSans(certificate).stream().anyMatch(uri -> uri.startsWith("spiffe://" + trustDomain + "/"));
+  }
+
+  private static Optional<ProxyIdentity> proxy(String uuid, String serviceAccount, String namespace) {
+    try {
+      UUID parsed = UUID.fromString(uuid);
+      if (!parsed.toString().equals(uuid)) {
+        return Optional.empty();
+      }
+      return Optional.of(new ProxyIdentity(parsed, new ServiceIdentity(serviceAccount, namespace)));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static List<String> uriSans(X509Certificate certificate) {
+    try {
+      Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
+      if (sans == null) {
+        return List.of();
+      }
+      return sans.stream().filter(san -> ((Integer) san.get(0)) == URI_SAN).map(san -> (String) san.get(1)).toList();
+    } catch (CertificateParsingException e) {
+      return List.of();
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package io.openservicemesh.sds;
+
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.openservicemesh.certificate.ProxyIdentity;
+import java.time.Instant;
+import java.util.logging.Logger;
+
+/**
+ * What every SDS stream shares: the proxy it is bound to, serialized writes (gRPC's {@code onNext} is not
+ * thread-safe, and pushes arrive from rotation threads while requests arrive from the transport), and the
+ * instant after which the server closes it.
+ *
+ * @param <R> the response message type
+ */
+abstract class SdsStream<R> {
+
+  private static final Logger LOG = Logger.getLogger(SdsStream.class.getName());
+
+  protected final ProxyIdentity proxy;
+  private final String serviceCommonName;
+  protected final SecretLookup resolver;
+  private final StreamObserver<R> responses;
+  private final Instant closeAt;
+  private final Runnable onClosed;
+  private long nonceCounter;
+  private boolean closed;
+  private boolean started;
+
+  /**
+   * @param serviceCommonName the common name of the proxy's service certificate: the key under which a renewal
+   *     of that certificate finds this stream
+   */
+  SdsStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver, StreamObserver<R> responses,
+      Instant closeAt, Runnable onClosed) {
+    this.proxy = proxy;
+    this.serviceCommonName = serviceCommonName;
+    this.resolver = resolver;
+    this.responses = responses;
+    this.closeAt = closeAt;
+    this.onClosed = onClosed;
+  }
+
+  ProxyIdentity proxy() {
+    return proxy;
+  }
+
+  String serviceCommonName() {
+    return serviceCommonName;
+  }
+
+  Instant closeAt() {
+    return closeAt;
+  }
+
+  /** Sends the current state again where it changed: called when a certificate or root changed. */
+  abstract void refresh();
+
+  /**
+   * Checks what every request must satisfy: the Secret type, and a node id matching the certificate (the
+   * first request must carry one).
+   *
+   * @return true for the stream's first request
+   */
+  protected synchronized boolean admit(String typeUrl, boolean hasNode, Node node) throws SdsException {
+    TypeUrls.check(typeUrl);
+    if (!started) {
+      NodeCheck.verifyFirst(hasNode, node, proxy);
+      started = true;
+      return true;
+    }
+    NodeCheck.verify(node, proxy);
+    return false;
+  }
+
+  /** Whether the stream has had a valid first request, so there is state to refresh. */
+  protected synchronized boolean started() {
+    return started;
+  }
+
+  protected synchronized String nextNonce() {
+    return Long.toString(++nonceCounter);
+  }
+
+  protected synchronized boolean isClosed() {
+    return closed;
+  }
+
+  protected synchronized void send(R response) {
+    if (closed) {
+      return;
+    }
+    try {
+      responses.onNext(response);
+    } catch (RuntimeException e) {
+      // The client went away: writing is how Liberty notices.
+      LOG.fine(() -> "SDS stream of " + proxy.commonName() + " is gone: " + e);
+      released();
+    }
+  }
+
+  /** Ends the stream with an error status the client sees. */
+  synchronized void fail(Status status) {
+    if (closed) {
+      return;
+    }
+    try {
+      responses.onError(status.asRuntimeException());
+    } catch (RuntimeException alreadyGone) {
+      // Nothing to tell a client that left.
+    }
+    released();
+  }
+
+  /** The client ended the stream (or it broke): forget it without writing. */
+  synchronized void released() {
+    if (!closed) {
+      closed = true;
+      onClosed.run();
+    }
+  }
+
+  protected void refuse(SdsException e) {
+    LOG.warning(() -> "SDS request of proxy " + proxy.commonName() + " refused (" + e.status().getCode() + "): "
+        + e.getMessage());
+    fail(e.status());
+  }
+}

@@ -1,0 +1,57 @@
+package io.openservicemesh.sds;
+
+import com.google.protobuf.ByteString;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.ServiceIdentity;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+
+/** Envoy's {@code Secret} messages for the three kinds of SDS secret. Pure: no lookups, no state. */
+final class SecretBuilder {
+
+  private SecretBuilder() {}
+
+  /** {@code tls_certificate}: the chain and the private key, inline. */
+  static Secret serviceCertificate(String name, Certificate certificate) {
+    return Secret.newBuilder()
+        .setName(name)
+        .setTlsCertificate(TlsCertificate.newBuilder()
+            .setCertificateChain(inline(certificate.certificateChainPem()))
+            .setPrivateKey(inline(certificate.privateKeyPem())))
+        .build();
+  }
+
+  /** {@code validation_context} with the mesh roots: any mesh identity may call in. */
+  static Secret inboundValidation(String name, String trustedCasPem) {
+    return Secret.newBuilder()
+        .setName(name)
+        .setValidationContext(CertificateValidationContext.newBuilder().setTrustedCa(inline(trustedCasPem)))
+        .build();
+  }
+
+  /**
+   * {@code validation_context} with the mesh roots and the identities the upstream service may present: its
+   * service accounts' SPIFFE URIs. An empty list means the identities are unknown (no Kubernetes API), and
+   * any certificate of the mesh is accepted.
+   */
+  static Secret outboundValidation(
+      String name, String trustedCasPem, Collection<ServiceIdentity> upstreamIdentities, String trustDomain) {
+    CertificateValidationContext.Builder context =
+        CertificateValidationContext.newBuilder().setTrustedCa(inline(trustedCasPem));
+    upstreamIdentities.stream().map(identity -> identity.spiffeId(trustDomain)).sorted().forEach(spiffeId ->
+        context.addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
+            .setSanType(SubjectAltNameMatcher.SanType.URI)
+            .setMatcher(StringMatcher.newBuilder().setExact(spiffeId))));
+    return Secret.newBuilder().setName(name).setValidationContext(context).build();
+  }
+
+  private static DataSource inline(String pem) {
+    return DataSource.newBuilder().setInlineBytes(ByteString.copyFrom(pem, StandardCharsets.UTF_8)).build();
+  }
+}

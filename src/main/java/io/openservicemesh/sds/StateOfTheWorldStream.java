@@ -1,0 +1,109 @@
+package io.openservicemesh.sds;
+
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.openservicemesh.certificate.ProxyIdentity;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * One StreamSecrets stream, state of the world, following the xDS protocol:
+ * <ul>
+ *   <li>every response carries the full set of subscribed secrets, a content version and a fresh nonce;
+ *   <li>a request echoing the last nonce without error_detail is an ACK: nothing is sent;
+ *   <li>with error_detail it is a NACK: logged with the detail, and the rejected content is not sent again;
+ *   <li>a request with a stale nonce is ignored (a response crossed it on the wire);
+ *   <li>a changed set of resource names is a new subscription and is answered;
+ *   <li>the first request of a stream is always answered, so a reconnecting Envoy gets the current state.
+ * </ul>
+ */
+final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
+
+  private static final Logger LOG = Logger.getLogger(StateOfTheWorldStream.class.getName());
+
+  private Set<String> subscribed = Set.of();
+  private String lastNonce;
+  private String lastSentVersion;
+
+  StateOfTheWorldStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
+      StreamObserver<DiscoveryResponse> responses, Instant closeAt, Runnable onClosed) {
+    super(proxy, serviceCommonName, resolver, responses, closeAt, onClosed);
+  }
+
+  synchronized void onRequest(DiscoveryRequest request) {
+    if (isClosed()) {
+      return;
+    }
+    try {
+      if (admit(request.getTypeUrl(), request.hasNode(), request.getNode())) {
+        subscribe(request.getResourceNamesList());
+        return;
+      }
+      if (!request.getResponseNonce().equals(lastNonce)) {
+        return; // stale: answers a response that has since been superseded
+      }
+      Set<String> names = new LinkedHashSet<>(request.getResourceNamesList());
+      if (request.hasErrorDetail()) {
+        LOG.warning(() -> "proxy " + proxy.commonName() + " rejected SDS version " + lastSentVersion + " of "
+            + subscribed + ": " + request.getErrorDetail().getMessage());
+      }
+      if (!names.equals(subscribed)) {
+        subscribe(request.getResourceNamesList());
+      }
+    } catch (SdsException e) {
+      refuse(e);
+    }
+  }
+
+  @Override
+  synchronized void refresh() {
+    if (isClosed() || !started()) {
+      return;
+    }
+    try {
+      List<Secret> secrets = resolveAll(subscribed);
+      if (!Versions.of(secrets).equals(lastSentVersion)) {
+        respond(secrets);
+      }
+    } catch (SdsException e) {
+      refuse(e);
+    }
+  }
+
+  private void subscribe(List<String> names) throws SdsException {
+    if (names.isEmpty()) {
+      throw new SdsException(Status.Code.INVALID_ARGUMENT, "an SDS request must name the secrets it wants");
+    }
+    Set<String> wanted = new LinkedHashSet<>(names);
+    List<Secret> secrets = resolveAll(wanted);
+    subscribed = wanted;
+    respond(secrets);
+  }
+
+  private List<Secret> resolveAll(Set<String> names) throws SdsException {
+    List<Secret> secrets = new ArrayList<>(names.size());
+    for (String name : names) {
+      secrets.add(resolver.resolve(proxy, name));
+    }
+    return secrets;
+  }
+
+  private void respond(List<Secret> secrets) {
+    String version = Versions.of(secrets);
+    String nonce = nextNonce();
+    DiscoveryResponse.Builder response = DiscoveryResponse.newBuilder()
+        .setVersionInfo(version).setTypeUrl(TypeUrls.SECRET).setNonce(nonce);
+    secrets.forEach(secret -> response.addResources(Any.pack(secret)));
+    lastNonce = nonce;
+    lastSentVersion = version;
+    send(response.build());
+  }
+}

@@ -1,0 +1,726 @@
+package io.openservicemesh.certificate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.openservicemesh.testing.ControllableIssuer;
+import io.openservicemesh.testing.MutableClock;
+import io.openservicemesh.testing.TestCa;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The certificate manager in two roles: the cache that hands out one certificate per common name (single
+ * flight, failures, expiry, release), and the renewal schedule that rotation drives (due instants, claims,
+ * atomic renewal, retries, overdue certificates).
+ */
+class CertificateManagerTest {
+
+  /** Without a renewal timing: a certificate is replaced only once it has expired. */
+  @Nested
+  class Caching {
+
+    private static final Duration VALIDITY = Duration.ofHours(1);
+    private static final long WAIT_SECONDS = 10;
+
+    private final MutableClock clock = MutableClock.atNowInWholeSeconds();
+    private final TestIssuer issuer = new TestIssuer(clock);
+    private final CertificateManager manager = new CertificateManager(issuer, clock);
+    private final List<Thread> threads = new ArrayList<>();
+
+    @AfterEach
+    void stopThreads() throws InterruptedException {
+      issuer.openGates();
+      for (Thread thread : threads) {
+        thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        assertThat(thread.isAlive()).as(thread.getName() + " finished").isFalse();
+      }
+    }
+
+    /**
+     * Issues real certificates from the shared test root, counting calls per common name. A common
+     * name can be held at a gate (issue() waits until the test opens it) and can be made to fail.
+     */
+    static final class TestIssuer implements Issuer {
+
+      private final Issuer real;
+      private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+      private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+      private final Map<String, CountDownLatch> entered = new ConcurrentHashMap<>();
+      private final Map<String, Throwable> failures = new ConcurrentHashMap<>();
+
+      TestIssuer(MutableClock clock) {
+        this.real = TestCa.issuer(clock);
+      }
+
+      /** From now on, issue(cn) waits until {@link #open} is called. */
+      void hold(String cn) {
+        gates.put(cn, new CountDownLatch(1));
+        entered.put(cn, new CountDownLatch(1));
+      }
+
+      void open(String cn) {
+        gates.get(cn).countDown();
+      }
+
+      void openGates() {
+        gates.values().forEach(CountDownLatch::countDown);
+      }
+
+      /** Waits until a call for the held cn is inside issue(). */
+      void awaitEntered(String cn) throws InterruptedException {
+        assertThat(entered.get(cn).await(WAIT_SECONDS, TimeUnit.SECONDS))
+            .as("issue(" + cn + ") entered")
+            .isTrue();
+      }
+
+      /**
+       * From now on, issue(cn) throws this (an IssuanceException, a RuntimeException or an Error).
+       */
+      void failWith(String cn, Throwable failure) {
+        failures.put(cn, failure);
+      }
+
+      void succeed(String cn) {
+        failures.remove(cn);
+      }
+
+      int calls(String cn) {
+        AtomicInteger count = calls.get(cn);
+        return count == null ? 0 : count.get();
+      }
+
+      @Override
+      public Certificate issue(CertificateSpec spec) throws IssuanceException {
+        String cn = spec.commonName();
+        calls.computeIfAbsent(cn, k -> new AtomicInteger()).incrementAndGet();
+        CountDownLatch gate = gates.get(cn);
+        if (gate != null) {
+          entered.get(cn).countDown();
+          try {
+            if (!gate.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
+              throw new IssuanceException("test gate for " + cn + " was never opened", false);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IssuanceException("interrupted", true, e);
+          }
+        }
+        Throwable failure = failures.get(cn);
+        if (failure instanceof IssuanceException issuance) {
+          throw issuance;
+        }
+        if (failure instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        if (failure instanceof Error error) {
+          throw error;
+        }
+        return real.issue(spec);
+      }
+
+      @Override
+      public String trustedCasPem() {
+        return real.trustedCasPem();
+      }
+    }
+
+    private static CertificateSpec spec(String cn) {
+      return new CertificateSpec(
+          CertificateKind.SERVICE, cn, List.of(cn), List.of(), VALIDITY, KeySpec.ECDSA_P256);
+    }
+
+    /** What a caller of getOrIssue ended with. */
+    private record Outcome(Certificate certificate, Throwable failure) {}
+
+    private Thread caller(String cn, CountDownLatch arrived, List<Outcome> outcomes) {
+      Thread thread =
+          new Thread(
+              () -> {
+                arrived.countDown();
+                try {
+                  outcomes.add(new Outcome(manager.getOrIssue(spec(cn)), null));
+                } catch (Throwable t) {
+                  outcomes.add(new Outcome(null, t));
+                }
+              },
+              "caller-" + cn + "-" + threads.size());
+      thread.setDaemon(true);
+      threads.add(thread);
+      thread.start();
+      return thread;
+    }
+
+    /**
+     * Waits until every caller has arrived and is parked (waiting inside getOrIssue, on the in-flight
+     * issuance or on the issuer's gate), so the test knows they all joined before the issuance ends.
+     */
+    private static void awaitAllParked(CountDownLatch arrived, List<Thread> callers)
+        throws InterruptedException {
+      assertThat(arrived.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("all callers started").isTrue();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+      while (!callers.stream()
+          .allMatch(
+              t ->
+                  t.getState() == Thread.State.WAITING
+                      || t.getState() == Thread.State.TIMED_WAITING)) {
+        if (System.nanoTime() > deadline) {
+          fail("callers did not all block: " + callers.stream().map(Thread::getState).toList());
+        }
+        Thread.onSpinWait();
+      }
+    }
+
+    private static void join(List<Thread> callers) throws InterruptedException {
+      for (Thread thread : callers) {
+        thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        assertThat(thread.isAlive()).as(thread.getName() + " returned").isFalse();
+      }
+    }
+
+    @Test
+    void sameCommonNameGetsTheCachedCertificate() throws Exception {
+      Certificate first = manager.getOrIssue(spec("a.example"));
+      Certificate second = manager.getOrIssue(spec("a.example"));
+
+      assertThat(second).isSameAs(first);
+      assertThat(issuer.calls("a.example")).isEqualTo(1);
+      assertThat(manager.cached("a.example")).containsSame(first);
+      assertThat(manager.size()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentRequestsForOneNameShareOneIssuance() throws Exception {
+      int callers = 32;
+      issuer.hold("a.example");
+      CountDownLatch arrived = new CountDownLatch(callers);
+      List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+      List<Thread> started = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        started.add(caller("a.example", arrived, outcomes));
+      }
+      issuer.awaitEntered("a.example");
+      awaitAllParked(arrived, started);
+
+      issuer.open("a.example");
+      join(started);
+
+      assertThat(issuer.calls("a.example")).isEqualTo(1);
+      assertThat(outcomes).hasSize(callers).allSatisfy(o -> assertThat(o.failure()).isNull());
+      Certificate shared = outcomes.get(0).certificate();
+      assertThat(outcomes).allSatisfy(o -> assertThat(o.certificate()).isSameAs(shared));
+      assertThat(manager.getOrIssue(spec("a.example"))).isSameAs(shared);
+      assertThat(manager.size()).isEqualTo(1);
+    }
+
+    @Test
+    void differentCommonNamesDoNotWaitForEachOther() throws Exception {
+      issuer.hold("slow.example");
+      CountDownLatch arrived = new CountDownLatch(1);
+      List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+      Thread slow = caller("slow.example", arrived, outcomes);
+      issuer.awaitEntered("slow.example");
+
+      Certificate fast = manager.getOrIssue(spec("fast.example"));
+
+      assertThat(fast.commonName()).isEqualTo("fast.example");
+      assertThat(slow.isAlive()).as("the slow issuance is still in flight").isTrue();
+      assertThat(manager.cached("slow.example")).isEmpty();
+      issuer.open("slow.example");
+      join(List.of(slow));
+      assertThat(outcomes)
+          .singleElement()
+          .satisfies(o -> assertThat(o.certificate().commonName()).isEqualTo("slow.example"));
+      assertThat(issuer.calls("fast.example")).isEqualTo(1);
+      assertThat(issuer.calls("slow.example")).isEqualTo(1);
+      assertThat(manager.size()).isEqualTo(2);
+    }
+
+    @Test
+    void failureIsSeenByEveryWaiterAndTheNextCallRetries() throws Exception {
+      int callers = 8;
+      issuer.hold("a.example");
+      issuer.failWith("a.example", new IssuanceException("vault is sealed", true));
+      CountDownLatch arrived = new CountDownLatch(callers);
+      List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+      List<Thread> started = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        started.add(caller("a.example", arrived, outcomes));
+      }
+      issuer.awaitEntered("a.example");
+      awaitAllParked(arrived, started);
+
+      issuer.open("a.example");
+      join(started);
+
+      assertThat(issuer.calls("a.example")).isEqualTo(1);
+      assertThat(outcomes)
+          .hasSize(callers)
+          .allSatisfy(
+              o -> {
+                assertThat(o.certificate()).isNull();
+                assertThat(o.failure())
+                    .isInstanceOf(IssuanceException.class)
+                    .hasMessage("vault is sealed");
+                assertThat(((IssuanceException) o.failure()).retryable()).isTrue();
+              });
+      assertThat(manager.cached("a.example")).isEmpty();
+      assertThat(manager.size()).isZero();
+
+      issuer.succeed("a.example");
+      Certificate retried = manager.getOrIssue(spec("a.example"));
+
+      assertThat(retried.commonName()).isEqualTo("a.example");
+      assertThat(issuer.calls("a.example")).isEqualTo(2);
+      assertThat(manager.getOrIssue(spec("a.example"))).isSameAs(retried);
+    }
+
+    @Test
+    void nonRetryableFailureStaysNonRetryableForWaiters() throws Exception {
+      issuer.hold("a.example");
+      issuer.failWith("a.example", new IssuanceException("role does not allow this name", false));
+      CountDownLatch arrived = new CountDownLatch(2);
+      List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+      List<Thread> started =
+          List.of(caller("a.example", arrived, outcomes), caller("a.example", arrived, outcomes));
+      issuer.awaitEntered("a.example");
+      awaitAllParked(arrived, started);
+
+      issuer.open("a.example");
+      join(started);
+
+      assertThat(outcomes)
+          .hasSize(2)
+          .allSatisfy(
+              o -> {
+                assertThat(o.failure())
+                    .isInstanceOf(IssuanceException.class)
+                    .hasMessage("role does not allow this name");
+                assertThat(((IssuanceException) o.failure()).retryable()).isFalse();
+              });
+    }
+
+    @Test
+    void runtimeFailureIsPassedOnAndTheNextCallRetries() throws Exception {
+      IllegalStateException boom = new IllegalStateException("signer broke");
+      issuer.failWith("a.example", boom);
+
+      Throwable thrown = catchThrowable(() -> manager.getOrIssue(spec("a.example")));
+
+      assertThat(thrown).isSameAs(boom);
+      issuer.succeed("a.example");
+      assertThat(manager.getOrIssue(spec("a.example")).commonName()).isEqualTo("a.example");
+      assertThat(issuer.calls("a.example")).isEqualTo(2);
+    }
+
+    @Test
+    void errorFromTheIssuerDoesNotLeaveTheNameStuck() throws Exception {
+      int waiters = 4;
+      issuer.hold("a.example");
+      issuer.failWith("a.example", new StackOverflowError("deep"));
+      CountDownLatch arrived = new CountDownLatch(waiters);
+      List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+      List<Thread> started = new ArrayList<>();
+      for (int i = 0; i < waiters; i++) {
+        started.add(caller("a.example", arrived, outcomes));
+      }
+      issuer.awaitEntered("a.example");
+      awaitAllParked(arrived, started);
+
+      issuer.open("a.example");
+      join(started);
+
+      assertThat(outcomes)
+          .hasSize(waiters)
+          .allSatisfy(
+              o -> {
+                assertThat(o.certificate()).isNull();
+                Throwable failure =
+                    o.failure() instanceof IssuanceException ? o.failure().getCause() : o.failure();
+                assertThat(failure).isInstanceOf(StackOverflowError.class).hasMessage("deep");
+              });
+      assertThat(manager.size()).isZero();
+
+      issuer.succeed("a.example");
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<Certificate> next = pool.submit(() -> manager.getOrIssue(spec("a.example")));
+        assertThat(next.get(WAIT_SECONDS, TimeUnit.SECONDS).commonName()).isEqualTo("a.example");
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(issuer.calls("a.example")).isEqualTo(2);
+    }
+
+    @Test
+    void expiredCertificateIsReissued() throws Exception {
+      Certificate first = manager.getOrIssue(spec("a.example"));
+      Instant notAfter = first.notAfter();
+
+      clock.set(notAfter.minusSeconds(1));
+      Certificate beforeExpiry = manager.getOrIssue(spec("a.example"));
+      clock.set(notAfter);
+      Certificate atExpiry = manager.getOrIssue(spec("a.example"));
+
+      assertThat(beforeExpiry).isSameAs(first);
+      assertThat(atExpiry).isNotSameAs(first);
+      assertThat(atExpiry.serialNumber()).isNotEqualTo(first.serialNumber());
+      assertThat(atExpiry.notAfter()).isEqualTo(notAfter.plus(VALIDITY));
+      assertThat(issuer.calls("a.example")).isEqualTo(2);
+      assertThat(manager.cached("a.example")).containsSame(atExpiry);
+      assertThat(manager.size()).isEqualTo(1);
+    }
+
+    @Test
+    void releaseForgetsTheIdentity() throws Exception {
+      Certificate first = manager.getOrIssue(spec("a.example"));
+      manager.getOrIssue(spec("b.example"));
+
+      manager.release("a.example");
+
+      assertThat(manager.cached("a.example")).isEmpty();
+      assertThat(manager.cached("b.example")).isPresent();
+      assertThat(manager.size()).isEqualTo(1);
+      Certificate again = manager.getOrIssue(spec("a.example"));
+      assertThat(again).isNotSameAs(first);
+      assertThat(issuer.calls("a.example")).isEqualTo(2);
+      assertThat(manager.size()).isEqualTo(2);
+    }
+
+    @Test
+    void releasingAnUnknownNameIsHarmless() {
+      manager.release("never.example");
+
+      assertThat(manager.size()).isZero();
+    }
+
+    @Test
+    void sizeCountsDistinctNames() throws Exception {
+      assertThat(manager.size()).isZero();
+
+      manager.getOrIssue(spec("a.example"));
+      manager.getOrIssue(spec("b.example"));
+      manager.getOrIssue(spec("a.example"));
+      manager.getOrIssue(spec("c.example"));
+
+      assertThat(manager.size()).isEqualTo(3);
+    }
+
+    @Test
+    void trustedCasComeFromTheIssuer() {
+      assertThat(manager.trustedCasPem()).isEqualTo(TestCa.ecRootPem());
+    }
+
+    @Test
+    void cachedDoesNotIssue() {
+      assertThat(manager.cached("a.example")).isEmpty();
+      assertThat(issuer.calls("a.example")).isZero();
+      assertThatThrownBy(() -> spec(" ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void certificateExpiresAtItsNotAfter() throws Exception {
+      Certificate certificate = manager.getOrIssue(spec("a.example"));
+      Instant notAfter = certificate.leaf().getNotAfter().toInstant();
+
+      assertThat(certificate.notAfter()).isEqualTo(notAfter);
+      assertThat(certificate.isExpiredAt(notAfter.minusMillis(1))).isFalse();
+      assertThat(certificate.isExpiredAt(notAfter)).isTrue();
+    }
+  }
+
+  /** With a renewal timing and a listener for replacements, as rotation uses it. */
+  @Nested
+  class RenewalSchedule {
+
+    private static final Duration VALIDITY = Duration.ofHours(3);
+    /** Renew two thirds into the lifetime; overdue with ten minutes left. */
+    private static final RenewalTiming TIMING = certificate -> new RenewalWindow(
+        certificate.notBefore().plus(Duration.ofHours(2)), certificate.notAfter().minus(Duration.ofMinutes(10)));
+    /** The retry delay after n failures: n minutes. */
+    private static final IntFunction<Duration> N_MINUTES = failures -> Duration.ofMinutes(failures);
+
+    private final MutableClock clock = MutableClock.at("2026-03-01T00:00:00Z");
+    private final ControllableIssuer issuer = new ControllableIssuer(TestCa.fixedRootIssuer(clock));
+    private final List<String> replaced = new CopyOnWriteArrayList<>();
+    private final CertificateManager manager = new CertificateManager(issuer, clock, TIMING,
+        (cn, kind, previous, current) -> replaced.add(cn + " " + previous.serialHex() + " -> " + current.serialHex()));
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+      issuer.release();
+      threads.shutdownNow();
+    }
+
+    private static CertificateSpec spec(String cn) {
+      return new CertificateSpec(CertificateKind.SERVICE, cn, List.of(cn), List.of(), VALIDITY, KeySpec.ECDSA_P256);
+    }
+
+    @Test
+    void concurrentRequestsForOneNameCostOneIssuance() throws Exception {
+      issuer.hold(1);
+      List<Future<Certificate>> callers = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        callers.add(threads.submit(() -> manager.getOrIssue(spec("a.ns.cluster.local"))));
+      }
+      issuer.awaitEntered();
+      issuer.release();
+
+      Certificate first = callers.get(0).get(10, TimeUnit.SECONDS);
+      for (Future<Certificate> caller : callers) {
+        assertThat(caller.get(10, TimeUnit.SECONDS)).isSameAs(first);
+      }
+      assertThat(issuer.issuances()).isEqualTo(1);
+      assertThat(manager.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedFirstIssuanceIsSharedAndTheNextCallerTriesAfresh() throws Exception {
+      issuer.failNext(1);
+
+      assertThatThrownBy(() -> manager.getOrIssue(spec("a"))).isInstanceOf(IssuanceException.class);
+      assertThat(manager.size()).isZero();
+      assertThat(manager.getOrIssue(spec("a")).commonName()).isEqualTo("a");
+    }
+
+    @Test
+    void nothingIsDueBeforeTheRenewalInstantAndTheScheduleKnowsWhen() throws Exception {
+      Certificate issued = manager.getOrIssue(spec("a"));
+      Instant renewAt = issued.notBefore().plus(Duration.ofHours(2));
+
+      assertThat(manager.nextRenewal()).contains(new ScheduledRenewal("a", renewAt));
+      assertThat(manager.scheduledRenewal("a")).contains(renewAt);
+      assertThat(manager.claimDue(renewAt.minusMillis(1), 10)).isEmpty();
+      assertThat(manager.claimDue(renewAt, 10)).extracting(DueRenewal::commonName).containsExactly("a");
+    }
+
+    @Test
+    void aClaimedCertificateIsNotClaimedTwice() throws Exception {
+      manager.getOrIssue(spec("a"));
+      clock.advance(Duration.ofHours(2));
+
+      assertThat(manager.claimDue(clock.instant(), 10)).hasSize(1);
+      assertThat(manager.claimDue(clock.instant(), 10)).isEmpty();
+      assertThat(manager.scheduledRenewal("a")).isEmpty();
+    }
+
+    @Test
+    void claimsTheSoonestFirstAndNoMoreThanAsked() throws Exception {
+      manager.getOrIssue(spec("late"));
+      clock.advance(Duration.ofMinutes(1));
+      manager.getOrIssue(spec("later"));
+      clock.advance(Duration.ofHours(3));
+      manager.getOrIssue(spec("fresh"));
+
+      assertThat(manager.claimDue(clock.instant(), 1)).extracting(DueRenewal::commonName).containsExactly("late");
+      assertThat(manager.claimDue(clock.instant(), 5)).extracting(DueRenewal::commonName).containsExactly("later");
+    }
+
+    @Test
+    void aRenewalReplacesTheCertificateInOneStepAndIsToldOnce() throws Exception {
+      Certificate old = manager.getOrIssue(spec("a"));
+      clock.advance(Duration.ofHours(2));
+      DueRenewal due = manager.claimDue(clock.instant(), 10).get(0);
+
+      Optional<Certificate> successor = manager.renew(due, s -> s, N_MINUTES);
+
+      assertThat(successor).isPresent();
+      assertThat(successor.get().serialNumber()).isNotEqualTo(old.serialNumber());
+      assertThat(manager.cached("a")).containsSame(successor.get());
+      assertThat(manager.getOrIssue(spec("a"))).isSameAs(successor.get());
+      assertThat(replaced).containsExactly("a " + old.serialHex() + " -> " + successor.get().serialHex());
+      assertThat(manager.nextRenewal().orElseThrow().at())
+          .isEqualTo(successor.get().notBefore().plus(Duration.ofHours(2)));
+    }
+
+    @Test
+    void readersKeepGettingTheOldCertificateWhileItsSuccessorIsIssued() throws Exception {
+      Certificate old = manager.getOrIssue(spec("a"));
+      clock.advance(Duration.ofHours(2));
+      DueRenewal due = manager.claimDue(clock.instant(), 10).get(0);
+      issuer.hold(1);
+      Future<Optional<Certificate>> renewal = threads.submit(() -> manager.renew(due, s -> s, N_MINUTES));
+      issuer.awaitEntered();
+
+      assertThat(manager.getOrIssue(spec("a"))).isSameAs(old);
+      assertThat(manager.cached("a")).containsSame(old);
+
+      issuer.release();
+      Certificate successor = renewal.get(10, TimeUnit.SECONDS).orElseThrow();
+      assertThat(manager.getOrIssue(spec("a"))).isSameAs(successor);
+    }
+
+    @Test
+    void aFailedRenewalKeepsTheOldCertificateAndIsRetriedAfterTheDelay() throws Exception {
+      Certificate old = manager.getOrIssue(spec("a"));
+      clock.advance(Duration.ofHours(2));
+      issuer.failNext(2);
+
+      DueRenewal first = manager.claimDue(clock.instant(), 10).get(0);
+      assertThatThrownBy(() -> manager.renew(first, s -> s, N_MINUTES)).isInstanceOf(IssuanceException.class);
+      assertThat(manager.cached("a")).containsSame(old);
+      assertThat(manager.scheduledRenewal("a")).contains(clock.instant().plus(Duration.ofMinutes(1)));
+      assertThat(manager.claimDue(clock.instant().plusSeconds(59), 10)).isEmpty();
+
+      clock.advance(Duration.ofMinutes(1));
+      DueRenewal second = manager.claimDue(clock.instant(), 10).get(0);
+      assertThat(second.failedRenewals()).isEqualTo(1);
+      assertThatThrownBy(() -> manager.renew(second, s -> s, N_MINUTES)).isInstanceOf(IssuanceException.class);
+      assertThat(manager.scheduledRenewal("a")).contains(clock.instant().plus(Duration.ofMinutes(2)));
+
+      clock.advance(Duration.ofMinutes(2));
+      DueRenewal third = manager.claimDue(clock.instant(), 10).get(0);
+      Certificate successor = manager.renew(third, s -> s, N_MINUTES).orElseThrow();
+      assertThat(manager.cached("a")).containsSame(successor);
+      assertThat(replaced).hasSize(1);
+    }
+
+    @Test
+    void aRenewalIssuesTheReshapedSpec() throws Exception {
+      manager.getOrIssue(spec("a"));
+      clock.advance(Duration.ofHours(2));
+      DueRenewal due = manager.claimDue(clock.instant(), 10).get(0);
+
+      Certificate successor = manager.renew(due, s -> new CertificateSpec(s.kind(), s.commonName(), s.dnsNames(),
+          s.uris(), Duration.ofHours(4), new KeySpec(KeyAlgorithm.ECDSA_P384, 0)), N_MINUTES).orElseThrow();
+
+      assertThat(Duration.between(successor.notBefore(), successor.notAfter())).isEqualTo(Duration.ofHours(4));
+      assertThat(issuer.requests().get(1).key().algorithm()).isEqualTo(KeyAlgorithm.ECDSA_P384);
+    }
+
+    @Test
+    void aNameReleasedDuringItsRenewalStaysReleased() throws Exception {
+      manager.getOrIssue(spec("a"));
+      clock.advance(Duration.ofHours(2));
+      DueRenewal due = manager.claimDue(clock.instant(), 10).get(0);
+
+      manager.release("a");
+
+      assertThat(manager.renew(due, s -> s, N_MINUTES)).isEmpty();
+      assertThat(manager.size()).isZero();
+      assertThat(manager.nextRenewal()).isEmpty();
+      assertThat(replaced).isEmpty();
+    }
+
+    @Test
+    void releaseTakesTheNameOutOfTheSchedule() throws Exception {
+      manager.getOrIssue(spec("a"));
+      manager.getOrIssue(spec("b"));
+
+      manager.release("a");
+
+      assertThat(manager.nextRenewal().orElseThrow().commonName()).isEqualTo("b");
+      clock.advance(Duration.ofHours(3));
+      assertThat(manager.claimDue(clock.instant(), 10)).extracting(DueRenewal::commonName).containsExactly("b");
+      assertThat(manager.overdue(clock.instant(), 10).listed()).extracting(OverdueCertificate::commonName)
+          .containsExactly("b");
+    }
+
+    @Test
+    void aCertificateWithoutSuccessorIsOverdueFromItsOverdueInstant() throws Exception {
+      Certificate issued = manager.getOrIssue(spec("a"));
+      Instant overdueAt = issued.notAfter().minus(Duration.ofMinutes(10));
+
+      assertThat(manager.overdue(overdueAt.minusMillis(1), 10).count()).isZero();
+      OverdueReport report = manager.overdue(overdueAt, 10);
+      assertThat(report.count()).isEqualTo(1);
+      assertThat(report.listed()).containsExactly(
+          new OverdueCertificate("a", CertificateKind.SERVICE, issued.notAfter(), 0));
+
+      clock.set(overdueAt);
+      DueRenewal due = manager.claimDue(clock.instant(), 10).get(0);
+      manager.renew(due, s -> s, N_MINUTES);
+      assertThat(manager.overdue(clock.instant(), 10).count()).isZero();
+    }
+
+    @Test
+    void anExpiredCertificateIsReissuedOnRequestAndTheReplacementIsTold() throws Exception {
+      Certificate old = manager.getOrIssue(spec("a"));
+      clock.set(old.notAfter());
+
+      Certificate fresh = manager.getOrIssue(spec("a"));
+
+      assertThat(fresh.serialNumber()).isNotEqualTo(old.serialNumber());
+      assertThat(replaced).containsExactly("a " + old.serialHex() + " -> " + fresh.serialHex());
+      assertThat(manager.nextRenewal().orElseThrow().at()).isAfter(clock.instant());
+    }
+
+    @Test
+    void aReaderOfAnExpiredCertificateSharesTheRenewalUnderWay() throws Exception {
+      Certificate old = manager.getOrIssue(spec("a"));
+      clock.advance(Duration.ofHours(2));
+      DueRenewal due = manager.claimDue(clock.instant(), 10).get(0);
+      issuer.hold(1);
+      Future<Optional<Certificate>> renewal = threads.submit(() -> manager.renew(due, s -> s, N_MINUTES));
+      issuer.awaitEntered();
+      clock.set(old.notAfter());
+
+      Future<Certificate> reader = threads.submit(() -> manager.getOrIssue(spec("a")));
+      issuer.release();
+
+      Certificate successor = renewal.get(10, TimeUnit.SECONDS).orElseThrow();
+      assertThat(reader.get(10, TimeUnit.SECONDS)).isSameAs(successor);
+      assertThat(issuer.issuances()).isEqualTo(2);
+      assertThat(replaced).hasSize(1);
+    }
+
+    @Test
+    void aPostponedClaimIsDueAgainWithoutCountingAFailure() throws Exception {
+      manager.getOrIssue(spec("a"));
+      clock.advance(Duration.ofHours(2));
+      DueRenewal due = manager.claimDue(clock.instant(), 10).get(0);
+
+      manager.retryLater(due, Duration.ofSeconds(5));
+
+      assertThat(manager.claimDue(clock.instant().plusSeconds(4), 10)).isEmpty();
+      assertThat(manager.claimDue(clock.instant().plusSeconds(5), 10).get(0).failedRenewals()).isZero();
+    }
+
+    @Test
+    void lookingForDueCertificatesNeverRereadsThem() throws Exception {
+      AtomicInteger windows = new AtomicInteger();
+      CertificateManager counting = new CertificateManager(issuer, clock, certificate -> {
+        windows.incrementAndGet();
+        return TIMING.windowFor(certificate);
+      }, ReplacementListener.NONE);
+      for (int i = 0; i < 50; i++) {
+        counting.getOrIssue(spec("cn-" + i));
+      }
+
+      for (int pass = 0; pass < 1_000; pass++) {
+        assertThat(counting.claimDue(clock.instant(), 100)).isEmpty();
+        assertThat(counting.overdue(clock.instant(), 100).count()).isZero();
+      }
+
+      assertThat(windows).hasValue(50);
+    }
+
+    @Test
+    void withoutATimingACertificateIsDueOnlyOnceExpired() throws Exception {
+      CertificateManager plain = new CertificateManager(issuer, clock);
+      Certificate issued = plain.getOrIssue(spec("a"));
+
+      assertThat(plain.nextRenewal().orElseThrow().at()).isEqualTo(issued.notAfter());
+      assertThat(plain.getOrIssue(spec("a"))).isSameAs(issued);
+    }
+  }
+}

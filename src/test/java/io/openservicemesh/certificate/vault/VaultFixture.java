@@ -1,0 +1,78 @@
+package io.openservicemesh.certificate.vault;
+
+import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A Vault test server set up the way the demo script sets up a real one (a PKI mount "pki" with a root
+ * "osm.root", the role "openservicemesh"), a token whose policy may issue with that role, and the pieces
+ * of the Vault issuer wired against it with a test clock and no real waiting between retries.
+ */
+final class VaultFixture implements AutoCloseable {
+
+  static final String ROLE = "openservicemesh";
+  static final String MOUNT = "pki";
+  static final String ISSUE_POLICY = "osm-issuer";
+  /** Fixed jitter: waits land in the middle of their range. */
+  static final double UNIFORM = 0.5;
+
+  final TestClock clock = TestClock.atNow();
+  final VaultTestServer server;
+  final TestPkiMount pki;
+  final RecordingSleeper sleeper = new RecordingSleeper();
+  final Path temp;
+
+  VaultFixture(Path temp) throws IOException {
+    this.temp = temp;
+    server = VaultTestServer.start(clock);
+    pki = server.enablePki(MOUNT).tuneMaxLeaseTtl(Duration.ofHours(87_600))
+        .generateRoot("osm.root", Duration.ofHours(87_600), clock.instant())
+        .role(ROLE, TestPkiRole.mesh());
+    server.policy(ISSUE_POLICY, MOUNT + "/issue/" + ROLE);
+  }
+
+  /** A renewable token that may issue: the given TTL, renewable up to the explicit max TTL. */
+  String issuingToken(Duration ttl, Duration explicitMaxTtl) {
+    return server.createToken(ttl, explicitMaxTtl, true, ISSUE_POLICY);
+  }
+
+  VaultClient client() {
+    return client(RetryPolicy.DEFAULT, Duration.ofSeconds(5));
+  }
+
+  VaultClient client(RetryPolicy retries, Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+    return new VaultClient(server.address(), http, timeout, new VaultRetrier(retries, () -> UNIFORM, sleeper));
+  }
+
+  VaultTokenKeeper keeper(VaultClient client, VaultAuthentication authentication) {
+    return new VaultTokenKeeper(client, authentication, clock, () -> UNIFORM);
+  }
+
+  VaultTokenKeeper staticKeeper(VaultClient client, String token) {
+    return keeper(client, new StaticTokenAuthentication(client, new VaultToken(token)));
+  }
+
+  VaultTrust trust(VaultClient client) {
+    return new VaultTrust(client, MOUNT, new LocalDirectoryCaBundleStore(temp.resolve("ca-bundle")), clock);
+  }
+
+  /** An issuer with a static token, started and with Vault's CA read. */
+  VaultIssuer issuer(String token) throws Exception {
+    VaultClient client = client();
+    VaultTokenKeeper keeper = staticKeeper(client, token);
+    keeper.start();
+    VaultTrust trust = trust(client);
+    trust.refresh();
+    return new VaultIssuer(client, keeper, trust, MOUNT, ROLE, KeySpec.ECDSA_P256, clock);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

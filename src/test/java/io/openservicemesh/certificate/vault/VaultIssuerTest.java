@@ -1,0 +1,298 @@
+package io.openservicemesh.certificate.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.CertificateManager;
+import io.openservicemesh.certificate.CertificateSpec;
+import io.openservicemesh.certificate.IssuanceException;
+import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.certificate.MeshCertificateSpecs;
+import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.certificate.ServiceIdentity;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issuance through the Vault test server, checked with openssl and against what Vault's role allows. */
+class VaultIssuerTest {
+
+  private static final ServiceIdentity BOOKBUYER = new ServiceIdentity("bookbuyer", "bookstore");
+  private static final ServiceIdentity BOOKSTORE = new ServiceIdentity("bookstore", "bookstore");
+
+  @TempDir Path temp;
+  private VaultFixture vault;
+  private LogCapture log;
+
+  @BeforeEach
+  void startVault() throws Exception {
+    vault = new VaultFixture(temp);
+    log = LogCapture.start();
+  }
+
+  @AfterEach
+  void stopVault() {
+    log.close();
+    vault.close();
+  }
+
+  private static MeshCertificateSpecs specs(Duration serviceValidity) {
+    return new MeshCertificateSpecs("cluster.local", "osm-system", serviceValidity, KeySpec.ECDSA_P256);
+  }
+
+  private String token() {
+    return vault.issuingToken(Duration.ofHours(1), Duration.ZERO);
+  }
+
+  @Test
+  void issuesAServiceCertificateWithItsSansAndTheExactTtl() throws Exception {
+    VaultIssuer issuer = vault.issuer(token());
+    Instant now = vault.clock.instant();
+
+    Certificate certificate = issuer.issue(specs(Duration.ofMinutes(90)).service(BOOKBUYER));
+
+    assertThat(vault.server.requests("POST", "pki/issue/openservicemesh").get(0).body())
+        .containsEntry("ttl", "5400s")
+        .containsEntry("common_name", "bookbuyer.bookstore.cluster.local")
+        .containsEntry("uri_sans", "spiffe://cluster.local/ns/bookstore/sa/bookbuyer")
+        .doesNotContainKey("alt_names");
+    assertThat(certificate.commonName()).isEqualTo("bookbuyer.bookstore.cluster.local");
+    assertThat(certificate.notAfter()).isEqualTo(now.plusSeconds(5400));
+    assertThat(certificate.chain()).hasSize(1).as("the root is not served in the chain");
+    assertThat(certificate.privateKeyPem()).startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(certificate.trustedCasPem()).isEqualTo(TestPkiMount.pem(vault.pki.root()));
+
+    OpenSslCommand openssl = new OpenSslCommand(temp);
+    assertThat(openssl.verify(certificate.trustedCasPem(), "", certificate.certificateChainPem()))
+        .contains("leaf.pem: OK");
+    assertThat(openssl.text(certificate.certificateChainPem()))
+        .contains("Subject: CN = bookbuyer.bookstore.cluster.local")
+        .contains("DNS:bookbuyer.bookstore.cluster.local")
+        .contains("URI:spiffe://cluster.local/ns/bookstore/sa/bookbuyer")
+        .contains("TLS Web Server Authentication, TLS Web Client Authentication");
+    assertThat(log.messages()).anySatisfy(m -> assertThat(m)
+        .contains("Vault issued SERVICE certificate CN=bookbuyer.bookstore.cluster.local, serial "
+            + certificate.serialHex())
+        .contains("requested ttl 5400s")
+        .contains("via POST /v1/pki/issue/openservicemesh in "));
+  }
+
+  @Test
+  void extraDnsNamesGoToAltNames() throws Exception {
+    VaultIssuer issuer = vault.issuer(token());
+    CertificateSpec spec = new CertificateSpec(io.openservicemesh.certificate.CertificateKind.MUTATING_WEBHOOK,
+        "osm-controller.osm-system.svc", List.of("osm-controller.osm-system.svc", "osm-controller.osm-system"),
+        List.of(), Duration.ofHours(2), KeySpec.ECDSA_P256);
+
+    Certificate certificate = issuer.issue(spec);
+
+    assertThat(vault.server.requests("POST", "pki/issue/openservicemesh").get(0).body())
+        .containsEntry("alt_names", "osm-controller.osm-system").doesNotContainKey("uri_sans");
+    assertThat(new OpenSslCommand(temp).text(certificate.certificateChainPem()))
+        .contains("DNS:osm-controller.osm-system.svc, DNS:osm-controller.osm-system");
+  }
+
+  @Test
+  void aTtlCappedByTheRolesMaxTtlExpiresWhenTheCertificateSays() throws Exception {
+    vault.pki.role(VaultFixture.ROLE, TestPkiRole.mesh().maxTtl(Duration.ofHours(1)));
+    VaultIssuer issuer = vault.issuer(token());
+    Instant now = vault.clock.instant();
+
+    Certificate certificate = issuer.issue(specs(Duration.ofHours(24)).service(BOOKBUYER));
+
+    assertThat(certificate.notAfter()).isEqualTo(now.plus(Duration.ofHours(1)));
+    assertThat(certificate.isExpiredAt(now.plus(Duration.ofHours(1)))).isTrue();
+    assertThat(log.messages(Level.WARNING))
+        .anySatisfy(m -> assertThat(m).contains("Vault warned on POST /v1/pki/issue/openservicemesh")
+            .contains("TTL \"24h0m0s\" is longer than permitted maxTTL \"1h0m0s\", so maxTTL is being used"))
+        .anySatisfy(m -> assertThat(m).contains("shorter than the requested 86400s"));
+  }
+
+  @Test
+  void anIntermediateMountServesLeafAndIntermediateAndTrustsTheRoot() throws Exception {
+    vault.pki.intermediate("osm intermediate", vault.clock.instant(), true);
+    VaultIssuer issuer = vault.issuer(token());
+
+    Certificate certificate = issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER));
+
+    assertThat(certificate.chain()).hasSize(2);
+    assertThat(certificate.chain().get(1)).isEqualTo(vault.pki.issuingCa());
+    assertThat(certificate.trustedCasPem()).isEqualTo(TestPkiMount.pem(vault.pki.root()));
+    assertThat(certificate.issuingCaPem()).isEqualTo(TestPkiMount.pem(vault.pki.issuingCa()));
+    String intermediate = TestPkiMount.pem(certificate.chain().get(1));
+    assertThat(new OpenSslCommand(temp).verify(certificate.trustedCasPem(), intermediate,
+        TestPkiMount.pem(certificate.leaf()))).contains("leaf.pem: OK");
+  }
+
+  @Test
+  void keysInTheRolesOwnFormatAreAcceptedAndHandedOnAsPkcs8() throws Exception {
+    vault.pki.ignorePrivateKeyFormat();
+    VaultIssuer issuer = vault.issuer(token());
+
+    Certificate certificate = issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER));
+
+    assertThat(certificate.privateKeyPem()).startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(Pem.decodePrivateKey(certificate.privateKeyPem()).getAlgorithm()).isIn("EC", "ECDSA");
+  }
+
+  @Test
+  void theRoleDecidesTheKeyTypeAndADifferenceIsWarnedAboutOnce() throws Exception {
+    vault.pki.role(VaultFixture.ROLE, TestPkiRole.mesh().key("ec", 384));
+    VaultIssuer issuer = vault.issuer(token());
+
+    Certificate first = issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER));
+    issuer.issue(specs(Duration.ofHours(1)).service(BOOKSTORE));
+
+    assertThat(IssueResponseReader.keyDescription(first.leaf().getPublicKey())).isEqualTo("ecdsa-p384");
+    assertThat(log.messages(Level.WARNING)).filteredOn(m -> m.contains("issues ecdsa-p384 keys")).hasSize(1)
+        .allSatisfy(m -> assertThat(m).contains("OpenServiceMesh.certKeyAlgorithm asks for ecdsa-p256"));
+  }
+
+  @Test
+  void aPolicyThatDoesNotAllowIssuingIsAClearNonRetryableError() throws Exception {
+    String noIssue = vault.server.createToken(Duration.ofHours(1), Duration.ZERO, true);
+    VaultIssuer issuer = vault.issuer(noIssue);
+
+    assertThatThrownBy(() -> issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER)))
+        .isInstanceOfSatisfying(IssuanceException.class, e -> {
+          assertThat(e.retryable()).isFalse();
+          assertThat(e.getMessage())
+              .contains("Vault answered 403 with errors [permission denied]")
+              .contains("the token is valid, so its policies lack \"update\" on pki/issue/openservicemesh")
+              .contains("path \"pki/issue/openservicemesh\" { capabilities = [\"update\"] }");
+        });
+    assertThat(vault.server.requests("POST", "pki/issue/openservicemesh")).as("not retried").hasSize(1);
+    assertThat(vault.sleeper.waits()).isEmpty();
+  }
+
+  @Test
+  void aRoleWithoutUriSansSaysHowToAllowThem() throws Exception {
+    vault.pki.role(VaultFixture.ROLE, TestPkiRole.mesh().allowedUriSans());
+    VaultIssuer issuer = vault.issuer(token());
+
+    assertThatThrownBy(() -> issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER)))
+        .isInstanceOfSatisfying(IssuanceException.class, e -> {
+          assertThat(e.retryable()).isFalse();
+          assertThat(e.getMessage())
+              .contains("[URI Subject Alternative Names are not allowed in this role, but were provided via the API]")
+              .contains("allowed_uri_sans=\"spiffe://*\" on pki/roles/openservicemesh");
+        });
+  }
+
+  @Test
+  void aRoleThatRefusesTheNameSaysWhichNameAndHowToAllowIt() throws Exception {
+    vault.pki.role(VaultFixture.ROLE, new TestPkiRole().allowedDomains("example.com").allowSubdomains(true)
+        .allowedUriSans("spiffe://*"));
+    VaultIssuer issuer = vault.issuer(token());
+
+    assertThatThrownBy(() -> issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER)))
+        .hasMessageContaining("[common name bookbuyer.bookstore.cluster.local not allowed by this role]")
+        .hasMessageContaining("set allow_any_name=true on pki/roles/openservicemesh");
+  }
+
+  @Test
+  void aRoleLimitedToTheTrustDomainIssuesMeshNames() throws Exception {
+    vault.pki.role(VaultFixture.ROLE, new TestPkiRole().allowedDomains("cluster.local").allowSubdomains(true)
+        .allowedUriSans("spiffe://cluster.local/*"));
+    VaultIssuer issuer = vault.issuer(token());
+
+    assertThat(issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER)).commonName())
+        .isEqualTo("bookbuyer.bookstore.cluster.local");
+  }
+
+  @Test
+  void aSealedVaultIsARetryableFailureNamingTheSeal() throws Exception {
+    VaultIssuer issuer = vault.issuer(token());
+    vault.server.seal();
+
+    assertThatThrownBy(() -> issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER)))
+        .isInstanceOfSatisfying(IssuanceException.class, e -> {
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains("[Vault is sealed]").contains("vault operator unseal");
+        });
+    assertThat(vault.server.requests("POST", "pki/issue/openservicemesh")).hasSize(4);
+  }
+
+  @Test
+  void certificatesAlreadyIssuedKeepBeingServedWhileVaultIsAway() throws Exception {
+    VaultIssuer issuer = vault.issuer(token());
+    CertificateManager manager = new CertificateManager(issuer, vault.clock);
+    CertificateSpec bookbuyer = specs(Duration.ofHours(1)).service(BOOKBUYER);
+    Certificate issued = manager.getOrIssue(bookbuyer);
+
+    vault.server.close();
+    vault.clock.advance(Duration.ofMinutes(30));
+
+    assertThat(manager.getOrIssue(bookbuyer).serialNumber()).isEqualTo(issued.serialNumber());
+    assertThatThrownBy(() -> manager.getOrIssue(specs(Duration.ofHours(1)).service(BOOKSTORE)))
+        .isInstanceOfSatisfying(IssuanceException.class, e -> {
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains("cannot reach Vault at " + vault.server.address());
+        });
+    assertThat(manager.trustedCasPem()).isEqualTo(TestPkiMount.pem(vault.pki.root()));
+  }
+
+  @Test
+  void anExpiredTokenFailsIssuanceFastAndRetryablyWithoutAskingVault() throws Exception {
+    VaultIssuer issuer = vault.issuer(vault.server.createToken(Duration.ofMinutes(1), Duration.ZERO, false,
+        VaultFixture.ISSUE_POLICY));
+    vault.clock.advance(Duration.ofMinutes(2));
+
+    assertThatThrownBy(() -> issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER)))
+        .isInstanceOfSatisfying(IssuanceException.class, e -> {
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains("the Vault token expired at");
+        });
+    assertThat(vault.server.requests("POST", "pki/issue/openservicemesh")).isEmpty();
+  }
+
+  @Test
+  void aRevokedKubernetesTokenIsReplacedByALoginAndTheRequestSucceeds() throws Exception {
+    String jwt = "eyJhbGciOiJSUzI1NiJ9.osm.sig";
+    Path jwtFile = temp.resolve("sa-token");
+    java.nio.file.Files.writeString(jwtFile, jwt);
+    vault.server.kubernetesRole("kubernetes", "osm", new VaultTestServer.KubernetesRole(java.util.Set.of(jwt),
+        java.util.Set.of(VaultFixture.ISSUE_POLICY), Duration.ofHours(1), Duration.ZERO, "osm-controller",
+        "osm-system"));
+    VaultClient client = vault.client();
+    VaultTokenKeeper keeper = vault.keeper(client, new KubernetesAuthentication(client, "kubernetes", "osm", jwtFile));
+    keeper.start();
+    VaultTrust trust = vault.trust(client);
+    trust.refresh();
+    VaultIssuer issuer = new VaultIssuer(client, keeper, trust, "pki", VaultFixture.ROLE, KeySpec.ECDSA_P256,
+        vault.clock);
+    String revoked = vault.server.tokensFromLogins().get(0);
+    vault.server.revoke(revoked);
+
+    Certificate certificate = issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER));
+
+    assertThat(certificate.commonName()).isEqualTo("bookbuyer.bookstore.cluster.local");
+    assertThat(vault.server.requests("POST", "auth/kubernetes/login")).hasSize(2);
+    assertThat(keeper.token()).isNotEqualTo(new VaultToken(revoked));
+    assertThat(vault.server.requests("POST", "pki/issue/openservicemesh")).hasSize(2);
+  }
+
+  @Test
+  void aCertificateNotSignedByTheNamedIssuingCaIsRefused() throws Exception {
+    VaultIssuer issuer = vault.issuer(token());
+    TestPkiMount other = new TestPkiMount("other").generateRoot("other", Duration.ofDays(10), vault.clock.instant());
+    X509Certificate otherRoot = other.issuingCa();
+    vault.server.respondNext("pki/issue/openservicemesh", 200, "{\"data\":{\"certificate\":"
+        + com.google.gson.JsonParser.parseString("\"" + TestPkiMount.pem(otherRoot).replace("\n", "\\n") + "\"")
+        + ",\"private_key\":\"x\",\"issuing_ca\":\"y\"}}");
+
+    assertThatThrownBy(() -> issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER)))
+        .isInstanceOfSatisfying(IssuanceException.class, e -> {
+          assertThat(e.retryable()).isFalse();
+          assertThat(e.getMessage()).contains("Vault's answer is unusable: private_key: ");
+        });
+  }
+}

@@ -1,0 +1,294 @@
+package io.openservicemesh.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.CustomObjectsApi;
+import io.kubernetes.client.openapi.models.AdmissionregistrationV1WebhookClientConfig;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1MutatingWebhook;
+import io.kubernetes.client.openapi.models.V1MutatingWebhookConfiguration;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServicePort;
+import io.kubernetes.client.openapi.models.V1ServiceSpec;
+import io.kubernetes.client.openapi.models.V1ValidatingWebhookConfiguration;
+import io.kubernetes.client.util.PatchUtils;
+import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.certificate.store.CaBundleSecretStore;
+import io.openservicemesh.certificate.store.PublicCaBundleStore.PublicBundleWrite;
+import io.openservicemesh.certificate.store.StoredCaBundle;
+import io.openservicemesh.certificate.tresor.CaBundle;
+import io.openservicemesh.certificate.tresor.RootCertificateFactory;
+import io.openservicemesh.certificate.tresor.TresorCaProvisioner;
+import io.openservicemesh.certificate.tresor.TresorCaProvisioner.Outcome;
+import io.openservicemesh.injector.BootstrapSecretCollector;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart's RBAC exercised for real: the control plane's own code and API calls, run with a token of the chart's
+ * service account (TokenRequest API) against the API server, can do their job (the built-in CA's root in the CA
+ * bundle Secret, Vault's published roots, the pod and service lookups of SDS, the injector's namespace read and
+ * bootstrap Secret, the webhook caBundle patch), and everything else is refused with 403: no Secret can be read
+ * but the CA bundle, no other webhook configuration touched, no pod changed.
+ */
+class ChartRbacIT {
+
+  private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
+  private static final String TRESOR = "osm-rbac-tresor-" + SUFFIX;
+  private static final String VAULT = "osm-rbac-vault-" + SUFFIX;
+  private static final String APP = "osm-rbac-app-" + SUFFIX;
+  private static final String PROXY_UUID = UUID.randomUUID().toString();
+  private static final String CA_SECRET = "osm-ca-bundle";
+
+  private static CoreV1Api admin;
+  private static ApiClient tresorAccount;
+  private static ApiClient vaultAccount;
+
+  @BeforeAll
+  static void installTwoControlPlanesAndAWorkload() throws Exception {
+    admin = TestCluster.core();
+    Chart.install(TRESOR, Map.of());
+    Chart.install(VAULT, Map.of("OpenServiceMesh.certificateManager", "vault",
+        "OpenServiceMesh.vault.host", "vault.example.com", "OpenServiceMesh.vault.authMethod", "kubernetes",
+        "OpenServiceMesh.vault.kubernetesRole", "osm-controller"));
+    tresorAccount = Chart.serviceAccountClient(TRESOR);
+    vaultAccount = Chart.serviceAccountClient(VAULT);
+
+    // A meshed workload as the injector leaves it, and a Secret of its own that the mesh has no business reading.
+    TestCluster.ensureNamespace(admin, APP);
+    admin.createNamespacedPod(APP, new V1Pod()
+        .metadata(new V1ObjectMeta().name("bookstore").putLabelsItem("app", "bookstore")
+            .putLabelsItem("osm-proxy-uuid", PROXY_UUID))
+        .spec(new V1PodSpec().serviceAccountName("bookstore")
+            .containers(List.of(new V1Container().name("bookstore").image("bookstore:v1"))))).execute();
+    admin.createNamespacedService(APP, new V1Service().metadata(new V1ObjectMeta().name("bookstore"))
+        .spec(new V1ServiceSpec().putSelectorItem("app", "bookstore")
+            .ports(List.of(new V1ServicePort().port(14001))))).execute();
+    admin.createNamespacedSecret(APP, secret("database-password", "hunter2")).execute();
+    admin.createNamespacedSecret(TRESOR, secret("unrelated", "not for the mesh")).execute();
+  }
+
+  @AfterAll
+  static void removeClusterScopedObjects() {
+    for (String namespace : List.of(TRESOR, VAULT)) {
+      Chart.kubectl("delete", "--ignore-not-found", "clusterrole/osm-controller-" + namespace,
+          "clusterrolebinding/osm-controller-" + namespace, "mutatingwebhookconfiguration/osm-webhook-" + namespace,
+          "validatingwebhookconfiguration/osm-webhook-validator-" + namespace);
+    }
+  }
+
+  @Test
+  void theBuiltInCaStoresItsRootAndAnotherReplicaLoadsIt() throws Exception {
+    CaBundleSecretStore store = new CaBundleSecretStore(new CoreV1Api(tresorAccount), TRESOR, CA_SECRET);
+
+    TresorCaProvisioner.ProvisionedCa first = provisioner(store).provision();
+    TresorCaProvisioner.ProvisionedCa second = provisioner(store).provision();
+
+    assertThat(first.outcome()).isEqualTo(Outcome.CREATED);
+    assertThat(second.outcome()).isEqualTo(Outcome.LOADED);
+    assertThat(second.bundle().certificate()).isEqualTo(first.bundle().certificate());
+    assertThat(admin.readNamespacedSecret(CA_SECRET, TRESOR).execute().getData()).containsKey("private.key");
+  }
+
+  @Test
+  void vaultPublishesAndReplacesItsRootsInTheCaBundleSecret() throws Exception {
+    CaBundleSecretStore store = new CaBundleSecretStore(new CoreV1Api(vaultAccount), VAULT, CA_SECRET);
+    StoredCaBundle first = publicBundle();
+    StoredCaBundle rotated = publicBundle();
+
+    assertThat(store.putPublicBundle(first)).isEqualTo(PublicBundleWrite.CREATED);
+    assertThat(store.putPublicBundle(first)).isEqualTo(PublicBundleWrite.UNCHANGED);
+    assertThat(store.putPublicBundle(rotated)).isEqualTo(PublicBundleWrite.REPLACED);
+    assertThat(store.load()).contains(rotated);
+  }
+
+  @Test
+  void sdsFindsTheProxysPodAndTheServicesPods() throws Exception {
+    CoreV1Api core = new CoreV1Api(tresorAccount);
+
+    List<V1Pod> proxies = core.listNamespacedPod(APP).labelSelector("osm-proxy-uuid=" + PROXY_UUID).execute()
+        .getItems();
+    V1Service service = core.readNamespacedService("bookstore", APP).execute();
+    List<V1Pod> backends = core.listNamespacedPod(APP).labelSelector("app=bookstore").execute().getItems();
+
+    assertThat(proxies).singleElement().satisfies(p -> assertThat(p.getSpec().getServiceAccountName())
+        .isEqualTo("bookstore"));
+    assertThat(service.getSpec().getSelector()).containsEntry("app", "bookstore");
+    assertThat(backends).hasSize(1);
+  }
+
+  @Test
+  void theInjectorReadsTheNamespaceAndWritesABootstrapSecretItCannotReadBack() throws Exception {
+    CoreV1Api core = new CoreV1Api(tresorAccount);
+    String name = "envoy-bootstrap-config-" + UUID.randomUUID();
+
+    core.readNamespace(APP).execute();
+    core.createNamespacedSecret(APP, secret(name, "node: {id: x}")).execute();
+
+    assertThat(admin.readNamespacedSecret(name, APP).execute().getMetadata().getName()).isEqualTo(name);
+    assertForbidden(() -> core.readNamespacedSecret(name, APP).execute());
+  }
+
+  @Test
+  void theControlPlanePatchesTheCaBundleOfItsOwnWebhookConfigurationOnly() throws Exception {
+    AdmissionregistrationV1Api api = new AdmissionregistrationV1Api(tresorAccount);
+    String own = "osm-webhook-" + TRESOR;
+    byte[] roots = Pem.encode(newRoot().certificate()).getBytes(StandardCharsets.UTF_8);
+    String patch = "[{\"op\":\"test\",\"path\":\"/webhooks/0/name\",\"value\":\"sidecar-injector.openservicemesh.io\"},"
+        + "{\"op\":\"add\",\"path\":\"/webhooks/0/clientConfig/caBundle\",\"value\":\""
+        + Base64.getEncoder().encodeToString(roots) + "\"}]";
+
+    api.readMutatingWebhookConfiguration(own).execute();
+    PatchUtils.patch(V1MutatingWebhookConfiguration.class,
+        () -> api.patchMutatingWebhookConfiguration(own, new V1Patch(patch)).buildCall(null),
+        V1Patch.PATCH_FORMAT_JSON_PATCH, tresorAccount);
+
+    assertThat(new AdmissionregistrationV1Api(TestCluster.client()).readMutatingWebhookConfiguration(own).execute()
+        .getWebhooks().get(0).getClientConfig().getCaBundle()).isEqualTo(roots);
+    String other = "osm-webhook-" + VAULT;
+    assertForbidden(() -> PatchUtils.patch(V1MutatingWebhookConfiguration.class,
+        () -> api.patchMutatingWebhookConfiguration(other, new V1Patch(patch)).buildCall(null),
+        V1Patch.PATCH_FORMAT_JSON_PATCH, tresorAccount));
+    assertForbidden(() -> api.readMutatingWebhookConfiguration(other).execute());
+    assertForbidden(() -> api.createMutatingWebhookConfiguration(new V1MutatingWebhookConfiguration()
+        .metadata(new V1ObjectMeta().name("intercept-everything-" + SUFFIX))
+        .webhooks(List.of(new V1MutatingWebhook().name("everything.example.com").sideEffects("None")
+            .admissionReviewVersions(List.of("v1"))
+            .clientConfig(new AdmissionregistrationV1WebhookClientConfig().url("https://example.com/")))))
+        .execute());
+    assertForbidden(() -> api.deleteMutatingWebhookConfiguration(own).execute());
+    assertForbidden(() -> api.listValidatingWebhookConfiguration().execute());
+  }
+
+  @Test
+  void theCollectorListsMeshedPodsAndBootstrapSecretsAndDeletesAnOrphan() throws Exception {
+    CoreV1Api core = new CoreV1Api(tresorAccount);
+    String orphan = "envoy-bootstrap-config-" + UUID.randomUUID();
+    admin.createNamespacedSecret(APP, secret(orphan, "node: {id: x}").metadata(new V1ObjectMeta().name(orphan)
+        .putLabelsItem("osm-proxy-uuid", UUID.randomUUID().toString())
+        .putLabelsItem("app.kubernetes.io/name", "openservicemesh.io"))).execute();
+
+    assertThat(core.listPodForAllNamespaces().labelSelector("osm-proxy-uuid").execute().getItems())
+        .extracting(pod -> pod.getMetadata().getName()).contains("bookstore");
+    assertThat(core.listSecretForAllNamespaces().labelSelector(BootstrapSecretCollector.SECRET_SELECTOR).execute()
+        .getItems()).extracting(s -> s.getMetadata().getName()).contains(orphan);
+    core.deleteNamespacedSecret(orphan, APP).execute();
+
+    assertThat(admin.listNamespacedSecret(APP).execute().getItems()).extracting(s -> s.getMetadata().getName())
+        .doesNotContain(orphan).contains("database-password");
+  }
+
+  @Test
+  void theLiveConfigurationIsWatchedAndTheValidatorsCaBundlePatched() throws Exception {
+    CoreV1Api core = new CoreV1Api(tresorAccount);
+    admin.createNamespacedConfigMap(TRESOR, new V1ConfigMap().metadata(new V1ObjectMeta().name("osm-config"))
+        .putDataItem("OpenServiceMesh.envoyLogLevel", "debug")).execute();
+    admin.createNamespacedConfigMap(TRESOR, new V1ConfigMap().metadata(new V1ObjectMeta().name("other-config"))
+        .putDataItem("x", "y")).execute();
+
+    // The informer's calls: a list, then a watch, both selecting osm-config by name.
+    assertThat(core.listNamespacedConfigMap(TRESOR).fieldSelector("metadata.name=osm-config").execute().getItems())
+        .singleElement().satisfies(c -> assertThat(c.getData()).containsEntry("OpenServiceMesh.envoyLogLevel",
+            "debug"));
+    try (okhttp3.Response watch = core.listNamespacedConfigMap(TRESOR).fieldSelector("metadata.name=osm-config")
+        .watch(true).timeoutSeconds(1).buildCall(null).execute()) {
+      assertThat(watch.code()).isEqualTo(200);
+    }
+    core.readNamespacedConfigMap("osm-config", TRESOR).execute();
+    assertForbidden(() -> core.readNamespacedConfigMap("other-config", TRESOR).execute());
+    assertForbidden(() -> core.listNamespacedConfigMap(VAULT).execute());
+
+    AdmissionregistrationV1Api api = new AdmissionregistrationV1Api(tresorAccount);
+    String own = "osm-webhook-validator-" + TRESOR;
+    byte[] roots = Pem.encode(newRoot().certificate()).getBytes(StandardCharsets.UTF_8);
+    String patch = "[{\"op\":\"test\",\"path\":\"/webhooks/0/name\",\"value\":\"config-validator.openservicemesh.io\"},"
+        + "{\"op\":\"add\",\"path\":\"/webhooks/0/clientConfig/caBundle\",\"value\":\""
+        + Base64.getEncoder().encodeToString(roots) + "\"}]";
+    api.readValidatingWebhookConfiguration(own).execute();
+    PatchUtils.patch(V1ValidatingWebhookConfiguration.class,
+        () -> api.patchValidatingWebhookConfiguration(own, new V1Patch(patch)).buildCall(null),
+        V1Patch.PATCH_FORMAT_JSON_PATCH, tresorAccount);
+    assertThat(new AdmissionregistrationV1Api(TestCluster.client()).readValidatingWebhookConfiguration(own)
+        .execute().getWebhooks().get(0).getClientConfig().getCaBundle()).isEqualTo(roots);
+    assertForbidden(() -> api.readValidatingWebhookConfiguration("osm-webhook-validator-" + VAULT).execute());
+    assertForbidden(() -> api.deleteValidatingWebhookConfiguration(own).execute());
+  }
+
+  @Test
+  void noSecretButTheCaBundleCanBeReadAndNothingElseChanged() throws Exception {
+    CoreV1Api core = new CoreV1Api(tresorAccount);
+
+    assertForbidden(() -> core.readNamespacedSecret("database-password", APP).execute());
+    assertForbidden(() -> core.readNamespacedSecret("unrelated", TRESOR).execute());
+    assertForbidden(() -> core.replaceNamespacedSecret("database-password", APP,
+        secret("database-password", "x")).execute());
+    assertForbidden(() -> core.readNamespacedSecret(CA_SECRET, VAULT).execute());
+    assertForbidden(() -> core.readNamespacedSecret("default-token", "kube-system").execute());
+    // The built-in CA never rewrites its root; only Vault's published roots are replaced. (Deleting Secrets is
+    // granted cluster-wide for the bootstrap Secret collector, which Kubernetes cannot narrow to a label: see
+    // docs/deployment.md.)
+    assertForbidden(() -> core.replaceNamespacedSecret(CA_SECRET, TRESOR, secret(CA_SECRET, "x")).execute());
+    assertForbidden(() -> core.deleteNamespacedPod("bookstore", APP).execute());
+    assertForbidden(() -> core.readNamespacedPod("bookstore", APP).execute());
+    assertForbidden(() -> core.createNamespacedConfigMap(TRESOR, new V1ConfigMap()
+        .metadata(new V1ObjectMeta().name("osm-config-" + SUFFIX))).execute());
+    assertForbidden(() -> core.createNamespace(new io.kubernetes.client.openapi.models.V1Namespace()
+        .metadata(new V1ObjectMeta().name("osm-rbac-nope-" + SUFFIX))).execute());
+  }
+
+  @Test
+  void certManagerRequestsAreOnlyGrantedWhenCertManagerIsTheCa() {
+    CustomObjectsApi api = new CustomObjectsApi(tresorAccount);
+
+    assertForbidden(() -> api.listNamespacedCustomObject("cert-manager.io", "v1", TRESOR, "certificaterequests")
+        .execute());
+    assertForbidden(() -> api.getNamespacedCustomObject("cert-manager.io", "v1", TRESOR, "issuers", "osm-ca")
+        .execute());
+  }
+
+  private static void assertForbidden(ThrowingCallable call) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(ApiException.class,
+        e -> assertThat(e.getCode()).as(e.getResponseBody()).isEqualTo(403));
+  }
+
+  private static TresorCaProvisioner provisioner(CaBundleSecretStore store) {
+    return new TresorCaProvisioner(store, KeySpec.ECDSA_P256, Duration.ofDays(365), Duration.ofMinutes(1),
+        Clock.systemUTC());
+  }
+
+  private static CaBundle newRoot() {
+    return RootCertificateFactory.create(KeySpec.ECDSA_P256, Duration.ofDays(30), Instant.now(), Duration.ZERO);
+  }
+
+  private static StoredCaBundle publicBundle() {
+    CaBundle root = newRoot();
+    return StoredCaBundle.publicBundle(Pem.encode(root.certificate()), root.notAfter());
+  }
+
+  private static V1Secret secret(String name, String value) {
+    return new V1Secret().metadata(new V1ObjectMeta().name(name)).type("Opaque")
+        .data(Map.of("value", value.getBytes(StandardCharsets.UTF_8)));
+  }
+}

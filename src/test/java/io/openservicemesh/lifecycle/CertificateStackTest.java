@@ -1,0 +1,116 @@
+package io.openservicemesh.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.CertificateKind;
+import io.openservicemesh.certificate.KeyAlgorithm;
+import io.openservicemesh.certificate.MeshCertificateSpecs;
+import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.config.MeshSettingsParser;
+import io.openservicemesh.rotation.CertificateRotated;
+import io.openservicemesh.rotation.RotationAnnouncer.SubscriberStatistics;
+import io.openservicemesh.testing.MutableClock;
+import io.openservicemesh.testing.TestCa;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The pieces start-up assembles work together: issuance, schedule, rotation, announcement. */
+class CertificateStackTest {
+
+  private final MutableClock clock = MutableClock.at("2026-03-01T00:00:00Z");
+  private final MeshSettings settings = settings(Map.of(
+      "OpenServiceMesh.osmNamespace", "osm-test",
+      "OpenServiceMesh.allowShortCertValidity", "true",
+      "OpenServiceMesh.internalCertValidityDuration", "2m",
+      "OpenServiceMesh.webhook.extraServingNames", "localhost"));
+  private final CertificateStack stack = CertificateStack.build(settings, TestCa.fixedRootIssuer(clock), clock);
+
+  @AfterEach
+  void close() {
+    stack.close();
+  }
+
+  private static List<String> dnsNames(Certificate certificate) throws Exception {
+    return certificate.leaf().getSubjectAlternativeNames().stream()
+        .filter(name -> (Integer) name.get(0) == 2) // dNSName
+        .map(name -> (String) name.get(1))
+        .toList();
+  }
+
+  private static MeshSettings settings(Map<String, String> values) {
+    return MeshSettingsParser.parse(key -> Optional.ofNullable(values.get(key))).orElseThrow();
+  }
+
+  @Test
+  void issuesTheWebhookServingCertificateAndRenewsItWithAllItsNamesAndAnAnnouncement() throws Exception {
+    Map<String, String> serials = stack.issueControlPlaneCertificates();
+    MeshCertificateSpecs specs = stack.certificates().specs();
+    Certificate mutating = stack.certificates().manager().cached("osm-controller.osm-test.svc").orElseThrow();
+    assertThat(serials).containsOnlyKeys("mutatingWebhookSerial");
+    assertThat(serials).containsEntry("mutatingWebhookSerial", mutating.serialHex());
+    // One certificate serves both webhooks: no separate validating webhook certificate is issued.
+    assertThat(stack.certificates().manager().cached(specs.validatingWebhook().commonName())).isEmpty();
+    assertThat(Duration.between(mutating.notBefore(), mutating.notAfter())).isEqualTo(Duration.ofMinutes(2));
+    BlockingQueue<CertificateRotated> announced = new LinkedBlockingQueue<>();
+    stack.certificates().announcer().subscribe("test", announced::add);
+
+    // With the default policy a two-minute certificate is due between 74 and 86 seconds into its life.
+    clock.advance(Duration.ofSeconds(86));
+    assertThat(stack.rotation().rotator().runPass(specs).claimed()).isEqualTo(1);
+
+    CertificateRotated mutatingRotation = announced.poll(10, TimeUnit.SECONDS);
+    assertThat(mutatingRotation).isNotNull();
+    assertThat(mutatingRotation.kind()).isEqualTo(CertificateKind.MUTATING_WEBHOOK);
+    assertThat(mutatingRotation.previous()).isSameAs(mutating);
+    assertThat(mutatingRotation.current())
+        .isSameAs(stack.certificates().manager().cached(mutating.commonName()).orElseThrow());
+    // The renewal keeps the validator's and the extra serving names (renewalOf keeps names).
+    assertThat(dnsNames(mutatingRotation.current()))
+        .containsExactlyInAnyOrderElementsOf(specs.servingCertificate(List.of("localhost")).dnsNames())
+        .contains("osm-config-validator.osm-test.svc", "localhost");
+    assertThat(stack.certificates().announcer().subscribers()).extracting(SubscriberStatistics::name)
+        .contains("rotation-journal");
+  }
+
+  @Test
+  void specsTakeNamesFromStartUpAndValidityAndKeyFromTheCurrentSettings() {
+    MeshSettings current = settings(Map.of(
+        "OpenServiceMesh.osmNamespace", "elsewhere",
+        "OpenServiceMesh.serviceCertValidityDuration", "12h",
+        "OpenServiceMesh.certKeyAlgorithm", "ecdsa-p384"));
+
+    MeshCertificateSpecs specs = CertificateStack.specsOf(settings, current);
+
+    assertThat(specs.mutatingWebhook().commonName()).isEqualTo("osm-controller.osm-test.svc");
+    assertThat(specs.mutatingWebhook().validity()).isEqualTo(Duration.ofDays(3650));
+    assertThat(specs.mutatingWebhook().key().algorithm()).isEqualTo(KeyAlgorithm.ECDSA_P384);
+    assertThat(specs.renewalOf(specs.mutatingWebhook()).validity()).isEqualTo(Duration.ofDays(3650));
+  }
+
+  @Test
+  void theRenewalPolicyComesFromTheSettings() {
+    MeshSettings custom = settings(Map.of(
+        "OpenServiceMesh.rotationRenewBeforeFraction", "1/2",
+        "OpenServiceMesh.rotationJitterFraction", "0.1"));
+
+    assertThat(CertificateStack.policyOf(custom).renewBeforeFraction()).isEqualTo(0.5);
+    assertThat(CertificateStack.policyOf(custom).jitterFraction()).isEqualTo(0.1);
+  }
+
+  @Test
+  void closingStopsTheAnnouncer() {
+    stack.close();
+
+    assertThatThrownBy(() -> stack.certificates().announcer().subscribe("late", event -> {}))
+        .isInstanceOf(IllegalStateException.class);
+  }
+}

@@ -1,0 +1,43 @@
+package io.openservicemesh.rotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.testing.TestCa;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class RootCaWatchTest {
+
+  private final RootCaWatch watch = new RootCaWatch();
+  private final String rootPem = Pem.encode(TestCa.fixedRoot().certificate());
+  private final Instant warnFrom = RootCaWatch.warningAt(
+      TestCa.fixedRoot().certificate().getNotBefore().toInstant(), TestCa.fixedRoot().notAfter());
+
+  @Test
+  void theWarningStartsFourFifthsIntoTheLifetime() {
+    Instant notBefore = Instant.parse("2026-01-01T00:00:00Z");
+
+    assertThat(RootCaWatch.warningAt(notBefore, notBefore.plus(Duration.ofDays(3650))))
+        .isEqualTo(notBefore.plus(Duration.ofDays(2920)));
+    assertThat(RootCaWatch.warningAt(notBefore, notBefore)).isEqualTo(notBefore);
+  }
+
+  @Test
+  void warnsFromThatInstantAndNamesTheRoot() {
+    watch.check(rootPem, warnFrom.minusMillis(1));
+    assertThat(watch.warning()).isEmpty();
+
+    watch.check(rootPem, warnFrom);
+    assertThat(watch.warning()).hasValueSatisfying(text -> assertThat(text)
+        .contains(TestCa.fixedRoot().serialHex()).contains(TestCa.fixedRoot().notAfter().toString()));
+  }
+
+  @Test
+  void unreadableRootsAreNotWatchedButDoNotBreakThePass() {
+    watch.check("not a PEM", Instant.parse("2099-01-01T00:00:00Z"));
+
+    assertThat(watch.warning()).isEmpty();
+  }
+}
