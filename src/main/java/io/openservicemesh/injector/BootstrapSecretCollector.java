@@ -40,6 +40,7 @@ public class BootstrapSecretCollector {
   private static final Logger LOG = Logger.getLogger(BootstrapSecretCollector.class.getName());
   public static final String SECRET_SELECTOR = InjectionPolicy.PROXY_UUID_LABEL + ",app.kubernetes.io/name=openservicemesh.io";
   private static final int PAGE = 500;
+  private static final int FORBIDDEN = 403;
 
   @Inject ControlPlane controlPlane;
   @Inject KubernetesApi kubernetes;
@@ -72,11 +73,17 @@ public class BootstrapSecretCollector {
         LOG.info(() -> "deleted " + orphans.size() + " bootstrap Secret(s) without a pod");
       }
     } catch (ApiException e) {
+      if (e.getCode() == FORBIDDEN) {
+        // The chart grants listing Secrets across namespaces only when asked to (injector.collectBootstrapSecrets):
+        // without it, collection is off, said once, and never retried.
+        LOG.info("bootstrap Secrets of deleted pods are not collected: the control plane may not list Secrets"
+            + " across namespaces (Helm value injector.collectBootstrapSecrets=true grants it)");
+        return;
+      }
       LOG.warning(() -> "cannot look for bootstrap Secrets without a pod (HTTP " + e.getCode() + "); next try in "
           + grace.toSeconds() + " s");
-    } finally {
-      schedule(grace);
     }
+    schedule(grace);
   }
 
   private static Set<String> livePods(CoreV1Api core) throws ApiException {

@@ -69,7 +69,8 @@ class ChartRbacIT {
   @BeforeAll
   static void installTwoControlPlanesAndAWorkload() throws Exception {
     admin = TestCluster.core();
-    Chart.install(TRESOR, Map.of());
+    // The first control plane collects bootstrap Secrets (an opt-in grant); the second has the default grants.
+    Chart.install(TRESOR, Map.of("injector.collectBootstrapSecrets", "true"));
     Chart.install(VAULT, Map.of("OpenServiceMesh.certificateManager", "vault",
         "OpenServiceMesh.vault.host", "vault.example.com", "OpenServiceMesh.vault.authMethod", "kubernetes",
         "OpenServiceMesh.vault.kubernetesRole", "osm-controller"));
@@ -256,6 +257,17 @@ class ChartRbacIT {
         .metadata(new V1ObjectMeta().name("osm-config-" + SUFFIX))).execute());
     assertForbidden(() -> core.createNamespace(new io.kubernetes.client.openapi.models.V1Namespace()
         .metadata(new V1ObjectMeta().name("osm-rbac-nope-" + SUFFIX))).execute());
+  }
+
+  @Test
+  void withDefaultGrantsNoSecretCanBeListedOrDeleted() {
+    CoreV1Api core = new CoreV1Api(vaultAccount);
+
+    assertForbidden(() -> core.listSecretForAllNamespaces().execute());
+    assertForbidden(() -> core.listNamespacedSecret(APP).execute());
+    assertForbidden(() -> core.listNamespacedSecret(VAULT).execute());
+    assertForbidden(() -> core.deleteNamespacedSecret("database-password", APP).execute());
+    assertForbidden(() -> core.deleteNamespacedSecret(CA_SECRET, VAULT).execute());
   }
 
   @Test
