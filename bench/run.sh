@@ -8,6 +8,7 @@
 # Results: target/bench/ (raw output) and a summary on stdout, to be copied into docs/benchmarks.md.
 #
 # Ports (loopback): BENCH_HTTP_PORT (9080), BENCH_HTTPS_PORT (9443), BENCH_SDS_PORT (15128).
+# Profiling: BENCH_SERVER_JVM_OPTS, extra server JVM options (e.g. -XX:StartFlightRecording=filename=...).
 # Scale: BENCH_STREAMS (10000), BENCH_CONNECTIONS (100; at most 100 streams per connection),
 #        BENCH_SERVER_HEAP (1g), BENCH_PUSH_WAIT (300 s). JMH length: BENCH_JMH ("-f 1 -wi 3 -w 2s -i 5 -r 3s").
 set -euo pipefail
@@ -63,8 +64,8 @@ limit() {
 }
 
 classpath() {
-  mvn -q -o -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$OUT/classpath.txt"
+  mvn -q -B -o -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$OUT/classpath.txt" > "$OUT/build.log"
   echo "target/test-classes:target/classes:$(cat "$OUT/classpath.txt")"
 }
 
@@ -73,9 +74,11 @@ issuance() {
   local cp; cp=$(classpath)
   for threads in 1 2; do
     # shellcheck disable=SC2086 # JMH_ARGS is a list of options
-    java -cp "$cp" org.openjdk.jmh.Main 'IssuanceBenchmark' -t "$threads" $JMH_ARGS \
+    java -cp "$cp" org.openjdk.jmh.Main 'IssuanceBenchmark|CacheHitBenchmark' -t "$threads" $JMH_ARGS \
       -rf text -rff "$OUT/jmh-$threads-threads.txt" > "$OUT/jmh-$threads-threads.log" 2>&1
-    awk -v t="$threads" '/^IssuanceBenchmark/ { printf "JMH | %s root=%s leaf=%s threads=%s | %s ± %s\n", $1, $3, $2, t, $6, $8 }' \
+    awk -v t="$threads" '
+      /^IssuanceBenchmark/ { printf "JMH | %s root=%s leaf=%s threads=%s | %s ± %s\n", $1, $3, $2, t, $6, $8 }
+      /^CacheHitBenchmark/ { printf "JMH | %s threads=%s | %s ± %s\n", $1, t, $4, $6 }' \
       "$OUT/jmh-$threads-threads.txt" | tee -a "$OUT/summary.txt"
   done
 }
@@ -85,13 +88,13 @@ server_pid() { cat "$WLP/usr/servers/.pid/$SERVER.pid"; }
 server() {
   say "## Server: start-up, idle heap, SDS"
   local cp; cp=$(classpath)
-  mvn -q -o -Pbench package -DskipTests liberty:create@bench-server liberty:deploy@bench-server
+  mvn -q -B -o -Pbench package -DskipTests liberty:create@bench-server liberty:deploy@bench-server >> "$OUT/build.log"
   cat > "$SERVER_DIR/bootstrap.properties" <<PROPS
 default.http.port=$HTTP_PORT
 default.https.port=$HTTPS_PORT
 sds.port=$SDS_PORT
 PROPS
-  printf '%s\n' "-Xmx$SERVER_HEAP" > "$SERVER_DIR/jvm.options"
+  printf '%s\n' "-Xmx$SERVER_HEAP" ${BENCH_SERVER_JVM_OPTS:-} > "$SERVER_DIR/jvm.options"
   # Standalone (no Kubernetes API), a fresh root, and service certificates short-lived enough that one is
   # renewed while the streams are held.
   grep -v '^OpenServiceMesh_' "$SERVER_DIR/server.env" > "$SERVER_DIR/server.env.new" || true

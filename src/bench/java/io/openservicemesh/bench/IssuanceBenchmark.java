@@ -1,9 +1,7 @@
 package io.openservicemesh.bench;
 
 import io.openservicemesh.certificate.Certificate;
-import io.openservicemesh.certificate.CertificateManager;
 import io.openservicemesh.certificate.CertificateSpec;
-import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.certificate.ServiceIdentity;
@@ -27,9 +25,7 @@ import org.openjdk.jmh.annotations.State;
  * certificate signed by the root, and the PEM of both (what {@link TresorIssuer#issue} returns). Measured for
  * every pair of root key (EC P-256, RSA-2048) and leaf key; the thread count comes from the runner
  * ({@code -t 1} and {@code -t 2}, see bench/run.sh), so one class measures both.
- *
- * <p>{@link #cacheHit} is the path every further request of an already served identity takes: a lookup in
- * {@link CertificateManager}'s cache and an expiry check, no cryptography.
+ * The cache hit is measured by {@link CacheHitBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -48,30 +44,21 @@ public class IssuanceBenchmark {
 
   private TresorIssuer issuer;
   private CertificateSpec serviceSpec;
-  private CertificateManager manager;
 
   @Setup
-  public void setUp() throws IssuanceException {
+  public void setUp() {
     Clock clock = Clock.systemUTC();
     CaBundle ca = RootCertificateFactory.create(key(root), Duration.ofDays(3650), clock.instant(), SKEW);
     issuer = new TresorIssuer(ca, clock, SKEW);
     MeshCertificateSpecs specs =
         new MeshCertificateSpecs("cluster.local", "osm-system", Duration.ofHours(24), key(leaf));
     serviceSpec = specs.service(new ServiceIdentity("bookbuyer", "bookbuyer"));
-    manager = new CertificateManager(issuer, clock);
-    manager.getOrIssue(serviceSpec);
   }
 
   /** Key generation + leaf + PEM: one service certificate. */
   @Benchmark
   public Certificate issueServiceCertificate() {
     return issuer.issue(serviceSpec);
-  }
-
-  /** A request for an identity whose certificate is cached and valid. */
-  @Benchmark
-  public Certificate cacheHit() throws IssuanceException {
-    return manager.getOrIssue(serviceSpec);
   }
 
   private static KeySpec key(String name) {
