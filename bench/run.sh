@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The benchmark suite, in one command: bash bench/run.sh [all|limit|issuance|server]
+# The benchmark suite, in one command: bash bench/run.sh [all|limit|issuance|server|rotation]
 #
 # 1. the machine and its physical limit (OpenSSL sign and key-generation rates),
 # 2. issuance in process (JMH: EC/RSA roots and leaves, 1 and 2 threads, cache hit),
 # 3. a control plane started for the benchmark: start-up to ready, idle heap, then the SDS load driver
 #    (streams held, heap per stream, push of a renewed certificate to every stream).
+# `rotation` (not part of `all`) runs the rotation measurements of docs/rotation.md.
 # Results: target/bench/ (raw output) and a summary on stdout, to be copied into docs/benchmarks.md.
 #
 # Ports (loopback): BENCH_HTTP_PORT (9080), BENCH_HTTPS_PORT (9443), BENCH_SDS_PORT (15128).
@@ -65,7 +66,7 @@ limit() {
 
 classpath() {
   mvn -q -B -o -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$OUT/classpath.txt" > "$OUT/build.log"
+    -Dmdep.outputFile="$OUT/classpath.txt" > "$OUT/build.log" 2>&1
   echo "target/test-classes:target/classes:$(cat "$OUT/classpath.txt")"
 }
 
@@ -88,12 +89,13 @@ server_pid() { cat "$WLP/usr/servers/.pid/$SERVER.pid"; }
 server() {
   say "## Server: start-up, idle heap, SDS"
   local cp; cp=$(classpath)
-  mvn -q -B -o -Pbench package -DskipTests liberty:create@bench-server liberty:deploy@bench-server >> "$OUT/build.log"
+  mvn -q -B -o -Pbench package -DskipTests liberty:create@bench-server liberty:deploy@bench-server >> "$OUT/build.log" 2>&1
   cat > "$SERVER_DIR/bootstrap.properties" <<PROPS
 default.http.port=$HTTP_PORT
 default.https.port=$HTTPS_PORT
 sds.port=$SDS_PORT
 PROPS
+  # shellcheck disable=SC2086 # a list of JVM options, one per line
   printf '%s\n' "-Xmx$SERVER_HEAP" ${BENCH_SERVER_JVM_OPTS:-} > "$SERVER_DIR/jvm.options"
   # Standalone (no Kubernetes API), a fresh root, and service certificates short-lived enough that one is
   # renewed while the streams are held.
@@ -130,15 +132,23 @@ ENV
   java -Xmx1g -cp "$cp" io.openservicemesh.bench.SdsLoadDriver \
     "$SDS_PORT" "$SERVER_DIR/osm-ca-bundle" "$(server_pid)" "$STREAMS" "$CONNECTIONS" "$PUSH_WAIT" \
     2> "$OUT/sds-driver.err" | tee -a "$OUT/summary.txt"
-  say "SERVER | threads after the streams closed | $(ls "/proc/$(server_pid)/task" | wc -l)"
+  say "SERVER | threads after the streams closed | $(find "/proc/$(server_pid)/task" -mindepth 1 -maxdepth 1 | wc -l)"
   "$WLP/bin/server" stop "$SERVER" > /dev/null
   say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# The rotation measurements of docs/rotation.md (pass cost over 10k/100k certificates, renewal storm).
+rotation() {
+  say "## Rotation (RotationBenchmark)"
+  local cp; cp=$(classpath)
+  java -Xmx2g -cp "$cp" io.openservicemesh.bench.RotationBenchmark | tee -a "$OUT/summary.txt"
+}
+
 case $WHAT in
   all) machine; limit; issuance; server ;;
+  rotation) machine; rotation ;;
   limit) machine; limit ;;
   issuance) machine; issuance ;;
   server) machine; server ;;
-  *) echo "usage: bash bench/run.sh [all|limit|issuance|server]" >&2; exit 2 ;;
+  *) echo "usage: bash bench/run.sh [all|limit|issuance|server|rotation]" >&2; exit 2 ;;
 esac
