@@ -79,7 +79,7 @@ issuance() {
       -rf text -rff "$OUT/jmh-$threads-threads.txt" > "$OUT/jmh-$threads-threads.log" 2>&1
     awk -v t="$threads" '
       /^IssuanceBenchmark/ { printf "JMH | %s root=%s leaf=%s threads=%s | %s ± %s\n", $1, $3, $2, t, $6, $8 }
-      /^CacheHitBenchmark/ { printf "JMH | %s threads=%s | %s ± %s\n", $1, t, $4, $6 }' \
+      /^CacheHitBenchmark/ { printf "JMH | %s threads=%s | %s ± %s\n", $1, t, $6, $8 }' \
       "$OUT/jmh-$threads-threads.txt" | tee -a "$OUT/summary.txt"
   done
 }

@@ -3,9 +3,9 @@ package io.openservicemesh.sds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.IntStream;
@@ -36,23 +36,20 @@ class PushFanOutTest {
   @Test
   void aLargePushRunsOnMoreThanOneThreadAndReturnsOnlyWhenAllAreDone() {
     Integer[] items = IntStream.range(0, PushFanOut.INLINE_BELOW * 4).boxed().toArray(Integer[]::new);
-    Thread caller = Thread.currentThread();
-    CountDownLatch helperWorked = new CountDownLatch(1);
-    Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    ThreadsSeen seen = new ThreadsSeen();
     AtomicIntegerArray handled = new AtomicIntegerArray(items.length);
 
     fanOut.forEach(items, i -> {
-      threads.add(Thread.currentThread());
-      if (Thread.currentThread() != caller) {
-        helperWorked.countDown();
-      } else if (i == 0) {
-        // Holds the caller's first item until a helper has done one: sequential work would never get past it.
-        await(helperWorked);
+      seen.add(Thread.currentThread());
+      if (i == 0) {
+        // Whoever took the first item holds it until another thread has done one: work done on one thread
+        // alone would never get past it.
+        seen.awaitAnotherThan(Thread.currentThread());
       }
       handled.incrementAndGet(i);
     });
 
-    assertThat(threads).hasSizeGreaterThan(1);
+    assertThat(seen.count()).isGreaterThan(1);
     assertThat(IntStream.range(0, items.length).map(handled::get)).containsOnly(1);
   }
 
@@ -97,12 +94,31 @@ class PushFanOutTest {
     assertThatThrownBy(() -> new PushFanOut(0)).hasMessageContaining("parallelism must be at least 1");
   }
 
-  private static void await(CountDownLatch latch) {
-    try {
-      assertThat(latch.await(10, TimeUnit.SECONDS)).as("a helper thread took part").isTrue();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
+  /** The threads that handled an item, and a bounded wait for a second one. */
+  private static final class ThreadsSeen {
+    private final Set<Thread> threads = new HashSet<>();
+
+    synchronized void add(Thread thread) {
+      threads.add(thread);
+      notifyAll();
+    }
+
+    synchronized int count() {
+      return threads.size();
+    }
+
+    synchronized void awaitAnotherThan(Thread thread) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      try {
+        while (threads.stream().allMatch(thread::equals)) {
+          long left = deadline - System.nanoTime();
+          assertThat(left).as("another thread took part within 10 s").isPositive();
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
     }
   }
 }
