@@ -21,6 +21,10 @@ public final class Certificate {
   private final String privateKeyPem;
   private final String issuingCaPem;
   private final String trustedCasPem;
+  // Read from the leaf once: X509Certificate.getNotAfter() decodes the ASN.1 time on every call (about a
+  // microsecond with BouncyCastle), and every cache hit and every SDS push asks for it.
+  private final Instant notBefore;
+  private final Instant notAfter;
 
   /**
    * @param chain the leaf first, then any intermediates up to (not necessarily including) the root
@@ -38,6 +42,8 @@ public final class Certificate {
     this.privateKeyPem = privateKeyPem;
     this.issuingCaPem = issuingCaPem;
     this.trustedCasPem = trustedCasPem;
+    this.notBefore = chain.get(0).getNotBefore().toInstant();
+    this.notAfter = chain.get(0).getNotAfter().toInstant();
   }
 
   public String commonName() {
@@ -78,11 +84,11 @@ public final class Certificate {
   }
 
   public Instant notBefore() {
-    return leaf().getNotBefore().toInstant();
+    return notBefore;
   }
 
   public Instant notAfter() {
-    return leaf().getNotAfter().toInstant();
+    return notAfter;
   }
 
   public boolean isExpiredAt(Instant now) {

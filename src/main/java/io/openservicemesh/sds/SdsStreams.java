@@ -1,6 +1,7 @@
 package io.openservicemesh.sds;
 
 import io.grpc.Status;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Map;
@@ -16,6 +17,20 @@ import java.util.function.Consumer;
 public class SdsStreams {
 
   private final Map<String, Set<SdsStream<?>>> byIdentity = new ConcurrentHashMap<>();
+  private final PushFanOut pushes;
+
+  public SdsStreams() {
+    this(new PushFanOut(Runtime.getRuntime().availableProcessors()));
+  }
+
+  SdsStreams(PushFanOut pushes) {
+    this.pushes = pushes;
+  }
+
+  @PreDestroy
+  void close() {
+    pushes.close();
+  }
 
   void add(SdsStream<?> stream) {
     byIdentity.computeIfAbsent(stream.serviceCommonName(), identity -> ConcurrentHashMap.newKeySet()).add(stream);
@@ -30,12 +45,13 @@ public class SdsStreams {
 
   /** Pushes the current state to the streams of one identity (its certificate changed). */
   public void refresh(String serviceCommonName) {
-    forEach(byIdentity.getOrDefault(serviceCommonName, Set.of()), SdsStream::refresh);
+    pushes.forEach(snapshot(byIdentity.getOrDefault(serviceCommonName, Set.of())), SdsStream::refresh);
   }
 
   /** Pushes the current state to every stream (the roots changed). */
   public void refreshAll() {
-    byIdentity.values().forEach(streams -> forEach(streams, SdsStream::refresh));
+    pushes.forEach(byIdentity.values().stream().flatMap(Set::stream).toArray(SdsStream<?>[]::new),
+        SdsStream::refresh);
   }
 
   /**
@@ -64,9 +80,13 @@ public class SdsStreams {
   }
 
   private static void forEach(Set<SdsStream<?>> streams, Consumer<SdsStream<?>> action) {
-    // A copy: closing a stream removes it from the set being walked.
-    for (SdsStream<?> stream : streams.toArray(new SdsStream<?>[0])) {
+    for (SdsStream<?> stream : snapshot(streams)) {
       action.accept(stream);
     }
+  }
+
+  /** A copy: closing a stream removes it from the set being walked. */
+  private static SdsStream<?>[] snapshot(Set<SdsStream<?>> streams) {
+    return streams.toArray(new SdsStream<?>[0]);
   }
 }

@@ -70,8 +70,9 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
     }
     try {
       List<Secret> secrets = resolveAll(subscribed);
-      if (!Versions.of(secrets).equals(lastSentVersion)) {
-        respond(secrets);
+      String version = Versions.of(secrets);
+      if (!version.equals(lastSentVersion)) {
+        respond(secrets, version);
       }
     } catch (SdsException e) {
       refuse(e);
@@ -85,7 +86,7 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
     Set<String> wanted = new LinkedHashSet<>(names);
     List<Secret> secrets = resolveAll(wanted);
     subscribed = wanted;
-    respond(secrets);
+    respond(secrets, Versions.of(secrets));
   }
 
   private List<Secret> resolveAll(Set<String> names) throws SdsException {
@@ -96,8 +97,7 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
     return secrets;
   }
 
-  private void respond(List<Secret> secrets) {
-    String version = Versions.of(secrets);
+  private void respond(List<Secret> secrets, String version) {
     String nonce = nextNonce();
     DiscoveryResponse.Builder response = DiscoveryResponse.newBuilder()
         .setVersionInfo(version).setTypeUrl(TypeUrls.SECRET).setNonce(nonce);

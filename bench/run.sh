@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The benchmark suite, in one command: bash bench/run.sh [all|limit|issuance|server|rotation]
+#
+# 1. the machine and its physical limit (OpenSSL sign and key-generation rates),
+# 2. issuance in process (JMH: EC/RSA roots and leaves, 1 and 2 threads, cache hit),
+# 3. a control plane started for the benchmark: start-up to ready, idle heap, then the SDS load driver
+#    (streams held, heap per stream, push of a renewed certificate to every stream).
+# `rotation` (not part of `all`) runs the rotation measurements of docs/rotation.md.
+# Results: target/bench/ (raw output) and a summary on stdout, to be copied into docs/benchmarks.md.
+#
+# Ports (loopback): BENCH_HTTP_PORT (9080), BENCH_HTTPS_PORT (9443), BENCH_SDS_PORT (15128).
+# Profiling: BENCH_SERVER_JVM_OPTS, extra server JVM options (e.g. -XX:StartFlightRecording=filename=...).
+# Scale: BENCH_STREAMS (10000), BENCH_CONNECTIONS (100; at most 100 streams per connection),
+#        BENCH_SERVER_HEAP (1g), BENCH_PUSH_WAIT (300 s). JMH length: BENCH_JMH ("-f 1 -wi 3 -w 2s -i 5 -r 3s").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WHAT=${1:-all}
+OUT=target/bench
+mkdir -p "$OUT"
+HTTP_PORT=${BENCH_HTTP_PORT:-9080}
+HTTPS_PORT=${BENCH_HTTPS_PORT:-9443}
+SDS_PORT=${BENCH_SDS_PORT:-15128}
+STREAMS=${BENCH_STREAMS:-10000}
+CONNECTIONS=${BENCH_CONNECTIONS:-100}
+SERVER_HEAP=${BENCH_SERVER_HEAP:-1g}
+PUSH_WAIT=${BENCH_PUSH_WAIT:-300}
+JMH_ARGS=${BENCH_JMH:--f 1 -wi 3 -w 2s -i 5 -r 3s}
+SERVER=osm-bench
+WLP=target/liberty/wlp
+SERVER_DIR=$WLP/usr/servers/$SERVER
+
+say() { printf '%s\n' "$*" | tee -a "$OUT/summary.txt"; }
+
+machine() {
+  : > "$OUT/summary.txt"
+  say "## Machine"
+  say "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  say "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), nproc $(nproc)"
+  say "memory: $(free -h | awk '/^Mem:/ {print $2 " total, " $7 " available"}')"
+  say "jdk: $(java -version 2>&1 | head -2 | tail -1)"
+  say "openssl: $(openssl version)"
+  say "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# Key generation per second with the machine's libcrypto (bench/keygen.c; `openssl speed` of OpenSSL 3.0 has
+# no key-generation test).
+keygen_rate() { # ec|rsa seconds label
+  gcc -O2 -o "$OUT/keygen" bench/keygen.c -lcrypto
+  printf 'OPENSSL | %s keygen/s (1 thread, libcrypto) | %s\n' "$3" "$("$OUT/keygen" "$1" "$2")"
+}
+
+limit() {
+  say "## OpenSSL limit (same machine, same run)"
+  openssl speed -seconds 3 ecdsap256 rsa2048 > "$OUT/openssl-speed-1.txt" 2>/dev/null
+  openssl speed -seconds 3 -multi 2 ecdsap256 rsa2048 > "$OUT/openssl-speed-2.txt" 2>/dev/null
+  for threads in 1 2; do
+    awk -v t="$threads" '
+      /^rsa 2048 bits/ { printf "OPENSSL | RSA-2048 sign/s, verify/s (%s processes) | %s %s\n", t, $6, $7 }
+      /^ *256 bits ecdsa \(nistp256\)/ { printf "OPENSSL | ECDSA P-256 sign/s, verify/s (%s processes) | %s %s\n", t, $7, $8 }
+    ' "$OUT/openssl-speed-$threads.txt" | tee -a "$OUT/summary.txt"
+  done
+  keygen_rate ec 3 "EC P-256" | tee -a "$OUT/summary.txt"
+  keygen_rate rsa 10 "RSA-2048" | tee -a "$OUT/summary.txt"
+}
+
+classpath() {
+  mvn -q -B -o -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$OUT/classpath.txt" > "$OUT/build.log" 2>&1
+  echo "target/test-classes:target/classes:$(cat "$OUT/classpath.txt")"
+}
+
+issuance() {
+  say "## Issuance (JMH, ops/s)"
+  local cp; cp=$(classpath)
+  for threads in 1 2; do
+    # shellcheck disable=SC2086 # JMH_ARGS is a list of options
+    java -cp "$cp" org.openjdk.jmh.Main 'IssuanceBenchmark|CacheHitBenchmark' -t "$threads" $JMH_ARGS \
+      -rf text -rff "$OUT/jmh-$threads-threads.txt" > "$OUT/jmh-$threads-threads.log" 2>&1
+    awk -v t="$threads" '
+      /^IssuanceBenchmark/ { printf "JMH | %s root=%s leaf=%s threads=%s | %s ± %s\n", $1, $3, $2, t, $6, $8 }
+      /^CacheHitBenchmark/ { printf "JMH | %s threads=%s | %s ± %s\n", $1, t, $6, $8 }' \
+      "$OUT/jmh-$threads-threads.txt" | tee -a "$OUT/summary.txt"
+  done
+}
+
+server_pid() { cat "$WLP/usr/servers/.pid/$SERVER.pid"; }
+
+server() {
+  say "## Server: start-up, idle heap, SDS"
+  local cp; cp=$(classpath)
+  mvn -q -B -o -Pbench package -DskipTests liberty:create@bench-server liberty:deploy@bench-server >> "$OUT/build.log" 2>&1
+  cat > "$SERVER_DIR/bootstrap.properties" <<PROPS
+default.http.port=$HTTP_PORT
+default.https.port=$HTTPS_PORT
+sds.port=$SDS_PORT
+PROPS
+  # shellcheck disable=SC2086 # a list of JVM options, one per line
+  printf '%s\n' "-Xmx$SERVER_HEAP" ${BENCH_SERVER_JVM_OPTS:-} > "$SERVER_DIR/jvm.options"
+  # Standalone (no Kubernetes API), a fresh root, and service certificates short-lived enough that one is
+  # renewed while the streams are held.
+  grep -v '^OpenServiceMesh_' "$SERVER_DIR/server.env" > "$SERVER_DIR/server.env.new" || true
+  cat >> "$SERVER_DIR/server.env.new" <<ENV
+OpenServiceMesh_sds_verifyProxyPod=false
+OpenServiceMesh_allowShortCertValidity=true
+OpenServiceMesh_serviceCertValidityDuration=4m
+ENV
+  mv "$SERVER_DIR/server.env.new" "$SERVER_DIR/server.env"
+  rm -rf "$SERVER_DIR/osm-ca-bundle" "$SERVER_DIR/tls"
+  "$WLP/bin/server" stop "$SERVER" > /dev/null 2>&1 || true
+
+  local started ready
+  started=$(date +%s%N)
+  env -u KUBECONFIG "$WLP/bin/server" start "$SERVER" > "$OUT/server-start.log"
+  for _ in $(seq 600); do
+    if curl -sf "http://127.0.0.1:$HTTP_PORT/health/ready" > /dev/null; then break; fi
+    sleep 0.1 # bounded poll of an external server
+  done
+  ready=$(date +%s%N)
+  curl -sf "http://127.0.0.1:$HTTP_PORT/health/ready" > "$OUT/ready.json"
+  say "SERVER | start to /health/ready UP (s) | $(awk -v d=$((ready - started)) 'BEGIN { printf "%.1f", d / 1e9 }')"
+  for _ in $(seq 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$SDS_PORT") 2> /dev/null; then break; fi
+    sleep 0.1
+  done
+  sleep 5 # let start-up's last work settle before the idle heap is read
+  jcmd "$(server_pid)" GC.run > /dev/null
+  jcmd "$(server_pid)" GC.heap_info > "$OUT/idle-heap.txt"
+  say "SERVER | idle heap used after full GC (MiB) | $(grep -oE 'total [0-9]+K, used [0-9]+K' "$OUT/idle-heap.txt" | head -1 | awk '{print int($4 / 1024)}')"
+  say "SERVER | resident set size (MiB) | $(($(awk '/VmRSS/ {print $2}' "/proc/$(server_pid)/status") / 1024))"
+
+  java -Xmx1g -cp "$cp" io.openservicemesh.bench.SdsLoadDriver \
+    "$SDS_PORT" "$SERVER_DIR/osm-ca-bundle" "$(server_pid)" "$STREAMS" "$CONNECTIONS" "$PUSH_WAIT" \
+    2> "$OUT/sds-driver.err" | tee -a "$OUT/summary.txt"
+  say "SERVER | threads after the streams closed | $(find "/proc/$(server_pid)/task" -mindepth 1 -maxdepth 1 | wc -l)"
+  "$WLP/bin/server" stop "$SERVER" > /dev/null
+  say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# The rotation measurements of docs/rotation.md (pass cost over 10k/100k certificates, renewal storm).
+rotation() {
+  say "## Rotation (RotationBenchmark)"
+  local cp; cp=$(classpath)
+  java -Xmx2g -cp "$cp" io.openservicemesh.bench.RotationBenchmark | tee -a "$OUT/summary.txt"
+}
+
+case $WHAT in
+  all) machine; limit; issuance; server ;;
+  rotation) machine; rotation ;;
+  limit) machine; limit ;;
+  issuance) machine; issuance ;;
+  server) machine; server ;;
+  *) echo "usage: bash bench/run.sh [all|limit|issuance|server|rotation]" >&2; exit 2 ;;
+esac

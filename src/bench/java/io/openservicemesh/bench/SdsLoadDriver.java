@@ -1,0 +1,257 @@
+package io.openservicemesh.bench;
+
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.envoyproxy.envoy.service.secret.v3.SecretDiscoveryServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.certificate.MeshCertificateSpecs;
+import io.openservicemesh.certificate.ProxyIdentity;
+import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
+import io.openservicemesh.certificate.store.StoredCaBundle;
+import io.openservicemesh.certificate.tresor.CaBundle;
+import io.openservicemesh.certificate.tresor.CaBundleCodec;
+import io.openservicemesh.certificate.tresor.TresorIssuer;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Holds many Envoy-like SDS streams open against a running control plane and measures what one server can
+ * carry: the time to open them all, the server's heap per stream (through jcmd on the server's pid), and the
+ * time a renewed service certificate takes to reach every stream of its identity.
+ *
+ * <p>Every stream belongs to one service identity (each connection is one proxy of it, with its own bootstrap
+ * certificate), so the renewal of that identity's certificate pushes to all streams: the same fan-out as a
+ * root change, which has no trigger from outside the server. The server runs standalone (no Kubernetes API),
+ * and the bootstrap certificates are issued here from the CA bundle it wrote to its directory store, as the
+ * injector would issue them. Loopback only; every wait is bounded.
+ *
+ * <pre>
+ * java -cp ... io.openservicemesh.bench.SdsLoadDriver port caDirectory serverPid streams connections pushWaitSeconds
+ * </pre>
+ */
+public final class SdsLoadDriver {
+
+  private static final String TRUST_DOMAIN = "cluster.local";
+  private static final String OSM_NAMESPACE = "osm-system";
+  private static final ServiceIdentity IDENTITY = new ServiceIdentity("bench", "bench");
+  private static final String SECRET_TYPE = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
+  private static final List<String> NAMES = List.of(
+      "service-cert:bench/bench", "root-cert-for-mtls-inbound:bench/bench");
+  /** Streams opened before waiting for their first responses: keeps the handshakes from piling up. */
+  private static final int OPEN_BATCH = 500;
+
+  private SdsLoadDriver() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 6) {
+      System.err.println("usage: SdsLoadDriver port caDirectory serverPid streams connections pushWaitSeconds");
+      System.exit(2);
+    }
+    int port = Integer.parseInt(args[0]);
+    Path caDirectory = Path.of(args[1]);
+    long serverPid = Long.parseLong(args[2]);
+    int streams = Integer.parseInt(args[3]);
+    int connections = Integer.parseInt(args[4]);
+    Duration pushWait = Duration.ofSeconds(Long.parseLong(args[5]));
+    if ((streams + connections - 1) / connections > 100) {
+      throw new IllegalArgumentException("at most 100 streams per connection (the server's HTTP/2 limit): raise"
+          + " connections to at least " + (streams + 99) / 100);
+    }
+
+    StoredCaBundle stored = new LocalDirectoryCaBundleStore(caDirectory).load()
+        .orElseThrow(() -> new IllegalStateException("no CA bundle in " + caDirectory + "; is the server up?"));
+    CaBundle ca = CaBundleCodec.decode(stored, caDirectory.toString(), Instant.now());
+    TresorIssuer issuer = new TresorIssuer(ca, Clock.systemUTC(), Duration.ofMinutes(1));
+    MeshCertificateSpecs specs =
+        new MeshCertificateSpecs(TRUST_DOMAIN, OSM_NAMESPACE, Duration.ofHours(1), KeySpec.ECDSA_P256);
+
+    long heapBefore = usedHeapAfterGc(serverPid, "before");
+    List<ManagedChannel> channels = new ArrayList<>();
+    List<Proxy> proxies = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      ProxyIdentity identity = new ProxyIdentity(UUID.randomUUID(), IDENTITY);
+      Certificate bootstrap = issuer.issue(specs.xdsBootstrap(identity));
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
+          .overrideAuthority("osm-controller." + OSM_NAMESPACE + ".svc")
+          .sslContext(GrpcSslContexts.forClient()
+              .trustManager(stream(stored.caCrt()))
+              .keyManager(stream(bootstrap.certificateChainPem()), stream(bootstrap.privateKeyPem()))
+              .build())
+          .build();
+      channels.add(channel);
+      proxies.add(new Proxy(identity.commonName(), channel));
+    }
+
+    Stream[] all = new Stream[streams];
+    long openStarted = System.nanoTime();
+    for (int from = 0; from < streams; from += OPEN_BATCH) {
+      int to = Math.min(streams, from + OPEN_BATCH);
+      CountDownLatch answered = new CountDownLatch(to - from);
+      for (int i = from; i < to; i++) {
+        all[i] = new Stream(proxies.get(i % connections), answered);
+        all[i].open();
+      }
+      if (!answered.await(120, TimeUnit.SECONDS)) {
+        report("streams answered", count(all, to, s -> s.responses.get() > 0));
+        throw new IllegalStateException("streams " + from + ".." + to + " not all answered within 120 s");
+      }
+    }
+    double openSeconds = (System.nanoTime() - openStarted) / 1e9;
+    report("streams open", streams);
+    report("connections", connections);
+    report("open all (s)", String.format(Locale.ROOT, "%.1f", openSeconds));
+    report("opened per second", String.format(Locale.ROOT, "%.0f", streams / openSeconds));
+    int failedEarly = count(all, streams, s -> s.failed != null);
+    report("streams failed while opening", failedEarly);
+
+    long heapAfter = usedHeapAfterGc(serverPid, "after");
+    report("server heap used before (MiB)", heapBefore >> 20);
+    report("server heap used with streams (MiB)", heapAfter >> 20);
+    report("heap per stream (KiB)", String.format(Locale.ROOT, "%.1f", (heapAfter - heapBefore) / 1024.0 / streams));
+
+    // The push: every stream has had its first answer; the next one is the renewed certificate.
+    for (Stream s : all) {
+      s.baseline = s.responses.get();
+    }
+    long waitStarted = System.nanoTime();
+    long deadline = waitStarted + pushWait.toNanos();
+    while (System.nanoTime() < deadline && count(all, streams, Stream::pushed) < streams) {
+      TimeUnit.MILLISECONDS.sleep(100); // a bounded poll of the streams' state, not synchronisation
+    }
+    long[] arrivals = Arrays.stream(all).filter(Stream::pushed).mapToLong(s -> s.pushedAt.get()).sorted().toArray();
+    report("streams that got the renewed certificate", arrivals.length + " of " + streams);
+    if (arrivals.length > 0) {
+      long first = arrivals[0];
+      report("waited for the renewal (s)", String.format(Locale.ROOT, "%.1f", (first - waitStarted) / 1e9));
+      report("push to all: first to last arrival (ms)", (arrivals[arrivals.length - 1] - first) / 1_000_000);
+      report("push p50 after first (ms)", (arrivals[arrivals.length / 2] - first) / 1_000_000);
+      report("push p99 after first (ms)", (arrivals[(int) (arrivals.length * 0.99)] - first) / 1_000_000);
+    }
+    report("streams failed", count(all, streams, s -> s.failed != null));
+
+    long closeStarted = System.nanoTime();
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow();
+    }
+    for (ManagedChannel channel : channels) {
+      channel.awaitTermination(30, TimeUnit.SECONDS);
+    }
+    report("client close all (s)", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - closeStarted) / 1e9));
+  }
+
+  private record Proxy(String nodeId, ManagedChannel channel) {}
+
+  /** One SotW stream that asks for its service certificate and inbound roots and ACKs every response. */
+  private static final class Stream {
+    private final Proxy proxy;
+    private final CountDownLatch answered;
+    final AtomicInteger responses = new AtomicInteger();
+    final AtomicLong pushedAt = new AtomicLong();
+    volatile int baseline = Integer.MAX_VALUE;
+    volatile Throwable failed;
+    private StreamObserver<DiscoveryRequest> requests;
+
+    Stream(Proxy proxy, CountDownLatch answered) {
+      this.proxy = proxy;
+      this.answered = answered;
+    }
+
+    void open() {
+      requests = SecretDiscoveryServiceGrpc.newStub(proxy.channel()).streamSecrets(new StreamObserver<>() {
+        @Override
+        public void onNext(DiscoveryResponse response) {
+          // Responses of one call arrive one at a time, so the ACK below never races another send.
+          requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(SECRET_TYPE).addAllResourceNames(NAMES)
+              .setVersionInfo(response.getVersionInfo()).setResponseNonce(response.getNonce()).build());
+          int n = responses.incrementAndGet();
+          if (n == 1) {
+            answered.countDown();
+          } else if (n > baseline) {
+            pushedAt.compareAndSet(0, System.nanoTime());
+          }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          failed = t;
+          answered.countDown();
+        }
+
+        @Override
+        public void onCompleted() {
+          failed = new IllegalStateException("the server completed the stream");
+          answered.countDown();
+        }
+      });
+      requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(SECRET_TYPE).addAllResourceNames(NAMES)
+          .setNode(Node.newBuilder().setId(proxy.nodeId()).setCluster("bench")).build());
+    }
+
+    boolean pushed() {
+      return pushedAt.get() != 0;
+    }
+  }
+
+  private static int count(Stream[] streams, int upTo, java.util.function.Predicate<Stream> condition) {
+    int n = 0;
+    for (int i = 0; i < upTo; i++) {
+      if (streams[i] != null && condition.test(streams[i])) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The server's used heap after a full collection, from {@code jcmd GC.heap_info}; histograms kept on disk. */
+  private static long usedHeapAfterGc(long pid, String label) throws Exception {
+    jcmd(pid, "GC.run");
+    Path histogram = Path.of("target", "bench", "class-histogram-" + label + ".txt");
+    Files.createDirectories(histogram.getParent());
+    Files.writeString(histogram, jcmd(pid, "GC.class_histogram"));
+    String info = jcmd(pid, "GC.heap_info");
+    // G1: " garbage-first heap   total 1048576K, used 123456K [...]"
+    java.util.regex.Matcher used = java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(info);
+    if (!used.find()) {
+      throw new IllegalStateException("cannot read the used heap from jcmd GC.heap_info:\n" + info);
+    }
+    return Long.parseLong(used.group(1)) * 1024;
+  }
+
+  private static String jcmd(long pid, String command) throws Exception {
+    Process process = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new IllegalStateException("jcmd " + command + " failed: " + output);
+    }
+    return output;
+  }
+
+  private static ByteArrayInputStream stream(String pem) {
+    return new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void report(String what, Object value) {
+    System.out.println("SDS | " + what + " | " + value);
+  }
+}
