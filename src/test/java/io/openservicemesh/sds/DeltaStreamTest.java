@@ -21,13 +21,12 @@ import org.junit.jupiter.api.Test;
 
 class DeltaStreamTest {
 
-  private static final String CERT = "service-cert:bookstore/bookbuyer";
-  private static final String INBOUND = "root-cert-for-mtls-inbound:bookstore/bookbuyer";
-  private static final String OUTBOUND = "root-cert-for-mtls-outbound:bookstore/bookstore";
+  private static final String CERT = FakeSecrets.CERT;
+  private static final String INBOUND = FakeSecrets.INBOUND;
+  private static final String OUTBOUND = FakeSecrets.OUTBOUND;
 
   private final CapturedLog log = new CapturedLog();
-  private final FakeSecrets lookup = new FakeSecrets()
-      .put(CERT, "cert v1").put(INBOUND, "roots v1").put(OUTBOUND, "roots v1 + bookstore");
+  private final FakeSecrets lookup = FakeSecrets.ofBookbuyer();
   private final RecordingObserver<DeltaDiscoveryResponse> client = new RecordingObserver<>();
   private final AtomicInteger closedCallbacks = new AtomicInteger();
   private final DeltaStream stream = new DeltaStream(

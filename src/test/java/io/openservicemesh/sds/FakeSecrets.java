@@ -19,6 +19,16 @@ final class FakeSecrets implements SecretLookup {
   private final Map<String, SdsException> failures = new ConcurrentHashMap<>();
 
   /** Sets the secret's content; any change of {@code content} is a change of the secret. */
+  /** The secrets of proxy PROXY (bookbuyer in namespace bookstore) that the stream tests ask for. */
+  static final String CERT = "service-cert:bookstore/bookbuyer";
+  static final String INBOUND = "root-cert-for-mtls-inbound:bookstore/bookbuyer";
+  static final String OUTBOUND = "root-cert-for-mtls-outbound:bookstore/bookstore";
+
+  /** A lookup holding a first version of CERT, INBOUND and OUTBOUND. */
+  static FakeSecrets ofBookbuyer() {
+    return new FakeSecrets().put(CERT, "cert v1").put(INBOUND, "roots v1").put(OUTBOUND, "roots v1 + bookstore");
+  }
+
   FakeSecrets put(String name, String content) {
     secrets.put(name, secret(name, content));
     return this;
