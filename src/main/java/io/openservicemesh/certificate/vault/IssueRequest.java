@@ -38,6 +38,11 @@ record IssueRequest(String commonName, List<String> altNames, List<String> uriSa
     return validity.getSeconds() + (validity.getNano() > 0 ? 1 : 0);
   }
 
+  /** The same request without URI SANs, for a role that refuses them ({@link UriSanPolicy}). */
+  IssueRequest withoutUriSans() {
+    return new IssueRequest(commonName, altNames, List.of(), ttlSeconds);
+  }
+
   /** Vault's TTL syntax for the request, e.g. {@code 5400s}. */
   String ttl() {
     return ttlSeconds + "s";

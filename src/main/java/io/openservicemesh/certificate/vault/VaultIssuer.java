@@ -38,6 +38,7 @@ final class VaultIssuer implements Issuer {
   private final KeySpec configuredKey;
   private final Clock clock;
   private final Set<String> keyTypesWarnedAbout = ConcurrentHashMap.newKeySet();
+  private final UriSanPolicy uriSans;
 
   /**
    * @param configuredKey OpenServiceMesh.certKeyAlgorithm: Vault's role decides the key, this is only
@@ -52,37 +53,40 @@ final class VaultIssuer implements Issuer {
     this.role = role;
     this.configuredKey = configuredKey;
     this.clock = clock;
+    this.uriSans = new UriSanPolicy(mount + "/roles/" + role, clock);
   }
 
   @Override
   public Certificate issue(CertificateSpec spec) throws IssuanceException {
     IssueRequest request;
     try {
-      request = IssueRequest.of(spec);
+      request = uriSans.shape(IssueRequest.of(spec));
     } catch (IllegalArgumentException e) {
       throw new IssuanceException("cannot ask Vault for CN " + spec.commonName() + ": " + e.getMessage(), false);
     }
     Instant asked = clock.instant();
     long started = System.nanoTime();
-    IssueResponse response = send(request, true);
+    Answered answered = send(request, true);
+    IssueRequest sent = answered.request();
+    IssueResponse response = answered.response();
     Certificate certificate;
     try {
-      certificate = IssueResponseReader.read(response, request, trust.trustedCasPem());
+      certificate = IssueResponseReader.read(response, sent, trust.trustedCasPem());
     } catch (UnusableResponseException e) {
-      String message = operation() + " for CN " + request.commonName() + ": Vault's answer is unusable: "
+      String message = operation() + " for CN " + sent.commonName() + ": Vault's answer is unusable: "
           + e.getMessage();
       LOG.severe(message);
       throw new IssuanceException(message, false);
     }
     long millis = (System.nanoTime() - started) / 1_000_000;
     response.warnings().forEach(w -> LOG.warning(() -> "Vault warned on " + operation() + " for CN "
-        + request.commonName() + ": " + w));
+        + sent.commonName() + ": " + w));
     checkSerial(response, certificate);
     checkKeyType(certificate);
-    checkExpiry(request, certificate, asked);
-    LOG.info(() -> "Vault issued " + spec.kind() + " certificate CN=" + request.commonName() + ", serial "
-        + certificate.serialHex() + ", alt_names " + request.altNames() + ", uri_sans " + request.uriSans()
-        + ", requested ttl " + request.ttl() + ", notAfter " + certificate.notAfter() + ", key "
+    checkExpiry(sent, certificate, asked);
+    LOG.info(() -> "Vault issued " + spec.kind() + " certificate CN=" + sent.commonName() + ", serial "
+        + certificate.serialHex() + ", alt_names " + sent.altNames() + ", uri_sans " + sent.uriSans()
+        + ", requested ttl " + sent.ttl() + ", notAfter " + certificate.notAfter() + ", key "
         + IssueResponseReader.keyDescription(certificate.leaf().getPublicKey()) + ", via " + operation() + " in "
         + millis + " ms");
     return certificate;
@@ -93,7 +97,10 @@ final class VaultIssuer implements Issuer {
     return trust.trustedCasPem();
   }
 
-  private IssueResponse send(IssueRequest request, boolean mayReplaceToken) throws IssuanceException {
+  /** Vault's answer, and the request it answered: the asked one, or that without URI SANs. */
+  private record Answered(IssueRequest request, IssueResponse response) {}
+
+  private Answered send(IssueRequest request, boolean mayReplaceToken) throws IssuanceException {
     VaultToken token;
     try {
       token = tokens.token();
@@ -101,8 +108,13 @@ final class VaultIssuer implements Issuer {
       throw new IssuanceException("cannot issue for CN " + request.commonName() + ": " + e.getMessage(), true);
     }
     try {
-      return client.issue(token, mount, role, request);
+      IssueResponse response = client.issue(token, mount, role, request);
+      uriSans.accepted(request);
+      return new Answered(request, response);
     } catch (VaultException e) {
+      if (uriSans.refusedUriSans(request, e)) {
+        return send(request.withoutUriSans(), mayReplaceToken);
+      }
       if (e.kind() == Kind.PERMISSION_DENIED) {
         Denial denial = tokens.afterPermissionDenied(token);
         if (denial == Denial.TOKEN_REPLACED && mayReplaceToken) {
@@ -137,8 +149,8 @@ final class VaultIssuer implements Issuer {
   private String hint(VaultException e, IssueRequest request) {
     String errors = String.join(" ", e.errors());
     if (errors.contains("URI Subject Alternative Names")) {
-      return "; the role must allow the mesh's SPIFFE IDs, e.g. allowed_uri_sans=\"spiffe://*\" on " + mount
-          + "/roles/" + role;
+      return "; the role's allowed_uri_sans must match the mesh's SPIFFE IDs " + request.uriSans() + ", e.g."
+          + " allowed_uri_sans=\"spiffe://*\" on " + mount + "/roles/" + role;
     }
     if (errors.contains("not allowed by this role")) {
       return "; the role must allow the mesh's names, which share no common suffix (services, webhooks and"

@@ -10,12 +10,15 @@ import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.certificate.ProxyIdentity;
 import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.sds.ProxyCertificates;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -174,17 +177,68 @@ class VaultIssuerTest {
   }
 
   @Test
-  void aRoleWithoutUriSansSaysHowToAllowThem() throws Exception {
+  void aRoleWithoutUriSansStillIssuesEveryCertificateTypeWithoutThemAndSaysOnceHowToAllowThem() throws Exception {
     vault.pki.role(VaultFixture.ROLE, TestPkiRole.mesh().allowedUriSans());
+    VaultIssuer issuer = vault.issuer(token());
+    MeshCertificateSpecs specs = specs(Duration.ofHours(1));
+    ProxyIdentity proxy = new ProxyIdentity(UUID.fromString("6f1c0a52-3f5e-4c1e-9d7a-0b1c2d3e4f50"), BOOKBUYER);
+
+    List<Certificate> issued = List.of(issuer.issue(specs.service(BOOKBUYER)), issuer.issue(specs.xdsBootstrap(proxy)),
+        issuer.issue(specs.mutatingWebhook()), issuer.issue(specs.validatingWebhook()));
+
+    assertThat(issued).extracting(Certificate::commonName).containsExactly("bookbuyer.bookstore.cluster.local",
+        "6f1c0a52-3f5e-4c1e-9d7a-0b1c2d3e4f50.bookbuyer.bookstore", "osm-controller.osm-system.svc",
+        "osm-config-validator.osm-system.svc");
+    for (Certificate certificate : issued) {
+      assertThat(sanTypes(certificate.leaf())).as(certificate.commonName()).containsOnly(DNS_SAN);
+    }
+    List<VaultTestServer.Request> asked = vault.server.requests("POST", "pki/issue/openservicemesh");
+    assertThat(asked).as("one refused request, then none that carries uri_sans").hasSize(5);
+    assertThat(asked.get(0).body()).containsKey("uri_sans");
+    assertThat(asked.subList(1, 5)).allSatisfy(r -> assertThat(r.body()).doesNotContainKey("uri_sans"));
+    assertThat(log.messages(Level.WARNING)).filteredOn(m -> m.contains("does not allow URI SANs")).singleElement()
+        .satisfies(m -> assertThat(m).contains("allowed_uri_sans=\"spiffe://*\"").contains("pki/roles/openservicemesh")
+            .contains("<sa>.<ns>.<trust-domain>"));
+    assertThat(ProxyCertificates.identityOf(issued.get(1).leaf(), "cluster.local"))
+        .as("the proxy identity is read from the common name").isEqualTo(proxy);
+  }
+
+  @Test
+  void aRoleChangedToAllowUriSansIsNoticedAtTheNextProbe() throws Exception {
+    vault.pki.role(VaultFixture.ROLE, TestPkiRole.mesh().allowedUriSans());
+    VaultIssuer issuer = vault.issuer(vault.issuingToken(Duration.ofDays(1), Duration.ZERO));
+    issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER));
+
+    vault.pki.role(VaultFixture.ROLE, TestPkiRole.mesh());
+    Certificate beforeProbe = issuer.issue(specs(Duration.ofHours(1)).service(BOOKSTORE));
+    vault.clock.advance(UriSanPolicy.RETRY_AFTER);
+    Certificate afterProbe = issuer.issue(specs(Duration.ofHours(1)).service(BOOKSTORE));
+
+    assertThat(sanTypes(beforeProbe.leaf())).containsOnly(DNS_SAN);
+    assertThat(sanTypes(afterProbe.leaf())).contains(DNS_SAN, URI_SAN);
+    assertThat(log.messages(Level.INFO)).anySatisfy(m -> assertThat(m).contains("now allows URI SANs"));
+  }
+
+  @Test
+  void aRoleWhoseUriSansDoNotMatchTheMeshSaysWhatToAllow() throws Exception {
+    vault.pki.role(VaultFixture.ROLE, TestPkiRole.mesh().allowedUriSans("spiffe://other.domain/*"));
     VaultIssuer issuer = vault.issuer(token());
 
     assertThatThrownBy(() -> issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER)))
         .isInstanceOfSatisfying(IssuanceException.class, e -> {
           assertThat(e.retryable()).isFalse();
           assertThat(e.getMessage())
-              .contains("[URI Subject Alternative Names are not allowed in this role, but were provided via the API]")
-              .contains("allowed_uri_sans=\"spiffe://*\" on pki/roles/openservicemesh");
+              .contains("URI Subject Alternative Names were provided via the API which are not valid for this role")
+              .contains("allowed_uri_sans must match the mesh's SPIFFE IDs [spiffe://cluster.local/ns/bookstore/sa/bookbuyer]")
+              .contains("on pki/roles/openservicemesh");
         });
+  }
+
+  private static final int DNS_SAN = 2;
+  private static final int URI_SAN = 6;
+
+  private static List<Integer> sanTypes(X509Certificate leaf) throws Exception {
+    return leaf.getSubjectAlternativeNames().stream().map(san -> (Integer) san.get(0)).toList();
   }
 
   @Test
