@@ -8,7 +8,9 @@
 #
 # Optional:
 #   VAULT_ROLE=openservicemesh           the PKI role that issues mesh certificates
-#   TRUST_DOMAIN=cluster.local           the mesh's trust domain (the role allows its SPIFFE IDs)
+#   VAULT_ALLOWED_URI_SANS=spiffe://cluster.local/*
+#                                        also let the role put the mesh's SPIFFE IDs into certificates
+#                                        (not in OSM's documented role; without it peers match by DNS name)
 #   OSM_NAMESPACE=osm-system             with VAULT_KUBERNETES_AUTH=true: where the control plane runs
 #   VAULT_KUBERNETES_AUTH=true           also enable Kubernetes auth for the osm-controller service account
 #   DRY_RUN=server                       validate every object with the API server, change nothing
@@ -28,7 +30,7 @@ fi
 : "${K8S_NAMESPACE:?set K8S_NAMESPACE to the namespace Vault is deployed into, e.g. osm-system-ns}"
 : "${VAULT_TOKEN:?set VAULT_TOKEN to the root token the dev Vault starts with}"
 VAULT_ROLE=${VAULT_ROLE:-openservicemesh}
-TRUST_DOMAIN=${TRUST_DOMAIN:-cluster.local}
+VAULT_ALLOWED_URI_SANS=${VAULT_ALLOWED_URI_SANS:-}
 OSM_NAMESPACE=${OSM_NAMESPACE:-osm-system}
 VAULT_KUBERNETES_AUTH=${VAULT_KUBERNETES_AUTH:-false}
 DRY_RUN=${DRY_RUN:-}
@@ -86,12 +88,15 @@ vault_url="http://vault.$K8S_NAMESPACE.svc:8200"
 vault_cli write pki/config/urls \
   issuing_certificates="$vault_url/v1/pki/ca" crl_distribution_points="$vault_url/v1/pki/crl"
 
-# OSM's documentation lists "allow_baredomains"; Vault's parameter is allow_bare_domains. The mesh's
-# certificates carry SPIFFE IDs as URI SANs, which a role refuses unless allowed_uri_sans permits them.
+# The role of OSM's documentation. It lists "allow_baredomains"; Vault's parameter is allow_bare_domains.
+# It allows no URI SANs: the control plane then issues without SPIFFE IDs and says so once; with
+# VAULT_ALLOWED_URI_SANS the role allows them too.
 log "role pki/roles/$VAULT_ROLE"
-vault_cli write "pki/roles/$VAULT_ROLE" \
-  allow_any_name=true allow_subdomains=true allow_bare_domains=true allow_localhost=true max_ttl=24h \
-  allowed_uri_sans="spiffe://$TRUST_DOMAIN/*"
+role=(allow_any_name=true allow_subdomains=true allow_bare_domains=true allow_localhost=true max_ttl=24h)
+if [ -n "$VAULT_ALLOWED_URI_SANS" ]; then
+  role+=("allowed_uri_sans=$VAULT_ALLOWED_URI_SANS")
+fi
+vault_cli write "pki/roles/$VAULT_ROLE" "${role[@]}"
 
 log "root CA osm.root (ten years)"
 if [ -n "$DRY_RUN" ] || ! kubectl exec -n "$K8S_NAMESPACE" deploy/vault -- vault read pki/cert/ca \

@@ -36,19 +36,28 @@ final class SecretBuilder {
   }
 
   /**
-   * {@code validation_context} with the mesh roots and the identities the upstream service may present: its
-   * service accounts' SPIFFE URIs. An empty list means the identities are unknown (no Kubernetes API), and
-   * any certificate of the mesh is accepted.
+   * {@code validation_context} with the mesh roots and the identities the upstream service may present: for
+   * each of its service accounts the SPIFFE URI, or the DNS name {@code <sa>.<ns>.<trust-domain>} (Envoy accepts
+   * a peer matching any one matcher). The DNS form is what a certificate carries when its CA would not put URI
+   * SANs in it (a Vault role without {@code allowed_uri_sans}), as OSM matched peers; both forms are only ever
+   * issued by the mesh CA for that service account, and the namespace (a DNS label) ends the DNS form
+   * unambiguously before the fixed trust domain. An empty list means the identities are unknown (no Kubernetes
+   * API), and any certificate of the mesh is accepted.
    */
   static Secret outboundValidation(
       String name, String trustedCasPem, Collection<ServiceIdentity> upstreamIdentities, String trustDomain) {
     CertificateValidationContext.Builder context =
         CertificateValidationContext.newBuilder().setTrustedCa(inline(trustedCasPem));
-    upstreamIdentities.stream().map(identity -> identity.spiffeId(trustDomain)).sorted().forEach(spiffeId ->
-        context.addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
-            .setSanType(SubjectAltNameMatcher.SanType.URI)
-            .setMatcher(StringMatcher.newBuilder().setExact(spiffeId))));
+    upstreamIdentities.stream().map(identity -> identity.spiffeId(trustDomain)).sorted()
+        .forEach(spiffeId -> context.addMatchTypedSubjectAltNames(exactly(SubjectAltNameMatcher.SanType.URI, spiffeId)));
+    upstreamIdentities.stream().map(identity -> identity.commonName(trustDomain)).sorted()
+        .forEach(dnsName -> context.addMatchTypedSubjectAltNames(exactly(SubjectAltNameMatcher.SanType.DNS, dnsName)));
     return Secret.newBuilder().setName(name).setValidationContext(context).build();
+  }
+
+  private static SubjectAltNameMatcher exactly(SubjectAltNameMatcher.SanType type, String value) {
+    return SubjectAltNameMatcher.newBuilder().setSanType(type).setMatcher(StringMatcher.newBuilder().setExact(value))
+        .build();
   }
 
   private static DataSource inline(String pem) {

@@ -52,7 +52,7 @@ class VaultDemoIT {
         .contains("(dry run) vault secrets enable pki")
         .contains("(dry run) vault secrets tune -max-lease-ttl=87600h pki")
         .contains("(dry run) vault write pki/roles/openservicemesh allow_any_name=true allow_subdomains=true"
-            + " allow_bare_domains=true allow_localhost=true max_ttl=24h allowed_uri_sans=spiffe://cluster.local/*")
+            + " allow_bare_domains=true allow_localhost=true max_ttl=24h\n")
         .contains("(dry run) vault write -field=serial_number pki/root/generate/internal common_name=osm.root"
             + " ttl=87600h")
         .contains("--set OpenServiceMesh.vault.host=vault." + namespace + ".svc.cluster.local")

@@ -55,7 +55,7 @@ class SecretBuilderTest {
   }
 
   @Test
-  void outboundValidationAcceptsExactlyTheUpstreamsSpiffeIdsInSortedOrder() {
+  void outboundValidationAcceptsExactlyTheUpstreamsSpiffeIdsOrTheirDnsNamesInSortedOrder() {
     List<ServiceIdentity> upstreams = List.of(
         new ServiceIdentity("bookstore-v2", "bookstore"),
         new ServiceIdentity("bookstore", "bookstore"),
@@ -69,15 +69,17 @@ class SecretBuilderTest {
     assertThat(context.getTrustedCa().getInlineBytes().toString(StandardCharsets.UTF_8)).isEqualTo(TestCa.ecRootPem());
     assertThat(context.getMatchTypedSubjectAltNamesList())
         .allSatisfy(matcher -> {
-          assertThat(matcher.getSanType()).isEqualTo(SubjectAltNameMatcher.SanType.URI);
           assertThat(matcher.getMatcher().getMatchPatternCase().name()).isEqualTo("EXACT");
           assertThat(matcher.getMatcher().getIgnoreCase()).isFalse();
         })
-        .extracting(matcher -> matcher.getMatcher().getExact())
+        .extracting(matcher -> matcher.getSanType() + " " + matcher.getMatcher().getExact())
         .containsExactly(
-            "spiffe://cluster.local/ns/archive/sa/bookstore",
-            "spiffe://cluster.local/ns/bookstore/sa/bookstore",
-            "spiffe://cluster.local/ns/bookstore/sa/bookstore-v2");
+            "URI spiffe://cluster.local/ns/archive/sa/bookstore",
+            "URI spiffe://cluster.local/ns/bookstore/sa/bookstore",
+            "URI spiffe://cluster.local/ns/bookstore/sa/bookstore-v2",
+            "DNS bookstore-v2.bookstore.cluster.local",
+            "DNS bookstore.archive.cluster.local",
+            "DNS bookstore.bookstore.cluster.local");
   }
 
   @Test
@@ -94,8 +96,9 @@ class SecretBuilderTest {
     Secret secret = SecretBuilder.outboundValidation(
         "n", "roots", Set.of(new ServiceIdentity("bookstore", "bookstore")), "mesh.example");
 
-    assertThat(secret.getValidationContext().getMatchTypedSubjectAltNames(0).getMatcher().getExact())
-        .isEqualTo("spiffe://mesh.example/ns/bookstore/sa/bookstore");
+    assertThat(secret.getValidationContext().getMatchTypedSubjectAltNamesList())
+        .extracting(matcher -> matcher.getMatcher().getExact())
+        .containsExactly("spiffe://mesh.example/ns/bookstore/sa/bookstore", "bookstore.bookstore.mesh.example");
   }
 
   @Test

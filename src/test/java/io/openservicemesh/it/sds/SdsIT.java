@@ -78,7 +78,8 @@ class SdsIT {
           .isEqualTo(mesh.meshCaPem);
       assertThat(secrets.get(outbound).getValidationContext().getMatchTypedSubjectAltNamesList())
           .extracting(matcher -> matcher.getMatcher().getExact())
-          .containsExactly("spiffe://cluster.local/ns/" + MeshFixture.NAMESPACE + "/sa/bookstore");
+          .containsExactly("spiffe://cluster.local/ns/" + MeshFixture.NAMESPACE + "/sa/bookstore",
+              "bookstore." + MeshFixture.NAMESPACE + ".cluster.local");
     }
   }
 
