@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A Vault test server set up the way the demo script sets up a real one (a PKI mount "pki" with a root
@@ -25,6 +26,8 @@ final class VaultFixture implements AutoCloseable {
   final TestPkiMount pki;
   final RecordingSleeper sleeper = new RecordingSleeper();
   final Path temp;
+  /** The CLI commands that set the server up, when it was set up that way. */
+  VaultCommands setup;
 
   VaultFixture(Path temp) throws IOException {
     this.temp = temp;
@@ -33,6 +36,14 @@ final class VaultFixture implements AutoCloseable {
         .generateRoot("osm.root", Duration.ofHours(87_600), clock.instant())
         .role(ROLE, TestPkiRole.mesh());
     server.policy(ISSUE_POLICY, MOUNT + "/issue/" + ROLE);
+  }
+
+  /** A Vault test server set up by the given {@code vault} CLI commands ({@link VaultCommands}) alone. */
+  VaultFixture(Path temp, String commands, Map<String, String> variables) throws IOException {
+    this.temp = temp;
+    server = VaultTestServer.start(clock);
+    setup = new VaultCommands(server, variables).run(commands, clock.instant());
+    pki = server.pkiMount(MOUNT);
   }
 
   /** A renewable token that may issue: the given TTL, renewable up to the explicit max TTL. */
@@ -63,12 +74,16 @@ final class VaultFixture implements AutoCloseable {
 
   /** An issuer with a static token, started and with Vault's CA read. */
   VaultIssuer issuer(String token) throws Exception {
+    return issuer(token, ROLE);
+  }
+
+  VaultIssuer issuer(String token, String role) throws Exception {
     VaultClient client = client();
     VaultTokenKeeper keeper = staticKeeper(client, token);
     keeper.start();
     VaultTrust trust = trust(client);
     trust.refresh();
-    return new VaultIssuer(client, keeper, trust, MOUNT, ROLE, KeySpec.ECDSA_P256, clock);
+    return new VaultIssuer(client, keeper, trust, MOUNT, role, KeySpec.ECDSA_P256, clock);
   }
 
   @Override

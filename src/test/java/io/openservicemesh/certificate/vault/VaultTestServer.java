@@ -146,6 +146,11 @@ public final class VaultTestServer implements AutoCloseable {
     return pkiMounts.computeIfAbsent(mount, TestPkiMount::new);
   }
 
+  /** The PKI mount at that path, or null when none is enabled there. */
+  public TestPkiMount pkiMount(String mount) {
+    return pkiMounts.get(mount);
+  }
+
   /** {@code vault policy write <name>}, granting create/update/read on the given paths ('*' suffix globs). */
   public void policy(String name, String... paths) {
     policyPaths.put(name, Set.of(paths));
@@ -161,7 +166,12 @@ public final class VaultTestServer implements AutoCloseable {
 
   /** A root token: no TTL, not renewable, every path allowed. */
   public String createRootToken() {
-    return store(new TokenEntry(newTokenId(), Set.of("root"), Duration.ZERO, Duration.ZERO, false,
+    return devRootToken(newTokenId());
+  }
+
+  /** {@code vault server -dev -dev-root-token-id=<id>}: the root token with the given id. */
+  public String devRootToken(String id) {
+    return store(new TokenEntry(id, Set.of("root"), Duration.ZERO, Duration.ZERO, false,
         clock.instant(), "auth/token/root", Map.of())).id;
   }
 
