@@ -34,6 +34,18 @@ public record ConfigProblem(String key, String message) {
   }
 
   /**
+   * E.g. {@code CERT_MANAGER (another name for OpenServiceMesh.certificateManager) must be one of [tresor,
+   * vault, cert-manager], got foo}: the name the operator used comes first.
+   */
+  public static ConfigProblem invalidAliasValue(
+      Setting setting, String alias, String value, Optional<String> detail) {
+    ConfigProblem byKey = invalidValue(setting, value, detail);
+    String message = alias + " (another name for " + setting.key() + ")"
+        + byKey.message().substring(setting.key().length());
+    return new ConfigProblem(setting.key(), message);
+  }
+
+  /**
    * E.g. {@code OpenServiceMesh.vault.host is required when OpenServiceMesh.certificateManager is
    * vault (set it with --set OpenServiceMesh.vault.host=<host> or the environment variable
    * OpenServiceMesh_vault_host)}.

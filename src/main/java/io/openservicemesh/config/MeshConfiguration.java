@@ -1,6 +1,7 @@
 package io.openservicemesh.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -19,6 +20,7 @@ public class MeshConfiguration {
   private final Function<String, Optional<String>> lookup;
   private ParseResult current;
   private ParseResult lastRefreshed;
+  private List<String> lastAliasConflicts = List.of();
 
   public MeshConfiguration() {
     this(MeshConfiguration::fromMicroProfileConfig);
@@ -52,6 +54,7 @@ public class MeshConfiguration {
    */
   public synchronized ParseResult refresh() {
     ParseResult previous = lastRefreshed != null ? lastRefreshed : current;
+    warnOfAliasConflicts();
     ParseResult fresh = MeshSettingsParser.parse(lookup);
     if (fresh.equals(previous)) {
       return previous;
@@ -68,9 +71,19 @@ public class MeshConfiguration {
   }
 
   private ParseResult parseAndLog() {
+    warnOfAliasConflicts();
     ParseResult result = MeshSettingsParser.parse(lookup);
     log(result);
     return result;
+  }
+
+  /** Warns of settings set differently under their key and their alias, once per change of them. */
+  private void warnOfAliasConflicts() {
+    List<String> conflicts = SettingReader.aliasConflicts(lookup);
+    if (!conflicts.equals(lastAliasConflicts)) {
+      conflicts.forEach(LOG::warning);
+      lastAliasConflicts = conflicts;
+    }
   }
 
   private static void log(ParseResult result) {

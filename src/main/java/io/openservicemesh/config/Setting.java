@@ -4,6 +4,7 @@ import io.openservicemesh.certificate.KeyAlgorithm;
 import io.openservicemesh.certificate.KeySpec;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -282,6 +283,12 @@ public enum Setting {
   /** Shown instead of a secret value, everywhere. */
   public static final String REDACTED = "<redacted>";
 
+  /**
+   * Other names a setting is read under when its key is not set. The mission's document tells developers to
+   * {@code export CERT_MANAGER=tresor} and to set {@code CERT_MANAGER} in the Helm chart.
+   */
+  private static final Map<Setting, String> ALIASES = Map.of(CERTIFICATE_MANAGER, "CERT_MANAGER");
+
   private final String key;
   private final String defaultValue;
   private final String acceptedForm;
@@ -299,6 +306,11 @@ public enum Setting {
     this.acceptedForm = acceptedForm;
     this.description = description;
     this.secret = secret;
+  }
+
+  /** The other name this setting is read under when its key is unset, e.g. {@code CERT_MANAGER}. */
+  public Optional<String> alias() {
+    return Optional.ofNullable(ALIASES.get(this));
   }
 
   /** The MicroProfile Config key, e.g. {@code OpenServiceMesh.vault.host}. */

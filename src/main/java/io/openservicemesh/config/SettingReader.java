@@ -30,9 +30,32 @@ final class SettingReader {
     try {
       return Optional.of(rule.apply(text.get()));
     } catch (RejectedValueException e) {
-      problems.add(ConfigProblem.invalidValue(setting, text.get(), e.detail()));
+      Optional<String> alias = fromAlias(setting);
+      problems.add(alias.isPresent()
+          ? ConfigProblem.invalidAliasValue(setting, alias.get(), text.get(), e.detail())
+          : ConfigProblem.invalidValue(setting, text.get(), e.detail()));
       return Optional.empty();
     }
+  }
+
+  /**
+   * Settings set both under their key and, differently, under their alias: the key wins, and the operator is
+   * told, since one of the two does not mean what its author thought.
+   */
+  static List<String> aliasConflicts(Function<String, Optional<String>> lookup) {
+    List<String> conflicts = new ArrayList<>();
+    for (Setting setting : Setting.values()) {
+      setting.alias().ifPresent(alias -> {
+        Optional<String> byKey = set(lookup, setting.key());
+        Optional<String> byAlias = set(lookup, alias);
+        if (byKey.isPresent() && byAlias.isPresent() && !byKey.equals(byAlias)) {
+          conflicts.add(setting.key() + "=" + setting.shown(byKey.get()) + " and " + alias + "="
+              + setting.shown(byAlias.get()) + " are both set: " + setting.key() + " wins; unset " + alias
+              + " (or make them agree) to remove the doubt");
+        }
+      });
+    }
+    return conflicts;
   }
 
   /** Records a problem when {@code missing} has neither a value nor a default. */
@@ -63,12 +86,23 @@ final class SettingReader {
     return List.copyOf(problems);
   }
 
-  /** Blank counts as unset: an empty Helm value or environment variable means "use the default". */
+  /**
+   * The key's text, else the alias's, else the default. Blank counts as unset: an empty Helm value or
+   * environment variable means "use the default".
+   */
   private Optional<String> text(Setting setting) {
-    return lookup
-        .apply(setting.key())
-        .map(String::strip)
-        .filter(value -> !value.isEmpty())
+    return set(lookup, setting.key())
+        .or(() -> setting.alias().flatMap(alias -> set(lookup, alias)))
         .or(setting::defaultValue);
+  }
+
+  /** The alias, when the setting's text came from it. */
+  private Optional<String> fromAlias(Setting setting) {
+    return set(lookup, setting.key()).isPresent() ? Optional.empty()
+        : setting.alias().filter(alias -> set(lookup, alias).isPresent());
+  }
+
+  private static Optional<String> set(Function<String, Optional<String>> lookup, String name) {
+    return lookup.apply(name).map(String::strip).filter(value -> !value.isEmpty());
   }
 }

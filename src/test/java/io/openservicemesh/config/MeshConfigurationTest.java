@@ -82,6 +82,22 @@ class MeshConfigurationTest {
   }
 
   @Test
+  void warnsOnceWhenTheMissionsCertManagerVariableDisagreesWithTheKeyWhichWins() {
+    values.put("OpenServiceMesh.certificateManager", "vault");
+    values.put("OpenServiceMesh.vault.host", "vault.example.com");
+    values.put("OpenServiceMesh.vault.token", "s.topsecret");
+    values.put("CERT_MANAGER", "tresor");
+
+    configuration.current();
+    configuration.refresh();
+
+    assertThat(configuration.current().orElseThrow().certificateManager()).isEqualTo(CertificateManagerKind.VAULT);
+    assertThat(logged).filteredOn(r -> r.getLevel() == Level.WARNING).extracting(LogRecord::getMessage)
+        .containsExactly("OpenServiceMesh.certificateManager=vault and CERT_MANAGER=tresor are both set:"
+            + " OpenServiceMesh.certificateManager wins; unset CERT_MANAGER (or make them agree) to remove the doubt");
+  }
+
+  @Test
   void logsTheEffectiveSettingsWithoutSecrets() {
     values.put("OpenServiceMesh.vault.token", "s.topsecret");
 

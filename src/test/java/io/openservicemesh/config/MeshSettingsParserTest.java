@@ -57,6 +57,34 @@ class MeshSettingsParserTest {
   }
 
   @Test
+  void theMissionsCertManagerVariableSelectsTheCertificateManager() {
+    MeshSettings settings = valid(Map.of("CERT_MANAGER", "cert-manager"));
+
+    assertThat(settings.certificateManager()).isEqualTo(CertificateManagerKind.CERT_MANAGER);
+  }
+
+  @Test
+  void theKeyWinsOverCertManager() {
+    MeshSettings settings = valid(Map.of("CERT_MANAGER", "cert-manager", "OpenServiceMesh.certificateManager", "tresor"));
+
+    assertThat(settings.certificateManager()).isEqualTo(CertificateManagerKind.TRESOR);
+  }
+
+  @Test
+  void anUnknownCertManagerIsRefusedUnderTheNameItWasGivenWithTheAcceptedValues() {
+    ParseResult result = parse("CERT_MANAGER", "foo");
+
+    assertThat(result.problems()).extracting(ConfigProblem::message).containsExactly(
+        "CERT_MANAGER (another name for OpenServiceMesh.certificateManager) must be one of [tresor, vault,"
+            + " cert-manager], got foo");
+  }
+
+  @Test
+  void aBlankCertManagerMeansTheDefault() {
+    assertThat(valid(Map.of("CERT_MANAGER", " ")).certificateManager()).isEqualTo(CertificateManagerKind.TRESOR);
+  }
+
+  @Test
   void nothingSetGivesTheDefaults() {
     MeshSettings settings = valid(Map.of());
 
@@ -112,7 +140,7 @@ class MeshSettingsParserTest {
   }
 
   @Test
-  void asksForEverySettingByItsKey() {
+  void asksForEverySettingByItsKeyAndItsAlias() {
     Set<String> asked = new HashSet<>();
     MeshSettingsParser.parse(
         key -> {
@@ -120,8 +148,9 @@ class MeshSettingsParserTest {
           return Optional.empty();
         });
 
-    assertThat(asked)
-        .isEqualTo(Arrays.stream(Setting.values()).map(Setting::key).collect(Collectors.toSet()));
+    assertThat(asked).isEqualTo(Arrays.stream(Setting.values())
+        .flatMap(setting -> Stream.concat(Stream.of(setting.key()), setting.alias().stream()))
+        .collect(Collectors.toSet()));
   }
 
   static Stream<Arguments> badValues() {
