@@ -59,13 +59,21 @@ Called with (list PREFIX MAP).
 {{- end }}
 
 {{/*
+The certificate manager in force, as the control plane decides it: OpenServiceMesh.certificateManager, else the
+mission's CERT_MANAGER, else tresor.
+*/}}
+{{- define "osm.certificateManager" -}}
+{{- coalesce .Values.OpenServiceMesh.certificateManager .Values.CERT_MANAGER "tresor" -}}
+{{- end }}
+
+{{/*
 Checks that need more than one value, with the message an operator needs; the schema checks each value alone.
 */}}
 {{- define "osm.checks" -}}
 {{- $osm := .Values.OpenServiceMesh -}}
 {{- $vault := $osm.vault -}}
 {{- $hasToken := or $vault.token .Values.vaultToken.existingSecret -}}
-{{- if eq $osm.certificateManager "vault" }}
+{{- if eq (include "osm.certificateManager" .) "vault" }}
 {{- if not $vault.host }}
 {{- fail "OpenServiceMesh.vault.host is required with OpenServiceMesh.certificateManager=vault: --set OpenServiceMesh.vault.host=vault.example.com (no scheme, port or path)" }}
 {{- end }}

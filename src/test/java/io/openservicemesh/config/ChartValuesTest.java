@@ -71,8 +71,10 @@ class ChartValuesTest {
     }
     Optional<Object> value = value(setting.key());
     assertThat(value).as("values.yaml has %s", setting.key()).isPresent();
-    assertThat(asSettingText(value.get())).as("default of %s", setting.key())
-        .isEqualTo(setting.defaultValue().orElse(""));
+    // A setting with another name is left empty, so that the other name (a top-level value) can choose.
+    String expected = setting.alias().isPresent() ? "" : setting.defaultValue().orElse("");
+    assertThat(asSettingText(value.get())).as("default of %s", setting.key()).isEqualTo(expected);
+    setting.alias().ifPresent(alias -> assertThat(values).as("values.yaml has %s", alias).containsEntry(alias, ""));
     assertThat(schemaProperty(setting.key())).as("values.schema.json has %s", setting.key()).isPresent();
   }
 
@@ -92,8 +94,11 @@ class ChartValuesTest {
 
   @Test
   void theSchemasChoicesAreTheParsersChoices() {
-    assertThat(enumOf("OpenServiceMesh.certificateManager"))
-        .containsExactlyElementsOf(names(CertificateManagerKind.values(), CertificateManagerKind::configName));
+    List<String> managers = new java.util.ArrayList<>(List.of(""));
+    managers.addAll(names(CertificateManagerKind.values(), CertificateManagerKind::configName));
+    assertThat(enumOf("OpenServiceMesh.certificateManager")).as("empty: the other name decides").isEqualTo(managers);
+    assertThat(schema.getAsJsonObject("properties").getAsJsonObject("CERT_MANAGER").get("$ref").getAsString())
+        .isEqualTo(schemaProperty("OpenServiceMesh.certificateManager").orElseThrow().get("$ref").getAsString());
     assertThat(enumOf("OpenServiceMesh.certKeyAlgorithm"))
         .containsExactlyElementsOf(names(KeyAlgorithm.values(), KeyAlgorithm::configName));
     assertThat(enumOf("OpenServiceMesh.caKeyAlgorithm"))

@@ -86,6 +86,15 @@ public final class Chart {
     return run(command, null);
   }
 
+  /**
+   * {@code helm template} with arguments as a shell reads them from a command line, e.g. a document's
+   * {@code --set OpenServiceMesh.vault.protocol="http"} (quotes removed by bash itself).
+   */
+  public static Result templateWithShellArguments(String namespace, String arguments) {
+    String command = "exec \"$0\" template osm \"$1\" --namespace \"$2\" --kube-version \"$3\" " + arguments;
+    return run(List.of("bash", "-c", command, helm(), DIRECTORY.toString(), namespace, clusterVersion()), null);
+  }
+
   /** Any helm command. */
   public static Result helm(String... arguments) {
     List<String> command = new ArrayList<>(List.of(helm()));

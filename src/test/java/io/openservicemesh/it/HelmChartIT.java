@@ -100,8 +100,12 @@ class HelmChartIT {
         .getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
         .collect(Collectors.toMap(V1EnvVar::getName, e -> e));
     assertThat(stored.get("OpenServiceMesh_osmNamespace").getValue()).isEqualTo(namespace);
-    assertThat(stored.get("OpenServiceMesh_certificateManager").getValue())
-        .isEqualTo(sets.getOrDefault("OpenServiceMesh.certificateManager", "tresor"));
+    if (sets.containsKey("OpenServiceMesh.certificateManager")) {
+      assertThat(stored.get("OpenServiceMesh_certificateManager").getValue())
+          .isEqualTo(sets.get("OpenServiceMesh.certificateManager"));
+    } else {
+      assertThat(stored).as("left to the control plane's default, tresor").doesNotContainKey("OpenServiceMesh_certificateManager");
+    }
     List<V1PolicyRule> roleRules = new RbacAuthorizationV1Api(TestCluster.client())
         .readNamespacedRole("osm-controller", namespace).execute().getRules();
     assertThat(roleRules.get(0).getResourceNames()).containsExactly("osm-ca-bundle");
@@ -112,7 +116,10 @@ class HelmChartIT {
     Map<String, Map<String, Object>> environment = Chart.controllerEnvironment(Chart.render("osm-system", Map.of()));
 
     for (Setting setting : Setting.values()) {
-      if (setting == Setting.LOCAL_CA_BUNDLE_DIRECTORY) {
+      if (setting.alias().isPresent()) {
+        assertThat(environment).as("%s: left to its other name, else the default", setting.key())
+            .doesNotContainKey(setting.environmentVariable());
+      } else if (setting == Setting.LOCAL_CA_BUNDLE_DIRECTORY) {
         assertThat(environment).as("standalone only").doesNotContainKey(setting.environmentVariable());
       } else if (setting == Setting.OSM_NAMESPACE) {
         assertThat(environment.get(setting.environmentVariable())).containsEntry("value", "osm-system");
