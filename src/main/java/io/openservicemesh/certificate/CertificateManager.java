@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * instant. A rotation pass asks only for the head of those indexes, so a pass over a cache where nothing is
  * due touches no certificate. A renewal issues the successor while the current certificate stays in
  * service, then swaps the two in one step: a reader gets either the old or the new certificate, never a
- * gap. Every replacement is told to the {@link ReplacementListener}.
+ * gap. Every issuance and replacement is told to the {@link CertificateListener}.
  *
  * <p>The cache holds one entry per live identity; {@link #release} drops an identity that left the mesh,
  * with its place in the schedule.
@@ -40,7 +40,7 @@ public class CertificateManager {
   private final Issuer issuer;
   private final Clock clock;
   private final RenewalTiming timing;
-  private final ReplacementListener listener;
+  private final CertificateListener listener;
   private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
   // Invariant, kept by changing them only inside entries.compute for that name: the indexes hold exactly
   // the keys of the current entries (see index/unindex).
@@ -49,10 +49,10 @@ public class CertificateManager {
 
   /** A manager that renews nothing ahead of time: a certificate is re-issued once it has expired. */
   public CertificateManager(Issuer issuer, Clock clock) {
-    this(issuer, clock, RenewalTiming.AT_EXPIRY, ReplacementListener.NONE);
+    this(issuer, clock, RenewalTiming.AT_EXPIRY, CertificateListener.NONE);
   }
 
-  public CertificateManager(Issuer issuer, Clock clock, RenewalTiming timing, ReplacementListener listener) {
+  public CertificateManager(Issuer issuer, Clock clock, RenewalTiming timing, CertificateListener listener) {
     this.issuer = issuer;
     this.clock = clock;
     this.timing = timing;
@@ -235,6 +235,8 @@ public class CertificateManager {
           + (System.nanoTime() - started) / 1_000 + " us, renewal at " + window.renewAt());
       if (installed && previous != null) {
         tellReplaced(name, mine.spec.kind(), previous, issued);
+      } else if (installed) {
+        tellIssued(name, mine.spec.kind(), issued);
       }
       return issued;
     } catch (Throwable e) {
@@ -260,11 +262,19 @@ public class CertificateManager {
     }
   }
 
+  private void tellIssued(String name, CertificateKind kind, Certificate current) {
+    try {
+      listener.issued(name, kind, current);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "the certificate listener failed for " + name, e);
+    }
+  }
+
   private void tellReplaced(String name, CertificateKind kind, Certificate previous, Certificate current) {
     try {
       listener.replaced(name, kind, previous, current);
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "the replacement listener failed for " + name, e);
+      LOG.log(Level.SEVERE, "the certificate listener failed for " + name, e);
     }
   }
 

@@ -10,7 +10,11 @@ import java.util.List;
  */
 public final class MeshCertificateSpecs {
 
-  /** By default bootstrap and webhook certificates live a decade, as in OSM; rotation still renews them. */
+  /**
+   * By default bootstrap and webhook certificates live a decade, as in OSM. Rotation renews the webhooks'
+   * serving certificate; a bootstrap certificate is handed to its pod's bootstrap Secret once and released, so
+   * it is not renewed in place (yet).
+   */
   public static final Duration INTERNAL_VALIDITY = Duration.ofDays(3650);
 
   static final String MUTATING_WEBHOOK_SERVICE = "osm-controller";

@@ -1,11 +1,15 @@
 package io.openservicemesh.lifecycle;
 
+import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.CertificateKind;
+import io.openservicemesh.certificate.CertificateListener;
 import io.openservicemesh.certificate.CertificateManager;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.Issuer;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.rotation.CertificateIssued;
 import io.openservicemesh.rotation.CertificateRotated;
 import io.openservicemesh.rotation.CertificateRotator;
 import io.openservicemesh.rotation.JitteredRenewalTiming;
@@ -38,9 +42,7 @@ final class CertificateStack implements AutoCloseable {
   static CertificateStack build(MeshSettings settings, Issuer issuer, Clock clock) {
     RotationAnnouncer announcer = new RotationAnnouncer();
     JitteredRenewalTiming timing = new JitteredRenewalTiming(policyOf(settings), UNIFORM);
-    CertificateManager manager = new CertificateManager(issuer, clock, timing,
-        (commonName, kind, previous, current) ->
-            announcer.announce(new CertificateRotated(commonName, kind, previous, current)));
+    CertificateManager manager = new CertificateManager(issuer, clock, timing, announcing(announcer));
     CertificateRotator rotator = CertificateRotator.withWorkerThreads(manager, clock,
         RotationLimits.forInterval(settings.rotation().checkInterval()), CertificateRotator.RETRY_BACKOFF, UNIFORM);
     RotationJournal journal = new RotationJournal(clock);
@@ -48,6 +50,21 @@ final class CertificateStack implements AutoCloseable {
     return new CertificateStack(
         new ControlPlane.Certificates(settings, specsOf(settings, settings), manager, announcer),
         new Rotation(rotator, timing, journal));
+  }
+
+  /** Every first issuance and every replacement the certificate manager makes, on the announcements channel. */
+  private static CertificateListener announcing(RotationAnnouncer announcer) {
+    return new CertificateListener() {
+      @Override
+      public void issued(String commonName, CertificateKind kind, Certificate current) {
+        announcer.announce(new CertificateIssued(commonName, kind, current));
+      }
+
+      @Override
+      public void replaced(String commonName, CertificateKind kind, Certificate previous, Certificate current) {
+        announcer.announce(new CertificateRotated(commonName, kind, previous, current));
+      }
+    };
   }
 
   /**

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param commonName the identity, the key under which the certificate manager caches it
  */
 public record CertificateRotated(
-    String commonName, CertificateKind kind, Certificate previous, Certificate current) {
+    String commonName, CertificateKind kind, Certificate previous, Certificate current)
+    implements CertificateAnnouncement {
 
   public CertificateRotated {
     Objects.requireNonNull(commonName, "commonName");
@@ -22,7 +23,14 @@ public record CertificateRotated(
   }
 
   /** A short description for logs: name, kind and the serials. */
+  @Override
   public String summary() {
     return kind + " " + commonName + " serial " + previous.serialHex() + " -> " + current.serialHex();
+  }
+
+  /** From the certificate the subscriber last saw to the newest; the steps between are of no use. */
+  @Override
+  public CertificateAnnouncement followedBy(CertificateAnnouncement later) {
+    return new CertificateRotated(commonName, later.kind(), previous, later.current());
   }
 }

@@ -25,8 +25,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Tells every subscriber (SDS streams, the webhooks' TLS, the webhook configurations' caBundle, bootstrap
- * Secrets) that a certificate was rotated, without letting one subscriber hold up another or the rotation
+ * Tells every subscriber (SDS streams, the webhooks' TLS, the webhook configurations' caBundle) that a
+ * certificate was rotated, and the subscribers to all announcements also that one was first issued, without letting one subscriber hold up another or the rotation
  * pass that announced it (OSM's pub-sub stalled all rotations behind one slow consumer, #4847).
  *
  * <p>A subscriber takes every rotation, or only those of the common names it names (an SDS stream, its
@@ -85,7 +85,20 @@ public final class RotationAnnouncer implements AutoCloseable {
    * @throws IllegalStateException after {@link #close}
    */
   public Subscription subscribe(String subscriberName, Consumer<CertificateRotated> listener) {
-    Subscriber subscriber = newSubscriber(subscriberName, listener, Set.of());
+    Subscriber subscriber = newSubscriber(subscriberName, rotationsOnly(listener), false, Set.of());
+    toEverything.add(subscriber);
+    return subscriber;
+  }
+
+  /**
+   * Registers a listener for every announcement from now on: first issuances ({@link CertificateIssued}) as
+   * well as rotations ({@link CertificateRotated}), the mission's announcements channel.
+   *
+   * @throws IllegalStateException after {@link #close}
+   */
+  public Subscription subscribeToAnnouncements(
+      String subscriberName, Consumer<CertificateAnnouncement> listener) {
+    Subscriber subscriber = newSubscriber(subscriberName, listener, true, Set.of());
     toEverything.add(subscriber);
     return subscriber;
   }
@@ -99,7 +112,7 @@ public final class RotationAnnouncer implements AutoCloseable {
    */
   public Subscription subscribe(
       String subscriberName, Collection<String> commonNames, Consumer<CertificateRotated> listener) {
-    Subscriber subscriber = newSubscriber(subscriberName, listener, Set.copyOf(commonNames));
+    Subscriber subscriber = newSubscriber(subscriberName, rotationsOnly(listener), false, Set.copyOf(commonNames));
     for (String name : subscriber.commonNames) {
       byCommonName.compute(name, (key, list) -> {
         List<Subscriber> subscribed = list == null ? new CopyOnWriteArrayList<>() : list;
@@ -111,7 +124,7 @@ public final class RotationAnnouncer implements AutoCloseable {
   }
 
   /** Hands the event to each interested subscriber's pending list and returns; never waits for a listener. */
-  public void announce(CertificateRotated event) {
+  public void announce(CertificateAnnouncement event) {
     Objects.requireNonNull(event, "event");
     if (closed) {
       LOG.fine(() -> "not announced, the announcer is closed: " + event.summary());
@@ -125,14 +138,19 @@ public final class RotationAnnouncer implements AutoCloseable {
     }
   }
 
-  private Subscriber newSubscriber(
-      String subscriberName, Consumer<CertificateRotated> listener, Set<String> commonNames) {
+  private static Consumer<CertificateAnnouncement> rotationsOnly(Consumer<CertificateRotated> listener) {
+    Objects.requireNonNull(listener, "listener");
+    return announcement -> listener.accept((CertificateRotated) announcement);
+  }
+
+  private Subscriber newSubscriber(String subscriberName, Consumer<CertificateAnnouncement> listener,
+      boolean wantsIssuances, Set<String> commonNames) {
     Objects.requireNonNull(subscriberName, "subscriberName");
     Objects.requireNonNull(listener, "listener");
     if (closed) {
       throw new IllegalStateException("the rotation announcer is closed");
     }
-    Subscriber subscriber = new Subscriber(subscriberName, listener, commonNames);
+    Subscriber subscriber = new Subscriber(subscriberName, listener, wantsIssuances, commonNames);
     all.add(subscriber);
     return subscriber;
   }
@@ -202,10 +220,12 @@ public final class RotationAnnouncer implements AutoCloseable {
   private final class Subscriber implements Subscription {
 
     private final String name;
-    private final Consumer<CertificateRotated> listener;
+    private final Consumer<CertificateAnnouncement> listener;
+    /** Whether first issuances are delivered too, not only rotations. */
+    private final boolean wantsIssuances;
     /** Empty for a subscriber to every rotation. */
     private final Set<String> commonNames;
-    private final LinkedHashMap<String, CertificateRotated> pending = new LinkedHashMap<>();
+    private final LinkedHashMap<String, CertificateAnnouncement> pending = new LinkedHashMap<>();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong coalesced = new AtomicLong();
@@ -214,22 +234,25 @@ public final class RotationAnnouncer implements AutoCloseable {
     private boolean delivering;
     private boolean cancelled;
 
-    Subscriber(String name, Consumer<CertificateRotated> listener, Set<String> commonNames) {
+    Subscriber(String name, Consumer<CertificateAnnouncement> listener, boolean wantsIssuances,
+        Set<String> commonNames) {
       this.name = name;
       this.listener = listener;
+      this.wantsIssuances = wantsIssuances;
       this.commonNames = commonNames;
     }
 
-    void offer(CertificateRotated event) {
+    void offer(CertificateAnnouncement event) {
+      if (event instanceof CertificateIssued && !wantsIssuances) {
+        return;
+      }
       synchronized (this) {
         if (cancelled) {
           return;
         }
-        CertificateRotated earlier = pending.get(event.commonName());
+        CertificateAnnouncement earlier = pending.get(event.commonName());
         if (earlier != null) {
-          // From the certificate the subscriber last saw to the newest; the steps between are of no use.
-          pending.put(event.commonName(),
-              new CertificateRotated(event.commonName(), event.kind(), earlier.previous(), event.current()));
+          pending.put(event.commonName(), earlier.followedBy(event));
           coalesced.incrementAndGet();
         } else if (pending.size() >= pendingLimit) {
           droppedHere.incrementAndGet();
@@ -237,7 +260,7 @@ public final class RotationAnnouncer implements AutoCloseable {
           long suppressed = failureLogs.permit();
           if (suppressed >= 0) {
             LOG.warning("rotation subscriber " + name + " has " + pendingLimit + " identities pending and"
-                + " missed the rotation of " + event.summary() + LogThrottle.suppressedNote(suppressed));
+                + " missed the announcement " + event.summary() + LogThrottle.suppressedNote(suppressed));
           }
           return;
         } else {
@@ -269,7 +292,7 @@ public final class RotationAnnouncer implements AutoCloseable {
       try {
         // Once closing, drain everything here: the pool takes no new tasks.
         for (int count = 0; count < BATCH || deliveries.isShutdown(); count++) {
-          CertificateRotated next = takeNext();
+          CertificateAnnouncement next = takeNext();
           if (next == null) {
             return;
           }
@@ -282,20 +305,20 @@ public final class RotationAnnouncer implements AutoCloseable {
       schedule();
     }
 
-    private CertificateRotated takeNext() {
+    private CertificateAnnouncement takeNext() {
       synchronized (this) {
         if (cancelled || pending.isEmpty()) {
           delivering = false;
           return null;
         }
-        Iterator<CertificateRotated> oldest = pending.values().iterator();
-        CertificateRotated next = oldest.next();
+        Iterator<CertificateAnnouncement> oldest = pending.values().iterator();
+        CertificateAnnouncement next = oldest.next();
         oldest.remove();
         return next;
       }
     }
 
-    private void deliver(CertificateRotated event) {
+    private void deliver(CertificateAnnouncement event) {
       try {
         listener.accept(event);
         delivered.incrementAndGet();

@@ -6,7 +6,7 @@ import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.Issuer;
 import io.openservicemesh.certificate.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
-import io.openservicemesh.certificate.ReplacementListener;
+import io.openservicemesh.certificate.CertificateListener;
 import io.openservicemesh.certificate.ServiceIdentity;
 import io.openservicemesh.rotation.CertificateRotated;
 import io.openservicemesh.rotation.CertificateRotator;
@@ -77,7 +77,7 @@ public final class RotationBenchmark {
   private static void idlePass(int size) throws Exception {
     MutableClock clock = new MutableClock(T0);
     CertificateManager manager = new CertificateManager(TestCa.fixedRootIssuer(clock), clock,
-        new JitteredRenewalTiming(RenewalPolicy.DEFAULT, RotationBenchmark::uniform), ReplacementListener.NONE);
+        new JitteredRenewalTiming(RenewalPolicy.DEFAULT, RotationBenchmark::uniform), CertificateListener.NONE);
     long heapBefore = usedHeap();
     double fillSeconds = fill(manager, size);
     long bytesPerCertificate = (usedHeap() - heapBefore) / size;
@@ -148,7 +148,7 @@ public final class RotationBenchmark {
         return "";
       }
     }, clock, new JitteredRenewalTiming(RenewalPolicy.DEFAULT, RotationBenchmark::uniform),
-        ReplacementListener.NONE);
+        CertificateListener.NONE);
     for (int i = 0; i < issued.size(); i++) {
       copy.getOrIssue(SPECS.service(new ServiceIdentity("sa-" + i, "ns")));
     }

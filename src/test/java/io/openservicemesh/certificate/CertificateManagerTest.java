@@ -461,8 +461,18 @@ class CertificateManagerTest {
     private final MutableClock clock = MutableClock.at("2026-03-01T00:00:00Z");
     private final ControllableIssuer issuer = new ControllableIssuer(TestCa.fixedRootIssuer(clock));
     private final List<String> replaced = new CopyOnWriteArrayList<>();
-    private final CertificateManager manager = new CertificateManager(issuer, clock, TIMING,
-        (cn, kind, previous, current) -> replaced.add(cn + " " + previous.serialHex() + " -> " + current.serialHex()));
+    private final List<String> issued = new CopyOnWriteArrayList<>();
+    private final CertificateManager manager = new CertificateManager(issuer, clock, TIMING, new CertificateListener() {
+      @Override
+      public void issued(String cn, CertificateKind kind, Certificate current) {
+        issued.add(cn + " " + current.serialHex());
+      }
+
+      @Override
+      public void replaced(String cn, CertificateKind kind, Certificate previous, Certificate current) {
+        replaced.add(cn + " " + previous.serialHex() + " -> " + current.serialHex());
+      }
+    });
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -533,6 +543,19 @@ class CertificateManagerTest {
 
       assertThat(manager.claimDue(clock.instant(), 1)).extracting(DueRenewal::commonName).containsExactly("late");
       assertThat(manager.claimDue(clock.instant(), 5)).extracting(DueRenewal::commonName).containsExactly("later");
+    }
+
+    @Test
+    void aFirstIssuanceIsToldAsIssuedOnceAndARenewalAsAReplacement() throws Exception {
+      Certificate first = manager.getOrIssue(spec("a"));
+      manager.getOrIssue(spec("a"));
+      clock.advance(Duration.ofHours(2));
+      Certificate renewed = manager.renew(manager.claimDue(clock.instant(), 10).get(0), s -> s, N_MINUTES).orElseThrow();
+      manager.release("a");
+      Certificate again = manager.getOrIssue(spec("a"));
+
+      assertThat(issued).containsExactly("a " + first.serialHex(), "a " + again.serialHex());
+      assertThat(replaced).containsExactly("a " + first.serialHex() + " -> " + renewed.serialHex());
     }
 
     @Test
@@ -701,7 +724,7 @@ class CertificateManagerTest {
       CertificateManager counting = new CertificateManager(issuer, clock, certificate -> {
         windows.incrementAndGet();
         return TIMING.windowFor(certificate);
-      }, ReplacementListener.NONE);
+      }, CertificateListener.NONE);
       for (int i = 0; i < 50; i++) {
         counting.getOrIssue(spec("cn-" + i));
       }

@@ -57,6 +57,61 @@ class RotationAnnouncerTest {
     return event;
   }
 
+  private static CertificateIssued issuance(String name, int serial) {
+    return new CertificateIssued(name, CertificateKind.SERVICE, SERIALS.get(serial));
+  }
+
+  @Test
+  void theAnnouncementsChannelTellsIssuedFromRotatedAndRotationSubscribersSeeOnlyRotations() throws Exception {
+    BlockingQueue<CertificateAnnouncement> channel = new LinkedBlockingQueue<>();
+    BlockingQueue<CertificateRotated> rotations = new LinkedBlockingQueue<>();
+    announcer.subscribeToAnnouncements("channel", channel::add);
+    announcer.subscribe("rotations", rotations::add);
+    announcer.subscribe("by-name", List.of("a"), rotations::add);
+
+    announcer.announce(issuance("a", 0));
+    announcer.announce(rotation("a", 0, 1));
+
+    CertificateAnnouncement first = channel.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    CertificateAnnouncement second = channel.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(first).isInstanceOf(CertificateIssued.class).isEqualTo(issuance("a", 0));
+    assertThat(second).isInstanceOf(CertificateRotated.class).isEqualTo(rotation("a", 0, 1));
+    assertThat(next(rotations)).isEqualTo(rotation("a", 0, 1));
+    assertThat(next(rotations)).isEqualTo(rotation("a", 0, 1));
+    assertThat(rotations).as("no issuance reaches a rotation subscriber").isEmpty();
+  }
+
+  @Test
+  void anIssuanceNotYetDeliveredAndItsRotationsCoalesceIntoTheIssuanceOfTheNewest() throws Exception {
+    BlockingQueue<CertificateAnnouncement> channel = new LinkedBlockingQueue<>();
+    CountDownLatch blocked = new CountDownLatch(1);
+    announcer.subscribeToAnnouncements("slow", event -> {
+      if (event.commonName().equals("blocker")) {
+        blocked.countDown();
+        awaitUnblock();
+      }
+      channel.add(event);
+    });
+    announcer.announce(issuance("blocker", 0));
+    assertThat(blocked.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+    announcer.announce(issuance("a", 1));
+    announcer.announce(rotation("a", 1, 2));
+    announcer.announce(rotation("a", 2, 3));
+    unblock.countDown();
+
+    assertThat(channel.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(issuance("blocker", 0));
+    assertThat(channel.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(issuance("a", 3));
+  }
+
+  private void awaitUnblock() {
+    try {
+      unblock.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Test
   void everySubscriberReceivesEachAnnouncementOnceAndInOrder() throws Exception {
     BlockingQueue<CertificateRotated> sds = new LinkedBlockingQueue<>();
