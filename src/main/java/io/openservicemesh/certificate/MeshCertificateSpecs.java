@@ -81,19 +81,20 @@ public final class MeshCertificateSpecs {
   }
 
   /**
-   * The one certificate the control plane serves its TLS port with: CN {@code osm-controller.<osm-ns>.svc},
-   * valid for both webhook Services (the injector's and the config validator's, which share the port) in their
-   * short and fully qualified forms, plus any extra names for API servers that call the webhooks by URL.
-   * Its common name is the mutating webhook's, so it is the certificate the manager caches, rotation renews
-   * (keeping all these names, see {@link #renewalOf}) and the TLS publisher subscribes to under that name.
+   * The serving certificates of the control plane's TLS endpoints, one per webhook as the mission's table names
+   * them: the mutating webhook's (also the SDS endpoint's, which Envoy dials by the same Service) and the
+   * config validator's, each with its Service's names plus any extra names for API servers that call the
+   * webhooks by URL. Rotation renews each under its common name, keeping all its names (see {@link #renewalOf}).
    */
-  public CertificateSpec servingCertificate(List<String> extraDnsNames) {
-    CertificateSpec injector = mutatingWebhook();
-    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(injector.dnsNames());
-    names.addAll(validatingWebhook().dnsNames());
+  public List<CertificateSpec> servingCertificates(List<String> extraDnsNames) {
+    return List.of(withExtraNames(mutatingWebhook(), extraDnsNames), withExtraNames(validatingWebhook(), extraDnsNames));
+  }
+
+  private static CertificateSpec withExtraNames(CertificateSpec webhook, List<String> extraDnsNames) {
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(webhook.dnsNames());
     names.addAll(extraDnsNames);
-    return new CertificateSpec(injector.kind(), injector.commonName(), List.copyOf(names), List.of(),
-        internalValidity, key);
+    return new CertificateSpec(webhook.kind(), webhook.commonName(), List.copyOf(names), webhook.uris(),
+        webhook.validity(), webhook.key());
   }
 
   /** The service's in-cluster name is the CN; the fully qualified form is what Envoy's bootstrap dials. */

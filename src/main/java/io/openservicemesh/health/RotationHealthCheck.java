@@ -49,9 +49,9 @@ public class RotationHealthCheck implements HealthCheck {
     }
     CertificateManager manager = certificates.get().manager();
     RotationJournal journal = rotation.get().journal();
-    // Both webhooks are served with one certificate, named like the mutating webhook (see CertificateStack).
     List<ServedCertificate> served = List.of(
-        served("mutatingWebhook", certificates.get().specs().mutatingWebhook(), manager, journal));
+        served("mutatingWebhook", certificates.get().specs().mutatingWebhook(), manager, journal),
+        served("validatingWebhook", certificates.get().specs().validatingWebhook(), manager, journal));
     return RotationReadiness.of(rotation.get().rotator().status(), served);
   }
 

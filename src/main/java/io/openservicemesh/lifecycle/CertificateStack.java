@@ -81,19 +81,20 @@ final class CertificateStack implements AutoCloseable {
   }
 
   /**
-   * Issues the serving certificate of the admission webhooks' port, which this control plane needs before it
-   * can serve them; rotation keeps it fresh from then on. One certificate serves both webhooks (their Services
-   * share the port) under the mutating webhook's common name, with the validator's names and any extra serving
-   * names as SANs; a separate validating webhook certificate would never be presented.
+   * Issues the serving certificates of the admission webhooks' endpoints (see {@link
+   * MeshCertificateSpecs#servingCertificates}), which this control plane needs before it can serve them;
+   * rotation keeps them fresh from then on.
    *
-   * @return its serial, for the start-up report
+   * @return their serials, for the start-up report
    */
   Map<String, String> issueControlPlaneCertificates() throws IssuanceException {
     MeshCertificateSpecs specs = certificates.specs();
     CertificateManager manager = certificates.manager();
     Map<String, String> serials = new LinkedHashMap<>();
-    CertificateSpec serving = specs.servingCertificate(certificates.settings().webhooks().extraServingNames());
-    serials.put("mutatingWebhookSerial", manager.getOrIssue(serving).serialHex());
+    for (CertificateSpec serving : specs.servingCertificates(certificates.settings().webhooks().extraServingNames())) {
+      String name = serving.kind() == CertificateKind.MUTATING_WEBHOOK ? "mutatingWebhookSerial" : "validatingWebhookSerial";
+      serials.put(name, manager.getOrIssue(serving).serialHex());
+    }
     return serials;
   }
 

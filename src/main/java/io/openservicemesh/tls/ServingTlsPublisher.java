@@ -1,6 +1,8 @@
 package io.openservicemesh.tls;
 
 import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.CertificateKind;
+import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.Crypto;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.Pem;
@@ -15,15 +17,18 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * Gives Liberty's TLS endpoints their material once the CA is up: the control plane's serving certificate
- * (issued by the mesh CA for {@code osm-controller.<osm-ns>.svc}, the name the API server and Envoy dial) and
- * a trust store of the mesh roots, which the SDS endpoint requires client certificates to chain to. Then it
- * writes the configuration that opens the endpoints (see server.xml), once. Renewals of the serving
- * certificate are written to the store as rotation announces them.
+ * Gives Liberty's TLS endpoints their material once the CA is up: the serving certificates (issued by the
+ * mesh CA: {@code osm-controller.<osm-ns>.svc}, the name the API server calls the injector by and Envoy dials
+ * SDS by, and {@code osm-config-validator.<osm-ns>.svc} for the config validator's own endpoint) and a trust
+ * store of the mesh roots, which the SDS endpoint requires client certificates to chain to. Then it writes the
+ * configuration that opens the endpoints (see server.xml), once. Renewals of a serving certificate are written
+ * to its store as rotation announces them.
  */
 @ApplicationScoped
 public class ServingTlsPublisher {
@@ -42,7 +47,8 @@ public class ServingTlsPublisher {
   private final char[] storePassword = randomPassword();
   private final TlsFiles files = new TlsFiles(TLS_DIRECTORY);
 
-  private String publishedServingSerial;
+  /** Serial of the certificate last written, per key store. */
+  private final Map<String, String> publishedSerials = new HashMap<>();
   private String publishedRoots;
   private boolean endpointsConfigured;
 
@@ -52,11 +58,10 @@ public class ServingTlsPublisher {
    */
   void onReady(@Observes ControlPlaneReady ready) {
     ControlPlane.Certificates certificates = ready.certificates();
-    String servingName = certificates.specs().mutatingWebhook().commonName();
-    // Subscribed before the first publication, which reads the manager's current certificate: a renewal
+    List<String> servingNames = servingSpecs(certificates).stream().map(CertificateSpec::commonName).toList();
+    // Subscribed before the first publication, which reads the manager's current certificates: a renewal
     // in between is published either way.
-    certificates.announcer().subscribe("tls-serving-certificate", List.of(servingName),
-        rotated -> publish(certificates));
+    certificates.announcer().subscribe("tls-serving-certificates", servingNames, rotated -> publish(certificates));
     publish(certificates);
   }
 
@@ -68,18 +73,20 @@ public class ServingTlsPublisher {
   /** Writes what changed; safe to call on every renewal or root change. */
   public synchronized void publish(ControlPlane.Certificates certificates) {
     try {
-      // One certificate for both webhooks' Services and the SDS endpoint (see MeshCertificateSpecs).
-      Certificate serving = certificates.manager().getOrIssue(
-          certificates.specs().servingCertificate(certificates.settings().webhooks().extraServingNames()));
+      for (CertificateSpec spec : servingSpecs(certificates)) {
+        Certificate serving = certificates.manager().getOrIssue(spec);
+        String store = spec.kind() == CertificateKind.VALIDATING_WEBHOOK ? TlsFiles.VALIDATOR_KEY_STORE
+            : TlsFiles.SERVING_KEY_STORE;
+        if (!serving.serialHex().equals(publishedSerials.get(store))) {
+          files.replace(store, Pkcs12.keyStore(serving, storePassword));
+          publishedSerials.put(store, serving.serialHex());
+          LOG.info(() -> "published the serving certificate " + serving + " to " + store);
+        }
+      }
       String roots = certificates.manager().trustedCasPem();
       if (!roots.equals(publishedRoots)) {
         files.replace(TlsFiles.MESH_TRUST_STORE, Pkcs12.trustStore(Pem.decodeCertificates(roots), storePassword));
         publishedRoots = roots;
-      }
-      if (!serving.serialHex().equals(publishedServingSerial)) {
-        files.replace(TlsFiles.SERVING_KEY_STORE, Pkcs12.keyStore(serving, storePassword));
-        publishedServingSerial = serving.serialHex();
-        LOG.info(() -> "published the serving certificate " + serving + " for the webhook and SDS endpoints");
       }
       if (!endpointsConfigured) {
         files.replace(ENDPOINTS_CONFIG, endpointsConfig().getBytes(StandardCharsets.UTF_8));
@@ -89,6 +96,10 @@ public class ServingTlsPublisher {
     } catch (IssuanceException | IOException | PemException e) {
       LOG.severe("cannot publish the TLS endpoints' certificates: " + e.getMessage());
     }
+  }
+
+  private static List<CertificateSpec> servingSpecs(ControlPlane.Certificates certificates) {
+    return certificates.specs().servingCertificates(certificates.settings().webhooks().extraServingNames());
   }
 
   private String endpointsConfig() {

@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class TlsFiles {
 
   public static final String SERVING_KEY_STORE = "serving.p12";
+  public static final String VALIDATOR_KEY_STORE = "validator.p12";
   public static final String MESH_TRUST_STORE = "mesh-roots.p12";
 
   private final Path directory;

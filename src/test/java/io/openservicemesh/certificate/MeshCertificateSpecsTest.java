@@ -104,6 +104,20 @@ class MeshCertificateSpecsTest {
   }
 
   @Test
+  void eachWebhookEndpointIsServedUnderItsOwnCertificateWithTheExtraNames() {
+    List<CertificateSpec> serving = specs.servingCertificates(List.of("localhost", "127.0.0.1.nip.io"));
+
+    assertThat(serving).extracting(CertificateSpec::kind)
+        .containsExactly(CertificateKind.MUTATING_WEBHOOK, CertificateKind.VALIDATING_WEBHOOK);
+    assertThat(serving).extracting(CertificateSpec::commonName)
+        .containsExactly(specs.mutatingWebhook().commonName(), specs.validatingWebhook().commonName());
+    assertThat(serving.get(1).dnsNames()).containsExactly(specs.validatingWebhook().dnsNames().get(0),
+        specs.validatingWebhook().dnsNames().get(1), "localhost", "127.0.0.1.nip.io");
+    assertThat(serving.get(0).dnsNames()).doesNotContain(specs.validatingWebhook().commonName());
+    assertThat(serving).allSatisfy(spec -> assertThat(spec.validity()).isEqualTo(MeshCertificateSpecs.INTERNAL_VALIDITY));
+  }
+
+  @Test
   void validatingWebhookIsServedAsTheConfigValidatorService() {
     CertificateSpec spec = specs.validatingWebhook();
 

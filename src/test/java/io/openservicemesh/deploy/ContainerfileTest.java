@@ -66,7 +66,7 @@ class ContainerfileTest {
 
     assertThat(containerfile).contains("COPY --chown=1001:0 target/" + finalName + ".war /config/apps/\n");
     assertThat(serverXml).contains("<webApplication location=\"" + finalName + ".war\"");
-    assertThat(Arrays.asList(containerfile.split("\n"))).contains("EXPOSE 9080 9443 15128");
+    assertThat(Arrays.asList(containerfile.split("\n"))).contains("EXPOSE 9080 9443 9444 15128");
   }
 
   private static String firstGroup(String text, String regex) {

@@ -59,11 +59,13 @@ class LiveConfigurationIT {
   private static AdmissionregistrationV1Api admission;
   private static String meshCa;
   private static int httpsPort;
+  private static int validatorPort;
 
   @BeforeAll
   static void registerTheValidator() throws Exception {
     ServerHealth.ofProperty("it.http.port").awaitReadiness(ServerHealth.Report::up, Duration.ofMinutes(2));
     httpsPort = Integer.parseInt(System.getProperty("it.https.port"));
+    validatorPort = Integer.parseInt(System.getProperty("it.validator.port"));
     ApiClient client = TestCluster.client();
     core = new CoreV1Api(client);
     admission = new AdmissionregistrationV1Api(client);
@@ -83,7 +85,7 @@ class LiveConfigurationIT {
         .webhooks(List.of(new V1ValidatingWebhook()
             .name("config-validator.it.openservicemesh.io")
             .clientConfig(new AdmissionregistrationV1WebhookClientConfig()
-                .url("https://localhost:" + httpsPort + "/validate-webhook")
+                .url("https://localhost:" + validatorPort + "/validate-webhook")
                 .caBundle(meshCa.getBytes(StandardCharsets.UTF_8)))
             .rules(List.of(new V1RuleWithOperations().operations(List.of("CREATE", "UPDATE")).apiGroups(List.of(""))
                 .apiVersions(List.of("v1")).resources(List.of("configmaps"))))

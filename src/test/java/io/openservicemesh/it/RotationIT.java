@@ -25,6 +25,7 @@ class RotationIT {
   private static final String CHECK = "rotation";
 
   private static final int HTTPS_PORT = Integer.getInteger("it.https.port");
+  private static final int VALIDATOR_PORT = Integer.getInteger("it.validator.port");
 
   private final ServerHealth server = ServerHealth.ofProperty("it.http.port");
 
@@ -62,36 +63,46 @@ class RotationIT {
 
   @Test
   void theTlsEndpointPresentsTheRenewedServingCertificate() throws Exception {
+    assertTheEndpointFollowsRotation(HTTPS_PORT, "mutatingWebhook", "CN=osm-controller.osm-it.svc,");
+  }
+
+  @Test
+  void theValidatorsEndpointPresentsItsOwnCertificateWhichRotationRenewsToo() throws Exception {
+    assertTheEndpointFollowsRotation(VALIDATOR_PORT, "validatingWebhook", "CN=osm-config-validator.osm-it.svc,");
+  }
+
+  private void assertTheEndpointFollowsRotation(int port, String certificate, String subjectStart) throws Exception {
     server.awaitReadiness(Report::up, Duration.ofMinutes(2));
-    X509Certificate first = awaitServedCertificate(Duration.ofSeconds(30));
+    X509Certificate first = awaitServedCertificate(port, Duration.ofSeconds(30));
+    assertThat(first.getSubjectX500Principal().getName()).startsWith(subjectStart);
 
     // The serving certificate lives one minute (plus the backdating) and is renewed every 20 s or so: a
     // certificate served later is a renewal only if the endpoint follows rotation, and it must be the one
     // rotation put in service (allowing for one renewal between the two reads).
     Instant giveUp = Instant.now().plus(Duration.ofSeconds(90));
     while (true) {
-      String before = server.readiness().data(CHECK, "mutatingWebhookSerial");
-      X509Certificate served = servedCertificate();
-      String after = server.readiness().data(CHECK, "mutatingWebhookSerial");
+      String before = server.readiness().data(CHECK, certificate + "Serial");
+      X509Certificate served = servedCertificate(port);
+      String after = server.readiness().data(CHECK, certificate + "Serial");
       String servedSerial = served.getSerialNumber().toString(16);
       if (!served.getSerialNumber().equals(first.getSerialNumber())
           && (servedSerial.equals(before) || servedSerial.equals(after))) {
         assertThat(served.getNotAfter().toInstant()).isAfter(first.getNotAfter().toInstant());
-        assertThat(served.getSubjectX500Principal().getName()).startsWith("CN=osm-controller.osm-it.svc,");
+        assertThat(served.getSubjectX500Principal().getName()).startsWith(subjectStart);
         return;
       }
-      assertThat(Instant.now()).as("the endpoint still presents " + servedSerial + " (first " + first
+      assertThat(Instant.now()).as("port " + port + " still presents " + servedSerial + " (first " + first
           .getSerialNumber().toString(16) + "), rotation has " + after).isBefore(giveUp);
       Thread.sleep(500);
     }
   }
 
   /** The endpoint opens once the CA is up, shortly after readiness: polled, bounded. */
-  private X509Certificate awaitServedCertificate(Duration deadline) throws Exception {
+  private X509Certificate awaitServedCertificate(int port, Duration deadline) throws Exception {
     Instant giveUp = Instant.now().plus(deadline);
     while (true) {
       try {
-        return servedCertificate();
+        return servedCertificate(port);
       } catch (IOException notOpenYet) {
         assertThat(Instant.now()).as("the TLS endpoint opens: " + notOpenYet).isBefore(giveUp);
         Thread.sleep(250);
@@ -100,10 +111,10 @@ class RotationIT {
   }
 
   /**
-   * The leaf the webhook port presents. The handshake accepts any chain because it only observes what is
+   * The leaf a TLS port presents. The handshake accepts any chain because it only observes what is
    * served; which CA signed it is the business of other tests.
    */
-  private static X509Certificate servedCertificate() throws Exception {
+  private static X509Certificate servedCertificate(int port) throws Exception {
     X509Certificate[] presented = new X509Certificate[1];
     X509TrustManager observer = new X509TrustManager() {
       @Override
@@ -123,7 +134,7 @@ class RotationIT {
     };
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(null, new TrustManager[] {observer}, null);
-    try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("localhost", HTTPS_PORT)) {
+    try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("localhost", port)) {
       socket.setSoTimeout(10_000);
       socket.startHandshake();
     }

@@ -51,32 +51,38 @@ class CertificateStackTest {
   }
 
   @Test
-  void issuesTheWebhookServingCertificateAndRenewsItWithAllItsNamesAndAnAnnouncement() throws Exception {
+  void issuesEachWebhooksServingCertificateUnderItsOwnNameAndRenewsThemWithAllTheirNames() throws Exception {
     Map<String, String> serials = stack.issueControlPlaneCertificates();
     MeshCertificateSpecs specs = stack.certificates().specs();
     Certificate mutating = stack.certificates().manager().cached("osm-controller.osm-test.svc").orElseThrow();
-    assertThat(serials).containsOnlyKeys("mutatingWebhookSerial");
-    assertThat(serials).containsEntry("mutatingWebhookSerial", mutating.serialHex());
-    // One certificate serves both webhooks: no separate validating webhook certificate is issued.
-    assertThat(stack.certificates().manager().cached(specs.validatingWebhook().commonName())).isEmpty();
+    Certificate validating = stack.certificates().manager().cached("osm-config-validator.osm-test.svc").orElseThrow();
+    assertThat(serials).containsExactly(Map.entry("mutatingWebhookSerial", mutating.serialHex()),
+        Map.entry("validatingWebhookSerial", validating.serialHex()));
+    assertThat(dnsNames(mutating)).containsExactly("osm-controller.osm-test.svc",
+        "osm-controller.osm-test.svc.cluster.local", "localhost");
+    assertThat(dnsNames(validating)).containsExactly("osm-config-validator.osm-test.svc",
+        "osm-config-validator.osm-test.svc.cluster.local", "localhost");
     assertThat(Duration.between(mutating.notBefore(), mutating.notAfter())).isEqualTo(Duration.ofMinutes(2));
     BlockingQueue<CertificateRotated> announced = new LinkedBlockingQueue<>();
     stack.certificates().announcer().subscribe("test", announced::add);
 
     // With the default policy a two-minute certificate is due between 74 and 86 seconds into its life.
     clock.advance(Duration.ofSeconds(86));
-    assertThat(stack.rotation().rotator().runPass(specs).claimed()).isEqualTo(1);
+    assertThat(stack.rotation().rotator().runPass(specs).claimed()).isEqualTo(2);
 
-    CertificateRotated mutatingRotation = announced.poll(10, TimeUnit.SECONDS);
-    assertThat(mutatingRotation).isNotNull();
-    assertThat(mutatingRotation.kind()).isEqualTo(CertificateKind.MUTATING_WEBHOOK);
-    assertThat(mutatingRotation.previous()).isSameAs(mutating);
-    assertThat(mutatingRotation.current())
-        .isSameAs(stack.certificates().manager().cached(mutating.commonName()).orElseThrow());
-    // The renewal keeps the validator's and the extra serving names (renewalOf keeps names).
-    assertThat(dnsNames(mutatingRotation.current()))
-        .containsExactlyInAnyOrderElementsOf(specs.servingCertificate(List.of("localhost")).dnsNames())
-        .contains("osm-config-validator.osm-test.svc", "localhost");
+    Map<CertificateKind, CertificateRotated> rotations = new java.util.EnumMap<>(CertificateKind.class);
+    for (int i = 0; i < 2; i++) {
+      CertificateRotated rotation = announced.poll(10, TimeUnit.SECONDS);
+      assertThat(rotation).isNotNull();
+      rotations.put(rotation.kind(), rotation);
+    }
+    assertThat(rotations.get(CertificateKind.MUTATING_WEBHOOK).previous()).isSameAs(mutating);
+    assertThat(rotations.get(CertificateKind.VALIDATING_WEBHOOK).previous()).isSameAs(validating);
+    // The renewals keep the extra serving names (renewalOf keeps names).
+    assertThat(dnsNames(rotations.get(CertificateKind.MUTATING_WEBHOOK).current()))
+        .containsExactlyElementsOf(dnsNames(mutating));
+    assertThat(dnsNames(rotations.get(CertificateKind.VALIDATING_WEBHOOK).current()))
+        .containsExactlyElementsOf(dnsNames(validating));
     assertThat(stack.certificates().announcer().subscribers()).extracting(SubscriberStatistics::name)
         .contains("rotation-journal");
   }
