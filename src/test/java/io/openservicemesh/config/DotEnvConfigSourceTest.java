@@ -1,10 +1,10 @@
 package io.openservicemesh.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,10 +60,8 @@ class DotEnvConfigSourceTest {
         F="unterminated
         """);
 
-    assertThat(file.values()).containsExactlyEntriesOf(
-        Map.of("A", "1", "B", "two words", "C", "#not a comment", "D", "plain", "E", "").entrySet().stream()
-            .sorted(Map.Entry.comparingByKey()).collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
-                Map.Entry::getValue, (a, b) -> a, java.util.LinkedHashMap::new)));
+    assertThat(file.values()).containsExactly(entry("A", "1"), entry("B", "two words"),
+        entry("C", "#not a comment"), entry("D", "plain"), entry("E", ""));
     assertThat(file.problems()).containsExactly(
         "line 7 is not KEY=value (or export KEY=value) and is ignored",
         "line 8 (F) has an unterminated quote and is ignored");
