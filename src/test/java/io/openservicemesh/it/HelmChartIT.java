@@ -187,7 +187,7 @@ class HelmChartIT {
   static Stream<Arguments> badValues() {
     return Stream.of(
         Arguments.of("OpenServiceMesh.certificateManager", "venafi",
-            "at '/OpenServiceMesh/certificateManager': value must be one of 'tresor', 'vault', 'cert-manager'"),
+            "at '/OpenServiceMesh/certificateManager': value must be one of '', 'tresor', 'vault', 'cert-manager'"),
         Arguments.of("OpenServiceMesh.vault.protocol", "ftp",
             "at '/OpenServiceMesh/vault/protocol': value must be one of 'http', 'https'"),
         Arguments.of("OpenServiceMesh.serviceCertValidityDuration", "1hour",

@@ -403,7 +403,7 @@ public final class TestPkiMount {
     }
   }
 
-  static String pem(Object object) {
+  public static String pem(Object object) {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
       writer.writeObject(object);

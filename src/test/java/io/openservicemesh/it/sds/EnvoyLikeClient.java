@@ -44,12 +44,18 @@ final class EnvoyLikeClient implements AutoCloseable {
   /** Mutual TLS with the given client certificate (or none), trusting the mesh CA. */
   static EnvoyLikeClient connect(int port, Certificate clientCertificate, String meshCaPem, ClientInterceptor... extra)
       throws Exception {
+    return connect(port, clientCertificate, meshCaPem, io.openservicemesh.it.TestCluster.OSM_NAMESPACE, extra);
+  }
+
+  /** The same, to the control plane of another OSM namespace (its serving certificate names that). */
+  static EnvoyLikeClient connect(int port, Certificate clientCertificate, String meshCaPem, String osmNamespace,
+      ClientInterceptor... extra) throws Exception {
     SslContextBuilder tls = GrpcSslContexts.forClient().trustManager(stream(meshCaPem));
     if (clientCertificate != null) {
       tls.keyManager(stream(clientCertificate.certificateChainPem()), stream(clientCertificate.privateKeyPem()));
     }
     ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", port)
-        .overrideAuthority("osm-controller." + io.openservicemesh.it.TestCluster.OSM_NAMESPACE + ".svc")
+        .overrideAuthority("osm-controller." + osmNamespace + ".svc")
         .sslContext(tls.build())
         .intercept(extra)
         .build();

@@ -1,0 +1,167 @@
+package io.openservicemesh.it.sds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.certificate.MeshCertificateSpecs;
+import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.certificate.ProxyIdentity;
+import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.certificate.store.StoredCaBundle;
+import io.openservicemesh.certificate.tresor.CaBundleCodec;
+import io.openservicemesh.certificate.tresor.TresorIssuer;
+import io.openservicemesh.certificate.vault.TestPkiMount;
+import io.openservicemesh.certificate.vault.TestPkiRole;
+import io.openservicemesh.certificate.vault.VaultTestServer;
+import io.openservicemesh.it.ExtraControlPlane;
+import io.openservicemesh.it.ServerHealth.Report;
+import io.openservicemesh.it.TestCluster;
+import io.openservicemesh.testing.OpenSsl;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each certificate manager selected the way a user selects it, through configuration only: a real Liberty
+ * server started with the settings as environment variables, then a certificate fetched over SDS by an
+ * Envoy-like client whose bootstrap certificate comes from that CA.
+ */
+class BackendsSelectedByConfigurationIT {
+
+  private static final String PODS = "sds-backends-it";
+  private static final Duration READY_WITHIN = Duration.ofMinutes(2);
+
+  private final CoreV1Api api = TestCluster.core();
+
+  @Test
+  void vaultSetUpAsTheMissionSaysIssuesTheServiceCertificateDeliveredOverSds() throws Exception {
+    String osmNamespace = "osm-it-vault";
+    TestCluster.ensureNamespace(api, osmNamespace);
+    try (VaultTestServer vault = VaultTestServer.start(Clock.systemUTC())) {
+      // The document's commands: pki mounted and tuned to a decade, the role allow_any_name=true
+      // allow_subdomains=true (no URI SANs allowed), the root osm.root; the dev root token xyz.
+      TestPkiMount pki = vault.enablePki("pki").tuneMaxLeaseTtl(Duration.ofHours(87_600))
+          .role("openservicemesh", new TestPkiRole().allowAnyName(true).allowSubdomains(true))
+          .generateRoot("osm.root", Duration.ofHours(87_600), Instant.now());
+      vault.devRootToken("xyz");
+      String root = TestPkiMount.pem(pki.root());
+
+      try (ExtraControlPlane plane = ExtraControlPlane.start(osmNamespace, Map.of(
+          "OpenServiceMesh_osmNamespace", osmNamespace,
+          "OpenServiceMesh_certificateManager", "vault",
+          "OpenServiceMesh_vault_host", vault.address().getHost(),
+          "OpenServiceMesh_vault_port", String.valueOf(vault.address().getPort()),
+          "OpenServiceMesh_vault_protocol", "http",
+          "OpenServiceMesh_vault_token", "xyz",
+          "OpenServiceMesh_vault_role", "openservicemesh"))) {
+        awaitReady(plane);
+        ProxyIdentity proxy = proxyWithPod("bookbuyer");
+        Certificate bootstrap = vaultIssued(vault.address(), proxy.commonName(), root);
+
+        X509Certificate leaf = serviceCertificateOverSds(plane, osmNamespace, proxy, bootstrap, root);
+
+        assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=bookbuyer." + PODS + ".cluster.local");
+        assertThat(leaf.getIssuerX500Principal().getName()).isEqualTo("CN=osm.root");
+        V1Secret published = api.readNamespacedSecret("osm-ca-bundle", osmNamespace).execute();
+        assertThat(new String(published.getData().get("ca.crt"), StandardCharsets.UTF_8)).isEqualTo(root);
+        assertThat(published.getData()).doesNotContainKey("private.key");
+      }
+    }
+  }
+
+  @Test
+  void tresorKeepsItsRootUnderACustomCaBundleSecretNameAndServesOverSds() throws Exception {
+    String osmNamespace = "osm-it-custom-ca";
+    TestCluster.ensureNamespace(api, osmNamespace);
+    TestCluster.deleteSecretIfPresent(api, osmNamespace, "my-secret-name");
+    try (ExtraControlPlane plane = ExtraControlPlane.start(osmNamespace, Map.of(
+        "OpenServiceMesh_osmNamespace", osmNamespace,
+        "CERT_MANAGER", "tresor",
+        "OpenServiceMesh_caBundleSecretName", "my-secret-name"))) {
+      Report ready = awaitReady(plane);
+      V1Secret secret = api.readNamespacedSecret("my-secret-name", osmNamespace).execute();
+      assertThat(secret.getData()).containsOnlyKeys("ca.crt", "expiration", "private.key");
+      assertThat(api.listNamespacedSecret(osmNamespace).execute().getItems())
+          .extracting(s -> s.getMetadata().getName()).doesNotContain("osm-ca-bundle");
+      assertThat(ready.data("certificate-authority", "caLocation")).contains("my-secret-name");
+      String root = new String(secret.getData().get("ca.crt"), StandardCharsets.UTF_8);
+      TresorIssuer ca = new TresorIssuer(CaBundleCodec.decode(new StoredCaBundle(root,
+          new String(secret.getData().get("private.key"), StandardCharsets.UTF_8), null), "test", Instant.now()),
+          Clock.systemUTC(), Duration.ofMinutes(1));
+      ProxyIdentity proxy = proxyWithPod("bookstore");
+      Certificate bootstrap = ca.issue(new MeshCertificateSpecs("cluster.local", osmNamespace, Duration.ofHours(1),
+          KeySpec.ECDSA_P256).xdsBootstrap(proxy));
+
+      X509Certificate leaf = serviceCertificateOverSds(plane, osmNamespace, proxy, bootstrap, root);
+
+      assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=bookstore." + PODS + ".cluster.local");
+      OpenSsl.verify(root, Pem.encode(leaf));
+    }
+  }
+
+  private static Report awaitReady(ExtraControlPlane plane) throws Exception {
+    Report report = plane.health().awaitReadiness(Report::up, READY_WITHIN);
+    assertThat(report.up()).as("readiness of the started control plane: %s\n%s", report.body(), plane.log()).isTrue();
+    return report;
+  }
+
+  private X509Certificate serviceCertificateOverSds(ExtraControlPlane plane, String osmNamespace, ProxyIdentity proxy,
+      Certificate bootstrap, String root) throws Exception {
+    String name = "service-cert:" + proxy.service().namespace() + "/" + proxy.service().serviceAccount();
+    try (EnvoyLikeClient client = EnvoyLikeClient.connect(plane.sdsPort(), bootstrap, root, osmNamespace)) {
+      DiscoveryResponse response = client.fetch(EnvoyLikeClient.request(proxy.commonName(), List.of(name)).build());
+      assertThat(response.getResourcesList()).hasSize(1);
+      Secret secret = response.getResources(0).unpack(Secret.class);
+      assertThat(secret.getName()).isEqualTo(name);
+      String chain = secret.getTlsCertificate().getCertificateChain().getInlineBytes().toStringUtf8();
+      OpenSsl.verify(root, chain);
+      return Pem.decodeCertificates(chain).get(0);
+    }
+  }
+
+  /** A pod of the mesh, as the injector would have labelled it. */
+  private ProxyIdentity proxyWithPod(String serviceAccount) throws ApiException {
+    TestCluster.ensureNamespace(api, PODS);
+    ProxyIdentity proxy = new ProxyIdentity(UUID.randomUUID(), new ServiceIdentity(serviceAccount, PODS));
+    api.createNamespacedPod(PODS, new V1Pod()
+        .metadata(new V1ObjectMeta().name("pod-" + proxy.uuid()).namespace(PODS)
+            .labels(Map.of("osm-proxy-uuid", proxy.uuid().toString())))
+        .spec(new V1PodSpec().serviceAccountName(serviceAccount)
+            .containers(List.of(new V1Container().name("app").image("example.invalid/app:1"))))).execute();
+    return proxy;
+  }
+
+  /** A bootstrap certificate from Vault's own API: {@code POST /v1/pki/issue/<role>} with the dev token. */
+  private static Certificate vaultIssued(URI vault, String commonName, String root) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(vault.resolve("/v1/pki/issue/openservicemesh")).header("X-Vault-Token", "xyz")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"common_name\":\"" + commonName + "\",\"ttl\":\"1h\"}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonObject data = JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonObject("data");
+    return new Certificate(Pem.decodeCertificates(data.get("certificate").getAsString()),
+        data.get("private_key").getAsString(), root, root);
+  }
+}
