@@ -43,6 +43,15 @@ record IssueRequest(String commonName, List<String> altNames, List<String> uriSa
     return new IssueRequest(commonName, altNames, List.of(), ttlSeconds);
   }
 
+  /**
+   * The same request asking for at most {@code maxSeconds}: Vault refuses ("cannot satisfy request, as TTL
+   * would result in notAfter ... beyond the expiration of the CA certificate") a TTL that outlives its CA,
+   * which the mission's own setup makes happen (a ten-year root, ten-year webhook certificates).
+   */
+  IssueRequest withTtlAtMost(long maxSeconds) {
+    return ttlSeconds <= maxSeconds ? this : new IssueRequest(commonName, altNames, uriSans, Math.max(1, maxSeconds));
+  }
+
   /** Vault's TTL syntax for the request, e.g. {@code 5400s}. */
   String ttl() {
     return ttlSeconds + "s";

@@ -27,6 +27,9 @@ final class VaultIssuer implements Issuer {
 
   private static final Logger LOG = Logger.getLogger(VaultIssuer.class.getName());
 
+  /** Asked TTLs end this long before the CA does, so that Vault's clock being ahead of ours cannot tip them over. */
+  private static final Duration CA_EXPIRY_MARGIN = Duration.ofMinutes(1);
+
   /** A certificate ending this much before the requested end was cut short (max_ttl), not just delayed. */
   private static final Duration CAPPED_SLACK = Duration.ofMinutes(1);
 
@@ -65,6 +68,7 @@ final class VaultIssuer implements Issuer {
       throw new IssuanceException("cannot ask Vault for CN " + spec.commonName() + ": " + e.getMessage(), false);
     }
     Instant asked = clock.instant();
+    request = cappedAtTheCasExpiry(request, asked);
     long started = System.nanoTime();
     Answered answered = send(request, true);
     IssueRequest sent = answered.request();
@@ -95,6 +99,13 @@ final class VaultIssuer implements Issuer {
   @Override
   public String trustedCasPem() {
     return trust.trustedCasPem();
+  }
+
+  /** A leaf cannot outlive the CA: ask for no more than the earliest anchor has left (as Tresor caps NotAfter). */
+  private IssueRequest cappedAtTheCasExpiry(IssueRequest request, Instant now) {
+    return trust.anchors().stream().map(ca -> ca.getNotAfter().toInstant()).min(Instant::compareTo)
+        .map(end -> request.withTtlAtMost(Duration.between(now, end.minus(CA_EXPIRY_MARGIN)).getSeconds()))
+        .orElse(request);
   }
 
   /** Vault's answer, and the request it answered: the asked one, or that without URI SANs. */

@@ -89,6 +89,10 @@ class VaultMissionSetupTest {
       assertThat(sanTypes(certificate.leaf())).as(certificate.commonName()).doesNotContain(URI_SAN);
     });
     assertThat(bookstore.notAfter()).isEqualTo(vault.clock.instant().plus(Duration.ofHours(24)));
+    // The ten-year root and the ten-year webhook certificates of the document: asked for no longer than the
+    // root lives, which Vault would refuse.
+    assertThat(injector.notAfter()).isBefore(vault.pki.root().getNotAfter().toInstant())
+        .isAfter(vault.clock.instant().plus(Duration.ofDays(3649)));
 
     // A caller of bookstore accepts the bookstore pod's certificate by its DNS name (the outbound validation
     // context's DNS matcher, see SecretBuilderTest) ...

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * the first request, ACKs and NACKs echoing the last nonce. Responses and the stream's end are queued so a
  * test can take them in order.
  */
-final class EnvoyLikeClient implements AutoCloseable {
+public final class EnvoyLikeClient implements AutoCloseable {
 
   static final String SECRET_TYPE = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
   static final Duration WAIT = Duration.ofSeconds(15);
@@ -48,7 +48,7 @@ final class EnvoyLikeClient implements AutoCloseable {
   }
 
   /** The same, to the control plane of another OSM namespace (its serving certificate names that). */
-  static EnvoyLikeClient connect(int port, Certificate clientCertificate, String meshCaPem, String osmNamespace,
+  public static EnvoyLikeClient connect(int port, Certificate clientCertificate, String meshCaPem, String osmNamespace,
       ClientInterceptor... extra) throws Exception {
     SslContextBuilder tls = GrpcSslContexts.forClient().trustManager(stream(meshCaPem));
     if (clientCertificate != null) {
@@ -85,12 +85,12 @@ final class EnvoyLikeClient implements AutoCloseable {
     return stream;
   }
 
-  DiscoveryResponse fetch(DiscoveryRequest request) {
+  public DiscoveryResponse fetch(DiscoveryRequest request) {
     return SecretDiscoveryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(WAIT.toSeconds(), TimeUnit.SECONDS)
         .fetchSecrets(request);
   }
 
-  static DiscoveryRequest.Builder request(String nodeId, List<String> names) {
+  public static DiscoveryRequest.Builder request(String nodeId, List<String> names) {
     DiscoveryRequest.Builder request = DiscoveryRequest.newBuilder().setTypeUrl(SECRET_TYPE).addAllResourceNames(names);
     if (nodeId != null) {
       request.setNode(Node.newBuilder().setId(nodeId).setCluster("test"));

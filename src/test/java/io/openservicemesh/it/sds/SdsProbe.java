@@ -1,0 +1,63 @@
+package io.openservicemesh.it.sds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.certificate.ProxyIdentity;
+import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.it.ExtraControlPlane;
+import io.openservicemesh.it.TestCluster;
+import io.openservicemesh.testing.OpenSsl;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** What a test of a whole control plane needs of SDS: a meshed pod, and its service certificate fetched. */
+public final class SdsProbe {
+
+  /** Namespace of the probes' pods. */
+  public static final String PODS = "sds-backends-it";
+
+  private SdsProbe() {}
+
+  /** A pod of the mesh, labelled as the injector would have labelled it. */
+  public static ProxyIdentity proxyWithPod(String serviceAccount) throws ApiException {
+    CoreV1Api api = TestCluster.core();
+    TestCluster.ensureNamespace(api, PODS);
+    ProxyIdentity proxy = new ProxyIdentity(UUID.randomUUID(), new ServiceIdentity(serviceAccount, PODS));
+    api.createNamespacedPod(PODS, new V1Pod()
+        .metadata(new V1ObjectMeta().name("pod-" + proxy.uuid()).namespace(PODS)
+            .labels(Map.of("osm-proxy-uuid", proxy.uuid().toString())))
+        .spec(new V1PodSpec().serviceAccountName(serviceAccount)
+            .containers(List.of(new V1Container().name("app").image("example.invalid/app:1"))))).execute();
+    return proxy;
+  }
+
+  /**
+   * FetchSecrets of the proxy's {@code service-cert} over mutual TLS with its bootstrap certificate, trusting
+   * {@code root}; the chain is checked with openssl against {@code root}. Returns the leaf.
+   */
+  public static X509Certificate serviceCertificate(ExtraControlPlane plane, String osmNamespace, ProxyIdentity proxy,
+      Certificate bootstrap, String root) throws Exception {
+    String name = "service-cert:" + proxy.service().namespace() + "/" + proxy.service().serviceAccount();
+    try (EnvoyLikeClient client = EnvoyLikeClient.connect(plane.sdsPort(), bootstrap, root, osmNamespace)) {
+      DiscoveryResponse response = client.fetch(EnvoyLikeClient.request(proxy.commonName(), List.of(name)).build());
+      assertThat(response.getResourcesList()).hasSize(1);
+      Secret secret = response.getResources(0).unpack(Secret.class);
+      assertThat(secret.getName()).isEqualTo(name);
+      String chain = secret.getTlsCertificate().getCertificateChain().getInlineBytes().toStringUtf8();
+      OpenSsl.verify(root, chain);
+      return Pem.decodeCertificates(chain).get(0);
+    }
+  }
+}
