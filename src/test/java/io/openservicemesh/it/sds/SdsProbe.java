@@ -3,7 +3,10 @@ package io.openservicemesh.it.sds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -18,6 +21,8 @@ import io.openservicemesh.it.ExtraControlPlane;
 import io.openservicemesh.it.TestCluster;
 import io.openservicemesh.testing.OpenSsl;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +33,25 @@ public final class SdsProbe {
   /** Namespace of the probes' pods. */
   public static final String PODS = "sds-backends-it";
 
+  /** The SDS endpoint opens once its stores are written, shortly after the CA is up: polled this long. */
+  private static final Duration ENDPOINT_OPENS_WITHIN = Duration.ofSeconds(30);
+
   private SdsProbe() {}
+
+  private static DiscoveryResponse fetchOnceTheEndpointIsOpen(ExtraControlPlane plane, String osmNamespace,
+      Certificate bootstrap, String root, DiscoveryRequest request) throws Exception {
+    Instant giveUp = Instant.now().plus(ENDPOINT_OPENS_WITHIN);
+    while (true) {
+      try (EnvoyLikeClient client = EnvoyLikeClient.connect(plane.sdsPort(), bootstrap, root, osmNamespace)) {
+        return client.fetch(request);
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || Instant.now().isAfter(giveUp)) {
+          throw e;
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
 
   /** A pod of the mesh, labelled as the injector would have labelled it. */
   public static ProxyIdentity proxyWithPod(String serviceAccount) throws ApiException {
@@ -50,14 +73,13 @@ public final class SdsProbe {
   public static X509Certificate serviceCertificate(ExtraControlPlane plane, String osmNamespace, ProxyIdentity proxy,
       Certificate bootstrap, String root) throws Exception {
     String name = "service-cert:" + proxy.service().namespace() + "/" + proxy.service().serviceAccount();
-    try (EnvoyLikeClient client = EnvoyLikeClient.connect(plane.sdsPort(), bootstrap, root, osmNamespace)) {
-      DiscoveryResponse response = client.fetch(EnvoyLikeClient.request(proxy.commonName(), List.of(name)).build());
-      assertThat(response.getResourcesList()).hasSize(1);
-      Secret secret = response.getResources(0).unpack(Secret.class);
-      assertThat(secret.getName()).isEqualTo(name);
-      String chain = secret.getTlsCertificate().getCertificateChain().getInlineBytes().toStringUtf8();
-      OpenSsl.verify(root, chain);
-      return Pem.decodeCertificates(chain).get(0);
-    }
+    DiscoveryResponse response = fetchOnceTheEndpointIsOpen(plane, osmNamespace, bootstrap, root,
+        EnvoyLikeClient.request(proxy.commonName(), List.of(name)).build());
+    assertThat(response.getResourcesList()).hasSize(1);
+    Secret secret = response.getResources(0).unpack(Secret.class);
+    assertThat(secret.getName()).isEqualTo(name);
+    String chain = secret.getTlsCertificate().getCertificateChain().getInlineBytes().toStringUtf8();
+    OpenSsl.verify(root, chain);
+    return Pem.decodeCertificates(chain).get(0);
   }
 }
