@@ -1,12 +1,12 @@
 package io.openservicemesh.bench;
 
 import io.openservicemesh.certificate.Certificate;
-import io.openservicemesh.certificate.CertificateManager;
+import io.openservicemesh.certificate.CertificateCache;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
-import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.certificate.tresor.RootCertificateFactory;
 import io.openservicemesh.certificate.tresor.TresorIssuer;
 import java.time.Clock;
@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The path every request of an identity already served takes: {@link CertificateManager#getOrIssue} finds the
+ * The path every request of an identity already served takes: {@link CertificateCache#getOrIssue} finds the
  * cached certificate and checks that it has not expired; no cryptography. The key types do not matter here,
  * so this is a class of its own without the issuance benchmark's parameters.
  */
@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class CacheHitBenchmark {
 
-  private CertificateManager manager;
+  private CertificateCache manager;
   private CertificateSpec serviceSpec;
 
   @Setup
@@ -41,7 +41,7 @@ public class CacheHitBenchmark {
         RootCertificateFactory.create(KeySpec.ECDSA_P256, Duration.ofDays(3650), clock.instant(), skew), clock, skew);
     serviceSpec = new MeshCertificateSpecs("cluster.local", "osm-system", Duration.ofHours(24), KeySpec.ECDSA_P256)
         .service(new ServiceIdentity("bookbuyer", "bookbuyer"));
-    manager = new CertificateManager(issuer, clock);
+    manager = new CertificateCache(issuer, clock);
     manager.getOrIssue(serviceSpec);
   }
 

@@ -2,9 +2,9 @@ package io.openservicemesh.bench;
 
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateSpec;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
-import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.certificate.tresor.CaBundle;
 import io.openservicemesh.certificate.tresor.RootCertificateFactory;
 import io.openservicemesh.certificate.tresor.TresorIssuer;

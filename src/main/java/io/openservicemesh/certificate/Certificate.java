@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate;
 
+import io.openservicemesh.identity.CertificateNames;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Instant;

@@ -1,7 +1,8 @@
 package io.openservicemesh.certificate;
 
+
 /**
- * Told when the {@link CertificateManager} puts a certificate in service for a common name: the first for that
+ * Told when the {@link CertificateCache} puts a certificate in service for a common name: the first for that
  * name ({@link #issued}), or one replacing its predecessor ({@link #replaced}: a renewal, or a re-issue after
  * the old one expired). Called on the thread that did it, after readers already see the new certificate; it
  * must return quickly (hand the news on, do not act on it).

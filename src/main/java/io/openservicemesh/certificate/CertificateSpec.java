@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate;
 
+import io.openservicemesh.config.KeySpec;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -3,10 +3,10 @@ package io.openservicemesh.certificate;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A certificate claimed for renewal by {@link CertificateManager#claimDue}: while claimed, no other pass
+ * A certificate claimed for renewal by {@link CertificateCache#claimDue}: while claimed, no other pass
  * claims it, and readers keep getting the current certificate. The claim ends with
- * {@link CertificateManager#renew} (success, or failure and a retry scheduled) or
- * {@link CertificateManager#retryLater}.
+ * {@link CertificateCache#renew} (success, or failure and a retry scheduled) or
+ * {@link CertificateCache#retryLater}.
  */
 public final class DueRenewal {
 

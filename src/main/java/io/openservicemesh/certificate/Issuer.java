@@ -1,9 +1,10 @@
 package io.openservicemesh.certificate;
 
+
 /**
  * A certificate authority backend (Tresor, Vault, cert-manager). Deliberately small: it turns a spec into a
  * certificate and says which roots it chains to. Caching, single-flight and when to renew belong to the
- * {@link CertificateManager}, so every backend gets them the same way.
+ * {@link CertificateCache}, so every backend gets them the same way.
  */
 public interface Issuer {
 

@@ -1,5 +1,7 @@
 package io.openservicemesh.certificate;
 
+import io.openservicemesh.config.KeyAlgorithm;
+import io.openservicemesh.config.KeySpec;
 import java.security.KeyPair;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;

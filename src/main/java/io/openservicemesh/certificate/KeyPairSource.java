@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate;
 
+import io.openservicemesh.config.KeySpec;
 import java.security.KeyPair;
 
 /** Where an issuer gets the key pair of a new certificate: made on the spot, or taken from a pool. */

@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate;
 
+import io.openservicemesh.config.KeySpec;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

@@ -1,5 +1,8 @@
 package io.openservicemesh.certificate;
 
+import io.openservicemesh.identity.ProxyIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
+import io.openservicemesh.config.KeySpec;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -11,7 +11,7 @@ import java.time.Duration;
  */
 public record CertManagerSettings(
     String issuerName,
-    IssuerKind issuerKind,
+    CertManagerIssuerKind issuerKind,
     String issuerGroup,
     Duration requestTimeout,
     boolean keepCertificateRequests) {}

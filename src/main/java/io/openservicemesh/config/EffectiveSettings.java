@@ -1,7 +1,5 @@
 package io.openservicemesh.config;
 
-import io.openservicemesh.certificate.KeyAlgorithm;
-import io.openservicemesh.certificate.KeySpec;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;

@@ -1,6 +1,5 @@
 package io.openservicemesh.config;
 
-import io.openservicemesh.certificate.KeySpec;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -17,7 +16,7 @@ import java.time.Duration;
  * @param webhooks the admission webhooks' registration and serving names
  */
 public record MeshSettings(
-    CertificateManagerKind certificateManager,
+    IssuerBackendKind certificateManager,
     String caBundleSecretName,
     String osmNamespace,
     String trustDomain,

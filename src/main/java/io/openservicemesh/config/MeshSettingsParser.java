@@ -46,8 +46,6 @@ import static io.openservicemesh.config.Setting.SIDECAR_INJECTION_DEFAULT;
 import static io.openservicemesh.config.Setting.WEBHOOK_CONFIG_NAME_PREFIX;
 import static io.openservicemesh.config.Setting.WEBHOOK_EXTRA_SERVING_NAMES;
 
-import io.openservicemesh.certificate.KeyAlgorithm;
-import io.openservicemesh.certificate.KeySpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -105,7 +103,7 @@ public final class MeshSettingsParser {
   public static ParseResult parse(Function<String, Optional<String>> lookup) {
     SettingReader reader = new SettingReader(lookup);
 
-    Optional<CertificateManagerKind> manager =
+    Optional<IssuerBackendKind> manager =
         reader.read(CERTIFICATE_MANAGER, ValueRules.certificateManager());
     Optional<String> caBundleSecretName =
         reader.read(CA_BUNDLE_SECRET_NAME, ValueRules.kubernetesObjectName());
@@ -153,7 +151,7 @@ public final class MeshSettingsParser {
         reader.read(
             VAULT_REQUEST_TIMEOUT,
             ValueRules.durationBetween(MIN_VAULT_REQUEST_TIMEOUT, MAX_VAULT_REQUEST_TIMEOUT));
-    if (manager.equals(Optional.of(CertificateManagerKind.VAULT))) {
+    if (manager.equals(Optional.of(IssuerBackendKind.VAULT))) {
       requireVaultSettings(reader, vaultProtocol, vaultAuthMethod);
     }
 
@@ -185,7 +183,7 @@ public final class MeshSettingsParser {
 
     Optional<String> issuerName =
         reader.read(CERTMANAGER_ISSUER_NAME, ValueRules.kubernetesObjectName());
-    Optional<IssuerKind> issuerKind = reader.read(CERTMANAGER_ISSUER_KIND, ValueRules.issuerKind());
+    Optional<CertManagerIssuerKind> issuerKind = reader.read(CERTMANAGER_ISSUER_KIND, ValueRules.issuerKind());
     Optional<String> issuerGroup = reader.read(CERTMANAGER_ISSUER_GROUP, ValueRules.dnsName());
     Optional<Duration> requestTimeout =
         reader.read(
@@ -353,7 +351,7 @@ public final class MeshSettingsParser {
    */
   private static void requireVaultSettings(
       SettingReader reader, Optional<String> protocol, Optional<VaultAuthMethod> authMethod) {
-    String vault = CertificateManagerKind.VAULT.configName();
+    String vault = IssuerBackendKind.VAULT.configName();
     reader.require(VAULT_HOST, CERTIFICATE_MANAGER, vault);
     reader.require(VAULT_ROLE, CERTIFICATE_MANAGER, vault);
     protocol.ifPresent(

@@ -1,7 +1,5 @@
 package io.openservicemesh.config;
 
-import io.openservicemesh.certificate.KeyAlgorithm;
-import io.openservicemesh.certificate.KeySpec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +13,7 @@ public enum Setting {
   CERTIFICATE_MANAGER(
       "OpenServiceMesh.certificateManager",
       "tresor",
-      Choices.oneOf(CertificateManagerKind.values(), CertificateManagerKind::configName),
+      Choices.oneOf(IssuerBackendKind.values(), IssuerBackendKind::configName),
       "Which certificate authority signs mesh certificates: the built-in tresor CA, HashiCorp"
           + " Vault or cert-manager."),
   CA_BUNDLE_SECRET_NAME(
@@ -152,7 +150,7 @@ public enum Setting {
   CERTMANAGER_ISSUER_KIND(
       "OpenServiceMesh.certmanager.issuerKind",
       "Issuer",
-      Choices.oneOf(IssuerKind.values(), IssuerKind::configName),
+      Choices.oneOf(CertManagerIssuerKind.values(), CertManagerIssuerKind::configName),
       "Kind of the cert-manager issuer: a namespaced Issuer in the OSM namespace or a"
           + " ClusterIssuer."),
   CERTMANAGER_ISSUER_GROUP(

@@ -1,7 +1,5 @@
 package io.openservicemesh.config;
 
-import io.openservicemesh.certificate.KeyAlgorithm;
-import io.openservicemesh.certificate.KeySpec;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,21 +20,21 @@ final class ValueRules {
 
   private ValueRules() {}
 
-  static ValueRule<CertificateManagerKind> certificateManager() {
-    return oneOf(CertificateManagerKind::fromConfigName);
+  static ValueRule<IssuerBackendKind> certificateManager() {
+    return oneOf(IssuerBackendKind::fromConfigName);
   }
 
   static ValueRule<KeyAlgorithm> keyAlgorithm() {
     return oneOf(KeyAlgorithm::fromConfigName);
   }
 
-  static ValueRule<IssuerKind> issuerKind() {
+  static ValueRule<CertManagerIssuerKind> issuerKind() {
     return value -> {
-      Optional<IssuerKind> exact = IssuerKind.fromConfigName(value);
+      Optional<CertManagerIssuerKind> exact = CertManagerIssuerKind.fromConfigName(value);
       if (exact.isPresent()) {
         return exact.get();
       }
-      for (IssuerKind kind : IssuerKind.values()) {
+      for (CertManagerIssuerKind kind : CertManagerIssuerKind.values()) {
         if (kind.configName().equalsIgnoreCase(value)) {
           throw new RejectedValueException(
               "the kind is case-sensitive; did you mean " + kind.configName() + "?");

@@ -1,7 +1,7 @@
 package io.openservicemesh.health;
 
 import io.openservicemesh.certificate.CertificateKind;
-import io.openservicemesh.certificate.CertificateManager;
+import io.openservicemesh.certificate.CertificateCache;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.health.RotationReadiness.ServedCertificate;
 import io.openservicemesh.lifecycle.ControlPlane;
@@ -47,7 +47,7 @@ public class RotationHealthCheck implements HealthCheck {
     if (rotation.isEmpty() || certificates.isEmpty()) {
       return RotationReadiness.notStarted();
     }
-    CertificateManager manager = certificates.get().manager();
+    CertificateCache manager = certificates.get().manager();
     RotationJournal journal = rotation.get().journal();
     List<ServedCertificate> served = List.of(
         served("mutatingWebhook", certificates.get().specs().mutatingWebhook(), manager, journal),
@@ -56,7 +56,7 @@ public class RotationHealthCheck implements HealthCheck {
   }
 
   private static ServedCertificate served(
-      String name, CertificateSpec spec, CertificateManager manager, RotationJournal journal) {
+      String name, CertificateSpec spec, CertificateCache manager, RotationJournal journal) {
     CertificateKind kind = spec.kind();
     return new ServedCertificate(name, manager.cached(spec.commonName()),
         manager.scheduledRenewal(spec.commonName()), journal.last(kind));

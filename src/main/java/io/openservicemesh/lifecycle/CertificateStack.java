@@ -3,7 +3,7 @@ package io.openservicemesh.lifecycle;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.certificate.CertificateListener;
-import io.openservicemesh.certificate.CertificateManager;
+import io.openservicemesh.certificate.CertificateCache;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.Issuer;
@@ -42,7 +42,7 @@ final class CertificateStack implements AutoCloseable {
   static CertificateStack build(MeshSettings settings, Issuer issuer, Clock clock) {
     RotationAnnouncer announcer = new RotationAnnouncer();
     JitteredRenewalTiming timing = new JitteredRenewalTiming(policyOf(settings), UNIFORM);
-    CertificateManager manager = new CertificateManager(issuer, clock, timing, announcing(announcer));
+    CertificateCache manager = new CertificateCache(issuer, clock, timing, announcing(announcer));
     CertificateRotator rotator = CertificateRotator.withWorkerThreads(manager, clock,
         RotationLimits.forInterval(settings.rotation().checkInterval()), CertificateRotator.RETRY_BACKOFF, UNIFORM);
     RotationJournal journal = new RotationJournal(clock);
@@ -89,7 +89,7 @@ final class CertificateStack implements AutoCloseable {
    */
   Map<String, String> issueControlPlaneCertificates() throws IssuanceException {
     MeshCertificateSpecs specs = certificates.specs();
-    CertificateManager manager = certificates.manager();
+    CertificateCache manager = certificates.manager();
     Map<String, String> serials = new LinkedHashMap<>();
     for (CertificateSpec serving : specs.servingCertificates(certificates.settings().webhooks().extraServingNames())) {
       String name = serving.kind() == CertificateKind.MUTATING_WEBHOOK ? "mutatingWebhookSerial" : "validatingWebhookSerial";

@@ -1,6 +1,6 @@
 package io.openservicemesh.lifecycle;
 
-import io.openservicemesh.certificate.CertificateManager;
+import io.openservicemesh.certificate.CertificateCache;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.config.ConfigProblem;
 import io.openservicemesh.config.MeshSettings;
@@ -42,7 +42,7 @@ public class ControlPlane {
    * @param announcer tells subscribers of every certificate the manager replaces
    */
   public record Certificates(
-      MeshSettings settings, MeshCertificateSpecs specs, CertificateManager manager, RotationAnnouncer announcer) {
+      MeshSettings settings, MeshCertificateSpecs specs, CertificateCache manager, RotationAnnouncer announcer) {
 
     Certificates withSettings(MeshSettings inForce, MeshCertificateSpecs current) {
       return new Certificates(inForce, current, manager, announcer);

@@ -1,5 +1,9 @@
 package io.openservicemesh.lifecycle;
 
+import io.openservicemesh.certificate.StartupException;
+import io.openservicemesh.certificate.StartedIssuer;
+import io.openservicemesh.certificate.IssuerBackend;
+import io.openservicemesh.schedule.Backoff;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.config.MeshConfiguration;
 import io.openservicemesh.config.MeshSettings;

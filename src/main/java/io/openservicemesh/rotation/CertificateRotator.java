@@ -2,13 +2,13 @@ package io.openservicemesh.rotation;
 
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateKind;
-import io.openservicemesh.certificate.CertificateManager;
+import io.openservicemesh.certificate.CertificateCache;
 import io.openservicemesh.certificate.DueRenewal;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.certificate.OverdueCertificate;
 import io.openservicemesh.certificate.OverdueReport;
-import io.openservicemesh.lifecycle.Backoff;
+import io.openservicemesh.schedule.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +27,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs rotation passes over the {@link CertificateManager}'s schedule. A pass claims the certificates that
+ * Runs rotation passes over the {@link CertificateCache}'s schedule. A pass claims the certificates that
  * are due (soonest first, within the {@link RotationLimits}) and hands them to renewal workers, then
  * reports what is overdue and checks the roots' age. It returns at once: issuance, which may wait on a
  * remote CA, happens on the workers, so a slow CA never delays the next pass.
@@ -53,7 +53,7 @@ public final class CertificateRotator implements AutoCloseable {
   static final int NAMES_LISTED = 10;
   private static final Logger LOG = Logger.getLogger(CertificateRotator.class.getName());
 
-  private final CertificateManager manager;
+  private final CertificateCache manager;
   private final Clock clock;
   private final RotationLimits limits;
   private final Backoff backoff;
@@ -74,12 +74,12 @@ public final class CertificateRotator implements AutoCloseable {
    * @param random uniform numbers in [0, 1) for the retry jitter
    * @param workers runs renewals; at most {@code limits.concurrency()} should run at once
    */
-  public CertificateRotator(CertificateManager manager, Clock clock, RotationLimits limits, Backoff backoff,
+  public CertificateRotator(CertificateCache manager, Clock clock, RotationLimits limits, Backoff backoff,
       DoubleSupplier random, Executor workers) {
     this(manager, clock, limits, backoff, random, workers, null);
   }
 
-  private CertificateRotator(CertificateManager manager, Clock clock, RotationLimits limits, Backoff backoff,
+  private CertificateRotator(CertificateCache manager, Clock clock, RotationLimits limits, Backoff backoff,
       DoubleSupplier random, Executor workers, ExecutorService ownedWorkers) {
     this.manager = manager;
     this.clock = clock;
@@ -91,7 +91,7 @@ public final class CertificateRotator implements AutoCloseable {
   }
 
   /** A rotator with {@code limits.concurrency()} renewal threads of its own, stopped by {@link #close}. */
-  public static CertificateRotator withWorkerThreads(CertificateManager manager, Clock clock,
+  public static CertificateRotator withWorkerThreads(CertificateCache manager, Clock clock,
       RotationLimits limits, Backoff backoff, DoubleSupplier random) {
     AtomicInteger number = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(limits.concurrency(), task -> {

@@ -2,7 +2,7 @@ package io.openservicemesh.sds;
 
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.Status;
-import io.openservicemesh.certificate.ProxyIdentity;
+import io.openservicemesh.identity.ProxyIdentity;
 
 /**
  * Envoy's self-declared node id must be the one its certificate proves. The id is never trusted on its own

@@ -4,7 +4,7 @@ import io.grpc.Status;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.openservicemesh.certificate.ProxyIdentity;
+import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.k8s.KubernetesApi;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -3,7 +3,7 @@ package io.openservicemesh.sds;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.openservicemesh.certificate.ProxyIdentity;
+import io.openservicemesh.identity.ProxyIdentity;
 import java.time.Instant;
 import java.util.logging.Logger;
 

@@ -1,6 +1,7 @@
 package io.openservicemesh.sds;
 
-import io.openservicemesh.certificate.ProxyIdentity;
+import io.openservicemesh.identity.SdsSecretName;
+import io.openservicemesh.identity.ProxyIdentity;
 import java.util.Optional;
 
 /**

@@ -1,7 +1,7 @@
 package io.openservicemesh.sds;
 
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
-import io.openservicemesh.certificate.ProxyIdentity;
+import io.openservicemesh.identity.ProxyIdentity;
 
 /** Where a stream gets the secret a proxy asked for: the one dependency of the xDS protocol logic. */
 @FunctionalInterface

@@ -1,9 +1,10 @@
 package io.openservicemesh.sds;
 
+import io.openservicemesh.identity.SdsSecretName;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.grpc.Status;
 import io.openservicemesh.certificate.IssuanceException;
-import io.openservicemesh.certificate.ProxyIdentity;
+import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.lifecycle.ControlPlane;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

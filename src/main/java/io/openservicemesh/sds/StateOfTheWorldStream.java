@@ -6,7 +6,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.openservicemesh.certificate.ProxyIdentity;
+import io.openservicemesh.identity.ProxyIdentity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -5,7 +5,7 @@ import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.injector.InjectorWebhookConfiguration;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.k8s.KubernetesConnection.Connected;
-import io.openservicemesh.lifecycle.Backoff;
+import io.openservicemesh.schedule.Backoff;
 import io.openservicemesh.lifecycle.ControlPlane;
 import io.openservicemesh.lifecycle.ControlPlaneReady;
 import io.openservicemesh.lifecycle.TrustedRootsChanged;

@@ -1,13 +1,13 @@
 package io.openservicemesh.bench;
 
 import io.openservicemesh.certificate.Certificate;
-import io.openservicemesh.certificate.CertificateManager;
+import io.openservicemesh.certificate.CertificateCache;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.Issuer;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.certificate.CertificateListener;
-import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.rotation.CertificateRotated;
 import io.openservicemesh.rotation.CertificateRotator;
 import io.openservicemesh.rotation.JitteredRenewalTiming;
@@ -76,7 +76,7 @@ public final class RotationBenchmark {
   /** A full cache where nothing is due: the cost of one pass, and for comparison of one scan of all. */
   private static void idlePass(int size) throws Exception {
     MutableClock clock = new MutableClock(T0);
-    CertificateManager manager = new CertificateManager(TestCa.fixedRootIssuer(clock), clock,
+    CertificateCache manager = new CertificateCache(TestCa.fixedRootIssuer(clock), clock,
         new JitteredRenewalTiming(RenewalPolicy.DEFAULT, RotationBenchmark::uniform), CertificateListener.NONE);
     long heapBefore = usedHeap();
     double fillSeconds = fill(manager, size);
@@ -137,7 +137,7 @@ public final class RotationBenchmark {
   private static long managerBytesPerCertificate(Map<String, Certificate> issued, MutableClock clock)
       throws Exception {
     long before = usedHeap();
-    CertificateManager copy = new CertificateManager(new Issuer() {
+    CertificateCache copy = new CertificateCache(new Issuer() {
       @Override
       public Certificate issue(CertificateSpec spec) {
         return issued.get(spec.commonName());
@@ -168,7 +168,7 @@ public final class RotationBenchmark {
     announcer.subscribe("counter", event -> announced.incrementAndGet());
     AtomicBoolean fleet = new AtomicBoolean(true);
     DoubleSupplier jitter = () -> fleet.get() ? 0.5 : uniform();
-    CertificateManager manager = new CertificateManager(TestCa.fixedRootIssuer(clock), clock,
+    CertificateCache manager = new CertificateCache(TestCa.fixedRootIssuer(clock), clock,
         new JitteredRenewalTiming(RenewalPolicy.DEFAULT, jitter),
         (cn, kind, previous, current) -> announcer.announce(new CertificateRotated(cn, kind, previous, current)));
     fill(manager, size);
@@ -213,7 +213,7 @@ public final class RotationBenchmark {
   }
 
   /** Issues {@code size} service certificates on all CPUs; returns the seconds it took. */
-  private static double fill(CertificateManager manager, int size) throws Exception {
+  private static double fill(CertificateCache manager, int size) throws Exception {
     long started = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(FILL_THREADS);
     try {

@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate;
 
+import io.openservicemesh.config.KeySpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -6,8 +6,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.openservicemesh.certificate.KeyAlgorithm;
-import io.openservicemesh.certificate.KeySpec;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -95,7 +93,7 @@ class ChartValuesTest {
   @Test
   void theSchemasChoicesAreTheParsersChoices() {
     List<String> managers = new java.util.ArrayList<>(List.of(""));
-    managers.addAll(names(CertificateManagerKind.values(), CertificateManagerKind::configName));
+    managers.addAll(names(IssuerBackendKind.values(), IssuerBackendKind::configName));
     assertThat(enumOf("OpenServiceMesh.certificateManager")).as("empty: the other name decides").isEqualTo(managers);
     assertThat(schema.getAsJsonObject("properties").getAsJsonObject("CERT_MANAGER").get("$ref").getAsString())
         .isEqualTo(schemaProperty("OpenServiceMesh.certificateManager").orElseThrow().get("$ref").getAsString());
@@ -104,7 +102,7 @@ class ChartValuesTest {
     assertThat(enumOf("OpenServiceMesh.caKeyAlgorithm"))
         .containsExactlyElementsOf(names(KeyAlgorithm.values(), KeyAlgorithm::configName));
     assertThat(enumOf("OpenServiceMesh.certmanager.issuerKind"))
-        .containsExactlyElementsOf(names(IssuerKind.values(), IssuerKind::configName));
+        .containsExactlyElementsOf(names(CertManagerIssuerKind.values(), CertManagerIssuerKind::configName));
     assertThat(enumOf("OpenServiceMesh.vault.authMethod"))
         .containsExactlyElementsOf(names(VaultAuthMethod.values(), VaultAuthMethod::configName));
     assertThat(enumOf("OpenServiceMesh.vault.protocol")).containsExactly("http", "https");

@@ -20,7 +20,7 @@ class DotEnvConfigSourceTest {
     ParseResult result = MeshSettingsParser.parse(key -> Optional.ofNullable(source.getValue(key)));
 
     assertThat(source.getValue("CERT_MANAGER")).isEqualTo("tresor");
-    assertThat(result.orElseThrow().certificateManager()).isEqualTo(CertificateManagerKind.TRESOR);
+    assertThat(result.orElseThrow().certificateManager()).isEqualTo(IssuerBackendKind.TRESOR);
   }
 
   @Test

@@ -91,7 +91,7 @@ class MeshConfigurationTest {
     configuration.current();
     configuration.refresh();
 
-    assertThat(configuration.current().orElseThrow().certificateManager()).isEqualTo(CertificateManagerKind.VAULT);
+    assertThat(configuration.current().orElseThrow().certificateManager()).isEqualTo(IssuerBackendKind.VAULT);
     assertThat(logged).filteredOn(r -> r.getLevel() == Level.WARNING).extracting(LogRecord::getMessage)
         .containsExactly("OpenServiceMesh.certificateManager=vault and CERT_MANAGER=tresor are both set:"
             + " OpenServiceMesh.certificateManager wins; unset CERT_MANAGER (or make them agree) to remove the doubt");

@@ -2,8 +2,6 @@ package io.openservicemesh.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.openservicemesh.certificate.KeyAlgorithm;
-import io.openservicemesh.certificate.KeySpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -60,14 +58,14 @@ class MeshSettingsParserTest {
   void theMissionsCertManagerVariableSelectsTheCertificateManager() {
     MeshSettings settings = valid(Map.of("CERT_MANAGER", "cert-manager"));
 
-    assertThat(settings.certificateManager()).isEqualTo(CertificateManagerKind.CERT_MANAGER);
+    assertThat(settings.certificateManager()).isEqualTo(IssuerBackendKind.CERT_MANAGER);
   }
 
   @Test
   void theKeyWinsOverCertManager() {
     MeshSettings settings = valid(Map.of("CERT_MANAGER", "cert-manager", "OpenServiceMesh.certificateManager", "tresor"));
 
-    assertThat(settings.certificateManager()).isEqualTo(CertificateManagerKind.TRESOR);
+    assertThat(settings.certificateManager()).isEqualTo(IssuerBackendKind.TRESOR);
   }
 
   @Test
@@ -81,7 +79,7 @@ class MeshSettingsParserTest {
 
   @Test
   void aBlankCertManagerMeansTheDefault() {
-    assertThat(valid(Map.of("CERT_MANAGER", " ")).certificateManager()).isEqualTo(CertificateManagerKind.TRESOR);
+    assertThat(valid(Map.of("CERT_MANAGER", " ")).certificateManager()).isEqualTo(IssuerBackendKind.TRESOR);
   }
 
   @Test
@@ -91,7 +89,7 @@ class MeshSettingsParserTest {
     assertThat(settings)
         .isEqualTo(
             new MeshSettings(
-                CertificateManagerKind.TRESOR,
+                IssuerBackendKind.TRESOR,
                 "osm-ca-bundle",
                 "osm-system",
                 "cluster.local",
@@ -103,7 +101,7 @@ class MeshSettingsParserTest {
                 Path.of("osm-ca-bundle"),
                 defaultVault(null, "http", 8200, null),
                 new CertManagerSettings(
-                    "osm-ca", IssuerKind.ISSUER, "cert-manager.io", Duration.ofSeconds(15), false),
+                    "osm-ca", CertManagerIssuerKind.ISSUER, "cert-manager.io", Duration.ofSeconds(15), false),
                 new SdsSettings(true, Duration.ofMinutes(30)),
                 Duration.ofHours(87_600),
                 new RotationSettings(Duration.ofSeconds(5), 1.0 / 3, 0.05, false),
@@ -414,7 +412,7 @@ class MeshSettingsParserTest {
                 "OpenServiceMesh.vault.port", "8201",
                 "OpenServiceMesh.vault.token", TOKEN));
 
-    assertThat(settings.certificateManager()).isEqualTo(CertificateManagerKind.VAULT);
+    assertThat(settings.certificateManager()).isEqualTo(IssuerBackendKind.VAULT);
     assertThat(settings.vault())
         .isEqualTo(defaultVault("vault.vault.svc", "https", 8201, TOKEN));
   }
@@ -672,6 +670,6 @@ class MeshSettingsParserTest {
             valid(Map.of("OpenServiceMesh.certmanager.issuerKind", "ClusterIssuer"))
                 .certManager()
                 .issuerKind())
-        .isEqualTo(IssuerKind.CLUSTER_ISSUER);
+        .isEqualTo(CertManagerIssuerKind.CLUSTER_ISSUER);
   }
 }

@@ -3,8 +3,8 @@ package io.openservicemesh.injector;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.openservicemesh.certificate.CertificateManager;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.certificate.CertificateCache;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.certificate.tresor.CaBundle;
 import io.openservicemesh.certificate.tresor.RootCertificateFactory;
@@ -65,7 +65,7 @@ final class Pods {
     Clock clock = Clock.systemUTC();
     CaBundle ca = RootCertificateFactory.create(KeySpec.ECDSA_P256, Duration.ofDays(365), clock.instant(),
         Duration.ZERO);
-    CertificateManager manager = new CertificateManager(new TresorIssuer(ca, clock, Duration.ofMinutes(1)), clock);
+    CertificateCache manager = new CertificateCache(new TresorIssuer(ca, clock, Duration.ofMinutes(1)), clock);
     MeshCertificateSpecs specs =
         new MeshCertificateSpecs(settings.trustDomain(), settings.osmNamespace(), Duration.ofHours(24), key);
     return new ControlPlane.Certificates(settings, specs, manager, new RotationAnnouncer());

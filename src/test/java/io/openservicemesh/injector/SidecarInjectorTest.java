@@ -3,7 +3,7 @@ package io.openservicemesh.injector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.lifecycle.ControlPlane;
 import io.openservicemesh.webhook.AdmissionRequest;

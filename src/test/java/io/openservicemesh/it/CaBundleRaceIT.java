@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Secret;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.store.CaBundleSecretStore;
 import io.openservicemesh.certificate.tresor.TresorCaProvisioner;
 import io.openservicemesh.certificate.tresor.TresorCaProvisioner.Outcome;

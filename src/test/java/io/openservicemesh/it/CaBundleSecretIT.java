@@ -3,7 +3,7 @@ package io.openservicemesh.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubernetes.client.openapi.models.V1Secret;
-import io.openservicemesh.certificate.CertificateNames;
+import io.openservicemesh.identity.CertificateNames;
 import io.openservicemesh.certificate.Crypto;
 import io.openservicemesh.certificate.Pem;
 import java.nio.charset.StandardCharsets;

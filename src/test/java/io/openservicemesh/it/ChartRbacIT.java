@@ -23,7 +23,7 @@ import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.kubernetes.client.openapi.models.V1ServiceSpec;
 import io.kubernetes.client.openapi.models.V1ValidatingWebhookConfiguration;
 import io.kubernetes.client.util.PatchUtils;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.store.CaBundleSecretStore;
 import io.openservicemesh.certificate.store.PublicCaBundleStore.PublicBundleWrite;

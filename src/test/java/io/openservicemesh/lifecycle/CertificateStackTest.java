@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateKind;
-import io.openservicemesh.certificate.KeyAlgorithm;
+import io.openservicemesh.config.KeyAlgorithm;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.MeshSettingsParser;

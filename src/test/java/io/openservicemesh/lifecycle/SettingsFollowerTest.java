@@ -3,8 +3,8 @@ package io.openservicemesh.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openservicemesh.certificate.CertificateSpec;
-import io.openservicemesh.certificate.KeyAlgorithm;
-import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.config.KeyAlgorithm;
+import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.MeshSettingsParser;
 import io.openservicemesh.config.ParseResult;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateKind;
-import io.openservicemesh.certificate.CertificateManager;
-import io.openservicemesh.certificate.KeyAlgorithm;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.certificate.CertificateCache;
+import io.openservicemesh.config.KeyAlgorithm;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
-import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.testing.ControllableIssuer;
 import io.openservicemesh.testing.MutableClock;
 import io.openservicemesh.testing.TestCa;
@@ -46,7 +46,7 @@ class CertificateRotatorTest {
   private final BlockingQueue<CertificateRotated> announced = new LinkedBlockingQueue<>();
   private final MeshCertificateSpecs specs = specs(DAY, KeySpec.ECDSA_P256);
 
-  private CertificateManager manager;
+  private CertificateCache manager;
   private CertificateRotator rotator;
 
   @AfterEach
@@ -68,7 +68,7 @@ class CertificateRotatorTest {
   }
 
   private void start(DoubleSupplier jitter, RotationLimits limits, Executor workers) {
-    manager = new CertificateManager(issuer, clock, new JitteredRenewalTiming(RenewalPolicy.DEFAULT, jitter),
+    manager = new CertificateCache(issuer, clock, new JitteredRenewalTiming(RenewalPolicy.DEFAULT, jitter),
         (cn, kind, previous, current) -> announcer.announce(new CertificateRotated(cn, kind, previous, current)));
     rotator = new CertificateRotator(manager, clock, limits, CertificateRotator.RETRY_BACKOFF, () -> 0.5, workers);
     announcer.subscribe("test", announced::add);
@@ -313,7 +313,7 @@ class CertificateRotatorTest {
 
   @Test
   void aSlowCaDoesNotDelayThePassRenewalsRunOnWorkerThreads() throws Exception {
-    CertificateManager threaded = new CertificateManager(issuer, clock,
+    CertificateCache threaded = new CertificateCache(issuer, clock,
         new JitteredRenewalTiming(RenewalPolicy.DEFAULT, () -> 0.5),
         (cn, kind, previous, current) -> announcer.announce(new CertificateRotated(cn, kind, previous, current)));
     rotator = CertificateRotator.withWorkerThreads(threaded, clock, new RotationLimits(2, 100),

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.certificate.CertificateSpec;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.rotation.RotationAnnouncer.SubscriberStatistics;
 import io.openservicemesh.testing.MutableClock;
 import io.openservicemesh.testing.TestCa;

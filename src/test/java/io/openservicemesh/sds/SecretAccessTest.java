@@ -1,9 +1,10 @@
 package io.openservicemesh.sds;
 
+import io.openservicemesh.identity.SdsSecretName;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.openservicemesh.certificate.ProxyIdentity;
-import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.identity.ProxyIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,6 @@
 package io.openservicemesh.testing;
 
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.tresor.CaBundle;
 import io.openservicemesh.certificate.tresor.RootCertificateFactory;

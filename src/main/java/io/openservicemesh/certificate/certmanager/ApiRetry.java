@@ -1,7 +1,7 @@
 package io.openservicemesh.certificate.certmanager;
 
 import io.kubernetes.client.openapi.ApiException;
-import io.openservicemesh.lifecycle.Backoff;
+import io.openservicemesh.schedule.Backoff;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

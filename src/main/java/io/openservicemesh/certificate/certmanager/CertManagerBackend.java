@@ -1,13 +1,13 @@
 package io.openservicemesh.certificate.certmanager;
 
-import io.openservicemesh.config.CertificateManagerKind;
+import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.k8s.KubernetesConnection.Connected;
-import io.openservicemesh.lifecycle.Backoff;
-import io.openservicemesh.lifecycle.IssuerBackend;
-import io.openservicemesh.lifecycle.StartedIssuer;
-import io.openservicemesh.lifecycle.StartupException;
+import io.openservicemesh.schedule.Backoff;
+import io.openservicemesh.certificate.IssuerBackend;
+import io.openservicemesh.certificate.StartedIssuer;
+import io.openservicemesh.certificate.StartupException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.UncheckedIOException;
@@ -33,8 +33,8 @@ public class CertManagerBackend implements IssuerBackend {
   @Inject Clock clock;
 
   @Override
-  public CertificateManagerKind kind() {
-    return CertificateManagerKind.CERT_MANAGER;
+  public IssuerBackendKind kind() {
+    return IssuerBackendKind.CERT_MANAGER;
   }
 
   @Override

@@ -1,13 +1,13 @@
 package io.openservicemesh.certificate.certmanager;
 
 import io.openservicemesh.config.CertManagerSettings;
-import io.openservicemesh.config.IssuerKind;
+import io.openservicemesh.config.CertManagerIssuerKind;
 
 /**
  * The cert-manager issuer mesh certificates are requested from: {@code spec.issuerRef} of every
  * CertificateRequest. A namespaced Issuer must live in the namespace of the requests (the OSM namespace).
  */
-record IssuerReference(String name, IssuerKind kind, String group, String namespace) {
+record IssuerReference(String name, CertManagerIssuerKind kind, String group, String namespace) {
 
   static IssuerReference of(CertManagerSettings settings, String osmNamespace) {
     return new IssuerReference(settings.issuerName(), settings.issuerKind(), settings.issuerGroup(), osmNamespace);
@@ -19,7 +19,7 @@ record IssuerReference(String name, IssuerKind kind, String group, String namesp
   }
 
   boolean isClusterScoped() {
-    return kind == IssuerKind.CLUSTER_ISSUER;
+    return kind == CertManagerIssuerKind.CLUSTER_ISSUER;
   }
 
   /** The resource name in cert-manager's API group: {@code issuers} or {@code clusterissuers}. */

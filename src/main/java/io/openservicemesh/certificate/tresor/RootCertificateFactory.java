@@ -1,7 +1,7 @@
 package io.openservicemesh.certificate.tresor;
 
 import io.openservicemesh.certificate.KeyPairs;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.X509Builders;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;

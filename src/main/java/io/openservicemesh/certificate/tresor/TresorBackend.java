@@ -6,12 +6,12 @@ import io.openservicemesh.certificate.store.CaBundleStore;
 import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
 import io.openservicemesh.certificate.tresor.TresorCaProvisioner.ProvisionedCa;
-import io.openservicemesh.config.CertificateManagerKind;
+import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.k8s.KubernetesApi;
-import io.openservicemesh.lifecycle.IssuerBackend;
-import io.openservicemesh.lifecycle.StartedIssuer;
-import io.openservicemesh.lifecycle.StartupException;
+import io.openservicemesh.certificate.IssuerBackend;
+import io.openservicemesh.certificate.StartedIssuer;
+import io.openservicemesh.certificate.StartupException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,8 +43,8 @@ public class TresorBackend implements IssuerBackend {
   }
 
   @Override
-  public CertificateManagerKind kind() {
-    return CertificateManagerKind.TRESOR;
+  public IssuerBackendKind kind() {
+    return IssuerBackendKind.TRESOR;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.openservicemesh.certificate.tresor;
 
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.store.CaBundleStore;
 import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.certificate.store.StoredCaBundle;

@@ -1,7 +1,7 @@
 package io.openservicemesh.certificate.vault;
 
 import io.openservicemesh.certificate.Certificate;
-import io.openservicemesh.certificate.CertificateNames;
+import io.openservicemesh.identity.CertificateNames;
 import io.openservicemesh.certificate.Crypto;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.Pem.PemException;
@@ -94,7 +94,7 @@ final class IssueResponseReader {
     }
   }
 
-  /** E.g. {@code ecdsa-p256} or {@code rsa-2048}, spelled like {@link io.openservicemesh.certificate.KeySpec}. */
+  /** E.g. {@code ecdsa-p256} or {@code rsa-2048}, spelled like {@link io.openservicemesh.config.KeySpec}. */
   static String keyDescription(PublicKey key) {
     if (key instanceof ECKey ec) {
       return "ecdsa-p" + ec.getParams().getCurve().getField().getFieldSize();

@@ -1,6 +1,6 @@
 package io.openservicemesh.certificate.vault;
 
-import io.openservicemesh.lifecycle.Backoff;
+import io.openservicemesh.schedule.Backoff;
 import java.time.Duration;
 
 /**

@@ -4,14 +4,14 @@ import io.openservicemesh.certificate.store.CaBundleSecretStore;
 import io.openservicemesh.certificate.store.PublicCaBundleStore;
 import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
-import io.openservicemesh.config.CertificateManagerKind;
+import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.VaultAuthMethod;
 import io.openservicemesh.config.VaultSettings;
 import io.openservicemesh.k8s.KubernetesApi;
-import io.openservicemesh.lifecycle.IssuerBackend;
-import io.openservicemesh.lifecycle.StartedIssuer;
-import io.openservicemesh.lifecycle.StartupException;
+import io.openservicemesh.certificate.IssuerBackend;
+import io.openservicemesh.certificate.StartedIssuer;
+import io.openservicemesh.certificate.StartupException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -67,8 +67,8 @@ public class VaultBackend implements IssuerBackend {
   }
 
   @Override
-  public CertificateManagerKind kind() {
-    return CertificateManagerKind.VAULT;
+  public IssuerBackendKind kind() {
+    return IssuerBackendKind.VAULT;
   }
 
   @Override

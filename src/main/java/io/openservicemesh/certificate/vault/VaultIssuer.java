@@ -4,7 +4,7 @@ import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.Issuer;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.vault.IssueResponseReader.UnusableResponseException;
 import io.openservicemesh.certificate.vault.VaultException.Kind;
 import io.openservicemesh.certificate.vault.VaultTokenKeeper.Denial;
@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * Vault's PKI secrets engine as the mesh CA: every certificate is one {@code POST
  * /v1/<mount>/issue/<role>}, where Vault makes the key and signs. The role decides the key type, the
  * names it allows and the longest TTL; what comes back is checked and taken at its word for expiry.
- * Caching, single flight and rotation are the {@link io.openservicemesh.certificate.CertificateManager}'s,
+ * Caching, single flight and rotation are the {@link io.openservicemesh.certificate.CertificateCache}'s,
  * so certificates already issued keep being served while Vault is away.
  */
 final class VaultIssuer implements Issuer {

@@ -7,7 +7,7 @@ import java.util.logging.Logger;
 /**
  * Runs one Vault request with retries: again after a failure that can pass (Vault away, sealed,
  * 5xx, timeouts), at once no more after one that cannot (4xx, TLS trust). Waits grow exponentially
- * with jitter ({@link io.openservicemesh.lifecycle.Backoff}), so replicas that failed together do
+ * with jitter ({@link io.openservicemesh.schedule.Backoff}), so replicas that failed together do
  * not come back in lock step.
  */
 final class VaultRetrier {

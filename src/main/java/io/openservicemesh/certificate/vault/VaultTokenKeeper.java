@@ -1,7 +1,7 @@
 package io.openservicemesh.certificate.vault;
 
 import io.openservicemesh.certificate.vault.VaultException.Kind;
-import io.openservicemesh.lifecycle.Backoff;
+import io.openservicemesh.schedule.Backoff;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.Pem;
-import io.openservicemesh.certificate.ProxyIdentity;
+import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.certificate.certmanager.FakeCertManager.Answer;
 import io.openservicemesh.it.ExtraControlPlane;
 import io.openservicemesh.it.ServerHealth.Report;

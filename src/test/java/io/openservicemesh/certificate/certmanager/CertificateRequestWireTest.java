@@ -7,12 +7,12 @@ import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.JSON;
 import io.openservicemesh.certificate.CertificateSpec;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
-import io.openservicemesh.certificate.ProxyIdentity;
-import io.openservicemesh.certificate.ServiceIdentity;
-import io.openservicemesh.config.IssuerKind;
-import io.openservicemesh.lifecycle.Backoff;
+import io.openservicemesh.identity.ProxyIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
+import io.openservicemesh.config.CertManagerIssuerKind;
+import io.openservicemesh.schedule.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +28,7 @@ class CertificateRequestWireTest {
   private static final MeshCertificateSpecs SPECS =
       new MeshCertificateSpecs("cluster.local", "osm-system", Duration.ofMinutes(90), KeySpec.ECDSA_P256);
 
-  private static CertManagerIssuer issuer(IssuerKind kind) {
+  private static CertManagerIssuer issuer(CertManagerIssuerKind kind) {
     IssuerReference reference = new IssuerReference("osm-ca", kind, "cert-manager.io", "osm-system");
     return new CertManagerIssuer(new CertificateRequestClient(new ApiClient(), "osm-system"), reference,
         new MeshRoots(List.of(), "", "Secret osm-system/osm-ca-bundle"),
@@ -37,14 +37,14 @@ class CertificateRequestWireTest {
         IssuanceListener.NONE);
   }
 
-  private static JsonObject wire(CertificateSpec spec, IssuerKind kind) {
+  private static JsonObject wire(CertificateSpec spec, CertManagerIssuerKind kind) {
     String json = JSON.serialize(issuer(kind).requestFor(spec, CSR, "3f0c1d7e-0000-4000-8000-000000000001"));
     return JsonParser.parseString(json).getAsJsonObject();
   }
 
   @Test
   void isACertManagerV1CertificateRequestWithAGeneratedName() {
-    JsonObject request = wire(SPECS.service(new ServiceIdentity("bookstore", "bookstore")), IssuerKind.ISSUER);
+    JsonObject request = wire(SPECS.service(new ServiceIdentity("bookstore", "bookstore")), CertManagerIssuerKind.ISSUER);
 
     assertThat(request.get("apiVersion").getAsString()).isEqualTo("cert-manager.io/v1");
     assertThat(request.get("kind").getAsString()).isEqualTo("CertificateRequest");
@@ -58,7 +58,7 @@ class CertificateRequestWireTest {
   @Test
   void labelsLetOperatorsFindTheMeshsRequests() {
     JsonObject metadata = wire(SPECS.xdsBootstrap(new ProxyIdentity(UUID.randomUUID(),
-        new ServiceIdentity("bookstore", "bookstore"))), IssuerKind.ISSUER).getAsJsonObject("metadata");
+        new ServiceIdentity("bookstore", "bookstore"))), CertManagerIssuerKind.ISSUER).getAsJsonObject("metadata");
 
     JsonObject labels = metadata.getAsJsonObject("labels");
     assertThat(labels.get("app.kubernetes.io/name").getAsString()).isEqualTo("openservicemesh.io");
@@ -72,7 +72,7 @@ class CertificateRequestWireTest {
 
   @Test
   void requestIsTheBase64OfThePemAsTheCrdsFormatByteSays() {
-    JsonObject spec = wire(SPECS.mutatingWebhook(), IssuerKind.ISSUER).getAsJsonObject("spec");
+    JsonObject spec = wire(SPECS.mutatingWebhook(), CertManagerIssuerKind.ISSUER).getAsJsonObject("spec");
 
     String request = spec.get("request").getAsString();
     assertThat(request).doesNotContain("BEGIN");
@@ -81,7 +81,7 @@ class CertificateRequestWireTest {
 
   @Test
   void durationIsAGoDurationAndUsagesAreTheMeshsFour() {
-    JsonObject spec = wire(SPECS.service(new ServiceIdentity("bookstore", "bookstore")), IssuerKind.ISSUER)
+    JsonObject spec = wire(SPECS.service(new ServiceIdentity("bookstore", "bookstore")), CertManagerIssuerKind.ISSUER)
         .getAsJsonObject("spec");
 
     assertThat(spec.get("duration").getAsString()).isEqualTo("1h30m0s");
@@ -93,14 +93,14 @@ class CertificateRequestWireTest {
 
   @Test
   void tenYearCertificatesAskForTheirDurationInHours() {
-    JsonObject spec = wire(SPECS.mutatingWebhook(), IssuerKind.ISSUER).getAsJsonObject("spec");
+    JsonObject spec = wire(SPECS.mutatingWebhook(), CertManagerIssuerKind.ISSUER).getAsJsonObject("spec");
 
     assertThat(spec.get("duration").getAsString()).isEqualTo("87600h0m0s");
   }
 
   @Test
   void issuerRefNamesKindAndGroup() {
-    JsonObject issuerRef = wire(SPECS.mutatingWebhook(), IssuerKind.CLUSTER_ISSUER)
+    JsonObject issuerRef = wire(SPECS.mutatingWebhook(), CertManagerIssuerKind.CLUSTER_ISSUER)
         .getAsJsonObject("spec").getAsJsonObject("issuerRef");
 
     assertThat(issuerRef.get("name").getAsString()).isEqualTo("osm-ca");

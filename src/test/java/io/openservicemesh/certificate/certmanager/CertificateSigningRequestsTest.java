@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.KeyPairs;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import java.io.StringReader;
 import java.net.URI;
 import java.nio.file.Files;
@@ -116,7 +116,7 @@ class CertificateSigningRequestsTest {
 
   @ParameterizedTest
   @EnumSource(names = {"ECDSA_P256", "ECDSA_P384"})
-  void opensslAcceptsTheRequestForEveryKeyType(io.openservicemesh.certificate.KeyAlgorithm algorithm,
+  void opensslAcceptsTheRequestForEveryKeyType(io.openservicemesh.config.KeyAlgorithm algorithm,
       @TempDir Path dir) throws Exception {
     KeySpec key = new KeySpec(algorithm, 0);
     CertificateSpec spec = new CertificateSpec(SERVICE.kind(), SERVICE.commonName(), SERVICE.dnsNames(),

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openservicemesh.certificate.KeyPairs;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.certmanager.IssuedChain.UnusableCertificateException;
 import io.openservicemesh.certificate.certmanager.IssuedChain.VerifiedChain;
 import java.security.KeyPair;

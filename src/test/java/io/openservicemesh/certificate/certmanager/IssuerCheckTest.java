@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kubernetes.client.openapi.JSON;
 import io.openservicemesh.certificate.certmanager.IssuerCheck.IssuerFacts;
 import io.openservicemesh.certificate.certmanager.IssuerCheck.IssuerProblemException;
-import io.openservicemesh.config.IssuerKind;
+import io.openservicemesh.config.CertManagerIssuerKind;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class IssuerCheckTest {
 
   private static final IssuerReference OSM_CA =
-      new IssuerReference("osm-ca", IssuerKind.ISSUER, "cert-manager.io", "osm-system");
+      new IssuerReference("osm-ca", CertManagerIssuerKind.ISSUER, "cert-manager.io", "osm-system");
 
   private static IssuerResource issuer(String specAndStatus) {
     return JSON.deserialize("{\"apiVersion\":\"cert-manager.io/v1\",\"kind\":\"Issuer\","
@@ -60,7 +60,7 @@ class IssuerCheckTest {
   @Test
   void anExternalIssuerIsNotReadBecauseItsApiIsUnknown() throws Exception {
     IssuerReference external =
-        new IssuerReference("pca", IssuerKind.ISSUER, "awspca.cert-manager.io", "osm-system");
+        new IssuerReference("pca", CertManagerIssuerKind.ISSUER, "awspca.cert-manager.io", "osm-system");
 
     IssuerFacts facts = new IssuerCheck(null).check(external, Duration.ofSeconds(1));
 
@@ -72,7 +72,7 @@ class IssuerCheckTest {
   void referencesNameTheirScope() {
     assertThat(OSM_CA.toString()).isEqualTo("Issuer osm-system/osm-ca");
     assertThat(OSM_CA.plural()).isEqualTo("issuers");
-    IssuerReference cluster = new IssuerReference("mesh-ca", IssuerKind.CLUSTER_ISSUER, "cert-manager.io", "osm");
+    IssuerReference cluster = new IssuerReference("mesh-ca", CertManagerIssuerKind.CLUSTER_ISSUER, "cert-manager.io", "osm");
     assertThat(cluster.toString()).isEqualTo("ClusterIssuer mesh-ca");
     assertThat(cluster.plural()).isEqualTo("clusterissuers");
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openservicemesh.certificate.KeyPairs;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.store.CaBundleStore;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.certificate.CertificateSpec;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.testing.KeyMaterial;

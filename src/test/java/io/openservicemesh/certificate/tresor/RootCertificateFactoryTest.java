@@ -4,8 +4,8 @@ import static io.openservicemesh.testing.KeyIds.authorityKeyId;
 import static io.openservicemesh.testing.KeyIds.subjectKeyId;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.openservicemesh.certificate.KeyAlgorithm;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeyAlgorithm;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.X509Builders;
 import io.openservicemesh.testing.KeyMaterial;

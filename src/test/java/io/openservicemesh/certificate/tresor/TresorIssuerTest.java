@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateSpec;
-import io.openservicemesh.certificate.KeyAlgorithm;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeyAlgorithm;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.certificate.Pem;
-import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.certificate.X509Builders;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.testing.KeyMaterial;

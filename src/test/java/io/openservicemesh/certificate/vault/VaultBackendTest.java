@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
-import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
 import io.openservicemesh.certificate.store.StoredCaBundle;
-import io.openservicemesh.config.CertificateManagerKind;
+import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.MeshSettingsParser;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.k8s.KubernetesConnection.Connected;
-import io.openservicemesh.lifecycle.StartedIssuer;
-import io.openservicemesh.lifecycle.StartupException;
+import io.openservicemesh.certificate.StartedIssuer;
+import io.openservicemesh.certificate.StartupException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -73,7 +73,7 @@ class VaultBackendTest {
 
     StartedIssuer started = backend.start(settings("OpenServiceMesh.vault.token", token));
 
-    assertThat(backend.kind()).isEqualTo(CertificateManagerKind.VAULT);
+    assertThat(backend.kind()).isEqualTo(IssuerBackendKind.VAULT);
     assertThat(started.caDetails())
         .containsEntry("caOrigin", "vault")
         .containsEntry("caSubject", "CN=osm.root")
@@ -88,7 +88,7 @@ class VaultBackendTest {
     assertThat(published.privateKey()).isNull();
 
     MeshCertificateSpecs specs = new MeshCertificateSpecs("cluster.local", "osm-system", Duration.ofHours(1),
-        io.openservicemesh.certificate.KeySpec.ECDSA_P256);
+        io.openservicemesh.config.KeySpec.ECDSA_P256);
     Certificate certificate = started.issuer().issue(specs.service(new ServiceIdentity("bookbuyer", "bookstore")));
     assertThat(certificate.commonName()).isEqualTo("bookbuyer.bookstore.cluster.local");
     assertThat(backend.tokenStatus()).hasValueSatisfying(r -> assertThat(r.usable()).isTrue());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openservicemesh.certificate.vault.VaultException.Kind;
-import io.openservicemesh.lifecycle.Backoff;
+import io.openservicemesh.schedule.Backoff;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

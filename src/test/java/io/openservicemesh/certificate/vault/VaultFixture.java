@@ -1,6 +1,6 @@
 package io.openservicemesh.certificate.vault;
 
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
 import java.io.IOException;
 import java.net.http.HttpClient;

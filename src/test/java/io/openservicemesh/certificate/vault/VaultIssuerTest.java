@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openservicemesh.certificate.Certificate;
-import io.openservicemesh.certificate.CertificateManager;
+import io.openservicemesh.certificate.CertificateCache;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.certificate.Pem;
-import io.openservicemesh.certificate.ProxyIdentity;
-import io.openservicemesh.certificate.ServiceIdentity;
-import io.openservicemesh.sds.ProxyCertificates;
+import io.openservicemesh.identity.ProxyIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
+import io.openservicemesh.identity.ProxyCertificates;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -278,7 +278,7 @@ class VaultIssuerTest {
   @Test
   void certificatesAlreadyIssuedKeepBeingServedWhileVaultIsAway() throws Exception {
     VaultIssuer issuer = vault.issuer(token());
-    CertificateManager manager = new CertificateManager(issuer, vault.clock);
+    CertificateCache manager = new CertificateCache(issuer, vault.clock);
     CertificateSpec bookbuyer = specs(Duration.ofHours(1)).service(BOOKBUYER);
     Certificate issued = manager.getOrIssue(bookbuyer);
 

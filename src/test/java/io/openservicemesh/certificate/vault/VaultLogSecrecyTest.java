@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openservicemesh.certificate.Certificate;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
-import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.certificate.vault.VaultTestServer.KubernetesRole;
 import java.nio.file.Files;
 import java.nio.file.Path;

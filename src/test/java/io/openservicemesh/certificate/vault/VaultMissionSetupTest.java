@@ -3,11 +3,11 @@ package io.openservicemesh.certificate.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openservicemesh.certificate.Certificate;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
-import io.openservicemesh.certificate.ProxyIdentity;
-import io.openservicemesh.certificate.ServiceIdentity;
-import io.openservicemesh.sds.ProxyCertificates;
+import io.openservicemesh.identity.ProxyIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
+import io.openservicemesh.identity.ProxyCertificates;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

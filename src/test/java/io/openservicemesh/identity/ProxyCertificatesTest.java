@@ -1,14 +1,15 @@
-package io.openservicemesh.sds;
+package io.openservicemesh.identity;
 
+import io.openservicemesh.identity.ProxyCertificates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.certificate.CertificateSpec;
-import io.openservicemesh.certificate.KeySpec;
+import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
-import io.openservicemesh.certificate.ProxyIdentity;
-import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.identity.ProxyIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.certificate.tresor.TresorIssuer;
 import io.openservicemesh.testing.TestCa;
 import java.net.URI;

@@ -1,5 +1,6 @@
-package io.openservicemesh.certificate;
+package io.openservicemesh.identity;
 
+import io.openservicemesh.identity.ServiceIdentity;
 import java.util.UUID;
 
 /**

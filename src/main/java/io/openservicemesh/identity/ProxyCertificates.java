@@ -1,8 +1,8 @@
-package io.openservicemesh.sds;
+package io.openservicemesh.identity;
 
-import io.openservicemesh.certificate.CertificateNames;
-import io.openservicemesh.certificate.ProxyIdentity;
-import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.identity.CertificateNames;
+import io.openservicemesh.identity.ProxyIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;

@@ -1,6 +1,6 @@
-package io.openservicemesh.sds;
+package io.openservicemesh.identity;
 
-import io.openservicemesh.certificate.ServiceIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
 import java.util.Optional;
 
 /**

@@ -1,4 +1,4 @@
-package io.openservicemesh.certificate;
+package io.openservicemesh.identity;
 
 import java.util.regex.Pattern;
 

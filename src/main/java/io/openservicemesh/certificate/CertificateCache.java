@@ -33,9 +33,9 @@ import java.util.logging.Logger;
  * <p>The cache holds one entry per live identity; {@link #release} drops an identity that left the mesh,
  * with its place in the schedule.
  */
-public class CertificateManager {
+public class CertificateCache {
 
-  private static final Logger LOG = Logger.getLogger(CertificateManager.class.getName());
+  private static final Logger LOG = Logger.getLogger(CertificateCache.class.getName());
 
   private final Issuer issuer;
   private final Clock clock;
@@ -48,11 +48,11 @@ public class CertificateManager {
   private final RenewalIndex overdue = new RenewalIndex();
 
   /** A manager that renews nothing ahead of time: a certificate is re-issued once it has expired. */
-  public CertificateManager(Issuer issuer, Clock clock) {
+  public CertificateCache(Issuer issuer, Clock clock) {
     this(issuer, clock, RenewalTiming.AT_EXPIRY, CertificateListener.NONE);
   }
 
-  public CertificateManager(Issuer issuer, Clock clock, RenewalTiming timing, CertificateListener listener) {
+  public CertificateCache(Issuer issuer, Clock clock, RenewalTiming timing, CertificateListener listener) {
     this.issuer = issuer;
     this.clock = clock;
     this.timing = timing;

@@ -1,6 +1,6 @@
-package io.openservicemesh.lifecycle;
+package io.openservicemesh.certificate;
 
-import io.openservicemesh.config.CertificateManagerKind;
+import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
 
 /**
@@ -10,7 +10,7 @@ import io.openservicemesh.config.MeshSettings;
  */
 public interface IssuerBackend {
 
-  CertificateManagerKind kind();
+  IssuerBackendKind kind();
 
   /**
    * Connects to the CA or loads it; may take time (API calls). Called again after a failure, with backoff.

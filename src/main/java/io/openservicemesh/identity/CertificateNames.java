@@ -1,4 +1,4 @@
-package io.openservicemesh.certificate;
+package io.openservicemesh.identity;
 
 import java.security.cert.X509Certificate;
 import org.bouncycastle.asn1.x500.RDN;

@@ -1,4 +1,4 @@
-package io.openservicemesh.lifecycle;
+package io.openservicemesh.certificate;
 
 import io.openservicemesh.certificate.Issuer;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.openservicemesh.lifecycle;
+package io.openservicemesh.certificate;
 
 /**
  * The issuer could not start. {@link #retryable()} is false when waiting cannot help (an issuer kind this

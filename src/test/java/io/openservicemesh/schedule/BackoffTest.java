@@ -1,5 +1,6 @@
-package io.openservicemesh.lifecycle;
+package io.openservicemesh.schedule;
 
+import io.openservicemesh.schedule.Backoff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

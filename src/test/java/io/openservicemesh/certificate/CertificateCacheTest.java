@@ -1,5 +1,7 @@
 package io.openservicemesh.certificate;
 
+import io.openservicemesh.config.KeyAlgorithm;
+import io.openservicemesh.config.KeySpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * flight, failures, expiry, release), and the renewal schedule that rotation drives (due instants, claims,
  * atomic renewal, retries, overdue certificates).
  */
-class CertificateManagerTest {
+class CertificateCacheTest {
 
   /** Without a renewal timing: a certificate is replaced only once it has expired. */
   @Nested
@@ -43,7 +45,7 @@ class CertificateManagerTest {
 
     private final MutableClock clock = MutableClock.atNowInWholeSeconds();
     private final TestIssuer issuer = new TestIssuer(clock);
-    private final CertificateManager manager = new CertificateManager(issuer, clock);
+    private final CertificateCache manager = new CertificateCache(issuer, clock);
     private final List<Thread> threads = new ArrayList<>();
 
     @AfterEach
@@ -462,7 +464,7 @@ class CertificateManagerTest {
     private final ControllableIssuer issuer = new ControllableIssuer(TestCa.fixedRootIssuer(clock));
     private final List<String> replaced = new CopyOnWriteArrayList<>();
     private final List<String> issued = new CopyOnWriteArrayList<>();
-    private final CertificateManager manager = new CertificateManager(issuer, clock, TIMING, new CertificateListener() {
+    private final CertificateCache manager = new CertificateCache(issuer, clock, TIMING, new CertificateListener() {
       @Override
       public void issued(String cn, CertificateKind kind, Certificate current) {
         issued.add(cn + " " + current.serialHex());
@@ -721,7 +723,7 @@ class CertificateManagerTest {
     @Test
     void lookingForDueCertificatesNeverRereadsThem() throws Exception {
       AtomicInteger windows = new AtomicInteger();
-      CertificateManager counting = new CertificateManager(issuer, clock, certificate -> {
+      CertificateCache counting = new CertificateCache(issuer, clock, certificate -> {
         windows.incrementAndGet();
         return TIMING.windowFor(certificate);
       }, CertificateListener.NONE);
@@ -739,7 +741,7 @@ class CertificateManagerTest {
 
     @Test
     void withoutATimingACertificateIsDueOnlyOnceExpired() throws Exception {
-      CertificateManager plain = new CertificateManager(issuer, clock);
+      CertificateCache plain = new CertificateCache(issuer, clock);
       Certificate issued = plain.getOrIssue(spec("a"));
 
       assertThat(plain.nextRenewal().orElseThrow().at()).isEqualTo(issued.notAfter());

@@ -1,4 +1,4 @@
-package io.openservicemesh.certificate;
+package io.openservicemesh.config;
 
 import java.util.Set;
 

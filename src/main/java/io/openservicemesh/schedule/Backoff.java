@@ -1,4 +1,4 @@
-package io.openservicemesh.lifecycle;
+package io.openservicemesh.schedule;
 
 import java.time.Duration;
 

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Which certificate authority signs the mesh's certificates. */
-public enum CertificateManagerKind {
+public enum IssuerBackendKind {
   /** The built-in CA, whose root lives in a Kubernetes Secret or a local directory. */
   TRESOR("tresor"),
   /** A HashiCorp Vault PKI secrets engine. */
@@ -15,7 +15,7 @@ public enum CertificateManagerKind {
 
   private final String configName;
 
-  CertificateManagerKind(String configName) {
+  IssuerBackendKind(String configName) {
     this.configName = configName;
   }
 
@@ -25,7 +25,7 @@ public enum CertificateManagerKind {
   }
 
   /** Case-insensitive, as OSM's CLI was. */
-  public static Optional<CertificateManagerKind> fromConfigName(String value) {
+  public static Optional<IssuerBackendKind> fromConfigName(String value) {
     String wanted = value.trim().toLowerCase(Locale.ROOT);
     return Arrays.stream(values()).filter(k -> k.configName.equals(wanted)).findFirst();
   }
