@@ -1,7 +1,9 @@
 package io.openservicemesh.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -20,23 +22,47 @@ public class MeshConfiguration {
   private final Function<String, Optional<String>> lookup;
   private ParseResult current;
   private ParseResult lastRefreshed;
+  /** The raw value of every name the first parse read: where restart-only settings stay (see {@link InForceRule}). */
+  private final Map<String, Optional<String>> startupValues = new HashMap<>();
   private List<String> lastAliasConflicts = List.of();
 
   public MeshConfiguration() {
     this(MeshConfiguration::fromMicroProfileConfig);
   }
 
-  /** For tests, which have no MicroProfile Config implementation. */
-  MeshConfiguration(Function<String, Optional<String>> lookup) {
+  /** Read through {@code lookup} rather than MicroProfile Config (tests have no implementation of it). */
+  public MeshConfiguration(Function<String, Optional<String>> lookup) {
     this.lookup = lookup;
   }
 
-  /** The settings, or every problem with them; parsed on the first call. */
+  /** The settings, or every problem with them; parsed on the first call, which fixes the start-up values. */
   public synchronized ParseResult current() {
     if (current == null) {
-      current = parseAndLog();
+      warnOfAliasConflicts();
+      current = MeshSettingsParser.parse(key -> startupValues.computeIfAbsent(key, lookup));
+      log(current);
     }
     return current;
+  }
+
+  /**
+   * What a running control plane works with after {@link #refresh()}: live settings as now configured, the
+   * others as at start-up, and the restart-only settings that changed meanwhile.
+   *
+   * @param inForce invalid when the configuration now is (the settings in force then stay as they were)
+   */
+  public record Followed(ParseResult inForce, List<String> waitingForRestart) {}
+
+  /** Re-reads the configuration (see {@link #refresh()}) and applies {@link InForceRule} to it. */
+  public synchronized Followed follow() {
+    ParseResult startup = current();
+    ParseResult fresh = refresh();
+    if (!fresh.isValid() || !startup.isValid()) {
+      return new Followed(fresh, List.of());
+    }
+    Function<String, Optional<String>> atStartup = key -> startupValues.computeIfAbsent(key, lookup);
+    return new Followed(MeshSettingsParser.parse(InForceRule.inForce(atStartup, lookup)),
+        InForceRule.waitingForRestart(atStartup, lookup));
   }
 
   /** Parses the configuration again, e.g. after it changed, and returns the new result. */
@@ -44,6 +70,7 @@ public class MeshConfiguration {
     current = parseAndLog();
     return current;
   }
+
 
   /**
    * Parses the configuration again for a component that follows changes at run time (the rotation

@@ -1,8 +1,8 @@
 package io.openservicemesh.health;
 
-import io.openservicemesh.lifecycle.ControlPlane;
-import io.openservicemesh.lifecycle.ControlPlane.Phase;
-import io.openservicemesh.lifecycle.ControlPlane.Status;
+import io.openservicemesh.status.ControlPlaneStatus;
+import io.openservicemesh.status.ControlPlaneStatus.Phase;
+import io.openservicemesh.status.ControlPlaneStatus.Status;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -18,7 +18,7 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class CertificateAuthorityHealthCheck implements HealthCheck {
 
-  @Inject ControlPlane controlPlane;
+  @Inject ControlPlaneStatus controlPlane;
 
   @Override
   public HealthCheckResponse call() {

@@ -1,7 +1,7 @@
 package io.openservicemesh.health;
 
 import io.openservicemesh.config.ConfigProblem;
-import io.openservicemesh.lifecycle.ControlPlane;
+import io.openservicemesh.status.ControlPlaneStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class ConfigurationHealthCheck implements HealthCheck {
 
-  @Inject ControlPlane controlPlane;
+  @Inject ControlPlaneStatus controlPlane;
 
   @Override
   public HealthCheckResponse call() {

@@ -1,12 +1,8 @@
 package io.openservicemesh.health;
 
 import io.openservicemesh.certificate.CertificateKind;
-import io.openservicemesh.certificate.CertificateCache;
-import io.openservicemesh.certificate.CertificateSpec;
-import io.openservicemesh.health.RotationReadiness.ServedCertificate;
-import io.openservicemesh.lifecycle.ControlPlane;
-import io.openservicemesh.lifecycle.Rotation;
-import io.openservicemesh.rotation.RotationJournal;
+import io.openservicemesh.rotation.RotationStatus;
+import io.openservicemesh.rotation.RotationView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -25,7 +21,7 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class RotationHealthCheck implements HealthCheck {
 
-  @Inject ControlPlane controlPlane;
+  @Inject RotationView rotation;
 
   @Override
   public HealthCheckResponse call() {
@@ -42,23 +38,19 @@ public class RotationHealthCheck implements HealthCheck {
   }
 
   private RotationReadiness readiness() {
-    Optional<Rotation> rotation = controlPlane.rotation();
-    Optional<ControlPlane.Certificates> certificates = controlPlane.certificates();
-    if (rotation.isEmpty() || certificates.isEmpty()) {
+    Optional<RotationStatus> status = rotation.status();
+    if (status.isEmpty()) {
       return RotationReadiness.notStarted();
     }
-    CertificateCache manager = certificates.get().manager();
-    RotationJournal journal = rotation.get().journal();
-    List<ServedCertificate> served = List.of(
-        served("mutatingWebhook", certificates.get().specs().mutatingWebhook(), manager, journal),
-        served("validatingWebhook", certificates.get().specs().validatingWebhook(), manager, journal));
-    return RotationReadiness.of(rotation.get().rotator().status(), served);
+    List<RotationReadiness.ServedCertificate> served = rotation.servedCertificates().stream()
+        .map(certificate -> new RotationReadiness.ServedCertificate(nameOf(certificate.kind()),
+            certificate.current(), certificate.renewAt(), certificate.lastRotation()))
+        .toList();
+    return RotationReadiness.of(status.get(), served);
   }
 
-  private static ServedCertificate served(
-      String name, CertificateSpec spec, CertificateCache manager, RotationJournal journal) {
-    CertificateKind kind = spec.kind();
-    return new ServedCertificate(name, manager.cached(spec.commonName()),
-        manager.scheduledRenewal(spec.commonName()), journal.last(kind));
+  /** The short names the report has always used. */
+  private static String nameOf(CertificateKind kind) {
+    return kind == CertificateKind.VALIDATING_WEBHOOK ? "validatingWebhook" : "mutatingWebhook";
   }
 }

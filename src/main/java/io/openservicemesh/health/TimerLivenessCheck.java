@@ -1,6 +1,6 @@
 package io.openservicemesh.health;
 
-import io.openservicemesh.lifecycle.ControlPlane;
+import io.openservicemesh.status.ControlPlaneStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -26,7 +26,7 @@ public class TimerLivenessCheck implements HealthCheck {
   /** Missed passes tolerated when the interval is long. */
   static final int MISSED_PASSES = 3;
 
-  @Inject ControlPlane controlPlane;
+  @Inject ControlPlaneStatus controlPlane;
   @Inject Clock clock;
 
   @Override

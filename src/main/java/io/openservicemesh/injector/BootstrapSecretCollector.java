@@ -7,8 +7,9 @@ import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1SecretList;
 import io.openservicemesh.injector.OrphanedBootstrapSecrets.BootstrapSecret;
 import io.openservicemesh.k8s.KubernetesApi;
-import io.openservicemesh.lifecycle.ControlPlane;
-import io.openservicemesh.lifecycle.ControlPlaneReady;
+import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.config.SettingsInForce;
+import io.openservicemesh.status.ControlPlaneReady;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Singleton;
@@ -42,25 +43,25 @@ public class BootstrapSecretCollector {
   private static final int PAGE = 500;
   private static final int FORBIDDEN = 403;
 
-  @Inject ControlPlane controlPlane;
+  @Inject SettingsInForce settings;
   @Inject KubernetesApi kubernetes;
   @Inject Clock clock;
   @Resource TimerService timers;
 
   public void onReady(@Observes ControlPlaneReady ready) {
     if (kubernetes.coreV1().isPresent()) {
-      schedule(ready.certificates().settings().injector().bootstrapSecretGracePeriod());
+      settings.current().ifPresent(inForce -> schedule(inForce.injector().bootstrapSecretGracePeriod()));
     }
   }
 
   @Timeout
   void sweep(Timer timer) {
-    Optional<ControlPlane.Certificates> certificates = controlPlane.certificates();
+    Optional<MeshSettings> inForce = settings.current();
     Optional<CoreV1Api> core = kubernetes.coreV1();
-    if (certificates.isEmpty() || core.isEmpty()) {
+    if (inForce.isEmpty() || core.isEmpty()) {
       return;
     }
-    Duration grace = certificates.get().settings().injector().bootstrapSecretGracePeriod();
+    Duration grace = inForce.get().injector().bootstrapSecretGracePeriod();
     try {
       // Pods first: a Secret listed afterwards whose pod is newer than this list is younger than the grace.
       Set<String> livePods = livePods(core.get());

@@ -1,7 +1,9 @@
 package io.openservicemesh.injector;
 
 import io.openservicemesh.k8s.KubernetesApi;
-import io.openservicemesh.lifecycle.ControlPlane;
+import io.openservicemesh.certificate.BootstrapCertificates;
+import io.openservicemesh.config.SettingsInForce;
+import io.openservicemesh.status.ControlPlaneStatus;
 import io.openservicemesh.webhook.AdmissionEndpoint;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,7 +19,9 @@ public class InjectorWebhook {
   /** A namespace's annotation change applies to new pods within this time. */
   static final Duration NAMESPACE_CACHE_TTL = Duration.ofSeconds(5);
 
-  @Inject ControlPlane controlPlane;
+  @Inject SettingsInForce settings;
+  @Inject ControlPlaneStatus status;
+  @Inject BootstrapCertificates bootstrapCertificates;
   @Inject KubernetesApi kubernetes;
   @Inject Clock clock;
 
@@ -52,8 +56,9 @@ public class InjectorWebhook {
       };
     }
     SidecarInjector injector = new SidecarInjector(
-        controlPlane::certificates,
-        () -> controlPlane.status().reason(),
+        settings::current,
+        status::notReadyReason,
+        bootstrapCertificates,
         new NamespaceAnnotations(namespaces, clock, NAMESPACE_CACHE_TTL),
         secrets,
         UUID::randomUUID);

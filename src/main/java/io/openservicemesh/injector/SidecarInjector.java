@@ -1,12 +1,12 @@
 package io.openservicemesh.injector;
 
 import com.google.gson.JsonArray;
+import io.openservicemesh.certificate.BootstrapCertificates;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.config.MeshSettings;
-import io.openservicemesh.lifecycle.ControlPlane;
 import io.openservicemesh.webhook.AdmissionHandler;
 import io.openservicemesh.webhook.AdmissionRequest;
 import io.openservicemesh.webhook.AdmissionResponse;
@@ -36,20 +36,27 @@ public final class SidecarInjector implements AdmissionHandler {
   /** A UUID collision is practically impossible; one retry covers a Secret left by an earlier attempt. */
   static final int MAX_SECRET_ATTEMPTS = 2;
 
-  private final Supplier<Optional<ControlPlane.Certificates>> controlPlane;
+  private final Supplier<Optional<MeshSettings>> settings;
   private final Supplier<String> notReadyReason;
+  private final BootstrapCertificates bootstrapCertificates;
   private final NamespaceAnnotations namespaces;
   private final BootstrapSecretStore secrets;
   private final Supplier<UUID> uuids;
 
+  /**
+   * @param settings the settings in force; empty until the control plane has started
+   * @param notReadyReason why the control plane is not ready, for the refusal
+   */
   public SidecarInjector(
-      Supplier<Optional<ControlPlane.Certificates>> controlPlane,
+      Supplier<Optional<MeshSettings>> settings,
       Supplier<String> notReadyReason,
+      BootstrapCertificates bootstrapCertificates,
       NamespaceAnnotations namespaces,
       BootstrapSecretStore secrets,
       Supplier<UUID> uuids) {
-    this.controlPlane = controlPlane;
+    this.settings = settings;
     this.notReadyReason = notReadyReason;
+    this.bootstrapCertificates = bootstrapCertificates;
     this.namespaces = namespaces;
     this.secrets = secrets;
     this.uuids = uuids;
@@ -64,12 +71,12 @@ public final class SidecarInjector implements AdmissionHandler {
     if (request.object().isEmpty()) {
       return AdmissionResponse.fail("the AdmissionReview for " + request.describeObject() + " has no object");
     }
-    Optional<ControlPlane.Certificates> ready = controlPlane.get();
-    if (ready.isEmpty()) {
+    Optional<MeshSettings> inForce = settings.get();
+    if (inForce.isEmpty()) {
       return AdmissionResponse.fail("the sidecar injector cannot inject " + request.describeObject()
           + " yet: the control plane is not ready (" + notReadyReason.get() + ")");
     }
-    MeshSettings settings = ready.get().settings();
+    MeshSettings settings = inForce.get();
     AdmittedPod pod = new AdmittedPod(request.object().get(), request.namespace());
     InjectionDecision decision;
     try {
@@ -92,7 +99,7 @@ public final class SidecarInjector implements AdmissionHandler {
           + e.getMessage());
     }
     try {
-      UUID uuid = request.dryRun() ? uuids.get() : writeBootstrap(ready.get(), identity);
+      UUID uuid = request.dryRun() ? uuids.get() : writeBootstrap(settings.osmNamespace(), identity);
       JsonArray patch = SidecarPatch.forPod(pod, uuid, SECRET_PREFIX + uuid, settings.injector());
       if (!request.dryRun()) {
         LOG.info(() -> "injected the sidecar into pod " + pod.namespace() + "/" + pod.displayName() + " (proxy "
@@ -111,21 +118,17 @@ public final class SidecarInjector implements AdmissionHandler {
   }
 
   /** Issues the bootstrap certificate and writes the Secret; returns the proxy's UUID. */
-  private UUID writeBootstrap(ControlPlane.Certificates certificates, ServiceIdentity identity)
-      throws InjectionException {
+  private UUID writeBootstrap(String osmNamespace, ServiceIdentity identity) throws InjectionException {
     for (int attempt = 1; ; attempt++) {
       UUID uuid = uuids.get();
       ProxyIdentity proxy = new ProxyIdentity(uuid, identity);
       Certificate certificate;
       try {
-        certificate = certificates.manager().getOrIssue(certificates.specs().xdsBootstrap(proxy));
+        certificate = bootstrapCertificates.bootstrapCertificate(proxy);
       } catch (IssuanceException e) {
         throw new InjectionException("cannot issue the xDS bootstrap certificate for proxy " + proxy.commonName()
             + ": " + e.getMessage());
-      } finally {
-        certificates.manager().release(proxy.commonName());
       }
-      String osmNamespace = certificates.settings().osmNamespace();
       String bootstrap = EnvoyBootstrap.yaml(new EnvoyBootstrap.Parameters(
           certificate.commonName(),
           identity.serviceAccount(),

@@ -1,14 +1,16 @@
 package io.openservicemesh.lifecycle;
 
 import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.CertificateCache;
 import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.certificate.CertificateListener;
-import io.openservicemesh.certificate.CertificateCache;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.Issuer;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.identity.ProxyIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.rotation.CertificateIssued;
 import io.openservicemesh.rotation.CertificateRotated;
 import io.openservicemesh.rotation.CertificateRotator;
@@ -17,42 +19,54 @@ import io.openservicemesh.rotation.RenewalPolicy;
 import io.openservicemesh.rotation.RotationAnnouncer;
 import io.openservicemesh.rotation.RotationJournal;
 import io.openservicemesh.rotation.RotationLimits;
+import io.openservicemesh.rotation.ServedCertificate;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
- * Assembles what a started issuer is used through: the certificate manager with its renewal timing, the
- * announcer its replacements go to, the rotator that renews, and the control plane's own certificates.
+ * What a started issuer is used through: the certificate cache with its renewal timing, the announcer its
+ * replacements go to, the rotator that renews, the journal readiness reports, and the certificate shapes in
+ * force. Built once per start; {@link RunningControlPlane} hands its parts out through narrow interfaces.
  */
 final class CertificateStack implements AutoCloseable {
 
   private static final DoubleSupplier UNIFORM = () -> ThreadLocalRandom.current().nextDouble();
 
-  private final ControlPlane.Certificates certificates;
-  private final Rotation rotation;
+  private final CertificateCache cache;
+  private final RotationAnnouncer announcer;
+  private final CertificateRotator rotator;
+  private final JitteredRenewalTiming timing;
+  private final RotationJournal journal;
+  private final List<String> extraServingNames;
+  private volatile MeshCertificateSpecs specs;
 
-  private CertificateStack(ControlPlane.Certificates certificates, Rotation rotation) {
-    this.certificates = certificates;
-    this.rotation = rotation;
+  private CertificateStack(CertificateCache cache, RotationAnnouncer announcer, CertificateRotator rotator,
+      JitteredRenewalTiming timing, RotationJournal journal, MeshSettings settings) {
+    this.cache = cache;
+    this.announcer = announcer;
+    this.rotator = rotator;
+    this.timing = timing;
+    this.journal = journal;
+    this.extraServingNames = settings.webhooks().extraServingNames();
+    this.specs = specsOf(settings, settings);
   }
 
   static CertificateStack build(MeshSettings settings, Issuer issuer, Clock clock) {
     RotationAnnouncer announcer = new RotationAnnouncer();
     JitteredRenewalTiming timing = new JitteredRenewalTiming(policyOf(settings), UNIFORM);
-    CertificateCache manager = new CertificateCache(issuer, clock, timing, announcing(announcer));
-    CertificateRotator rotator = CertificateRotator.withWorkerThreads(manager, clock,
+    CertificateCache cache = new CertificateCache(issuer, clock, timing, announcing(announcer));
+    CertificateRotator rotator = CertificateRotator.withWorkerThreads(cache, clock,
         RotationLimits.forInterval(settings.rotation().checkInterval()), CertificateRotator.RETRY_BACKOFF, UNIFORM);
     RotationJournal journal = new RotationJournal(clock);
     announcer.subscribe("rotation-journal", journal);
-    return new CertificateStack(
-        new ControlPlane.Certificates(settings, specsOf(settings, settings), manager, announcer),
-        new Rotation(rotator, timing, journal));
+    return new CertificateStack(cache, announcer, rotator, timing, journal, settings);
   }
 
-  /** Every first issuance and every replacement the certificate manager makes, on the announcements channel. */
+  /** Every first issuance and every replacement the cache makes, on the announcements channel. */
   private static CertificateListener announcing(RotationAnnouncer announcer) {
     return new CertificateListener() {
       @Override
@@ -80,35 +94,71 @@ final class CertificateStack implements AutoCloseable {
     return new RenewalPolicy(settings.rotation().renewBeforeFraction(), settings.rotation().jitterFraction());
   }
 
+  /** The settings in force changed: the next issuance and renewal use these shapes and this policy. */
+  void follow(MeshSettings startup, MeshSettings inForce) {
+    specs = specsOf(startup, inForce);
+    timing.setPolicy(policyOf(inForce));
+  }
+
+  MeshCertificateSpecs specs() {
+    return specs;
+  }
+
+  Certificate serviceCertificate(ServiceIdentity identity) throws IssuanceException {
+    return cache.getOrIssue(specs.service(identity));
+  }
+
+  /** Issued for the caller and not kept: nothing renews a bootstrap certificate in place. */
+  Certificate bootstrapCertificate(ProxyIdentity proxy) throws IssuanceException {
+    try {
+      return cache.getOrIssue(specs.xdsBootstrap(proxy));
+    } finally {
+      cache.release(proxy.commonName());
+    }
+  }
+
+  List<CertificateSpec> servingSpecs() {
+    return specs.servingCertificates(extraServingNames);
+  }
+
+  Certificate current(CertificateSpec spec) throws IssuanceException {
+    return cache.getOrIssue(spec);
+  }
+
+  List<ServedCertificate> servedCertificates() {
+    return servingSpecs().stream().map(spec -> new ServedCertificate(spec.kind(), cache.cached(spec.commonName()),
+        cache.scheduledRenewal(spec.commonName()), journal.last(spec.kind()))).toList();
+  }
+
   /**
-   * Issues the serving certificates of the admission webhooks' endpoints (see {@link
-   * MeshCertificateSpecs#servingCertificates}), which this control plane needs before it can serve them;
-   * rotation keeps them fresh from then on.
+   * Issues the serving certificates of the control plane's TLS endpoints, which it needs before it can serve
+   * them; rotation keeps them fresh from then on.
    *
    * @return their serials, for the start-up report
    */
-  Map<String, String> issueControlPlaneCertificates() throws IssuanceException {
-    MeshCertificateSpecs specs = certificates.specs();
-    CertificateCache manager = certificates.manager();
+  Map<String, String> issueServingCertificates() throws IssuanceException {
     Map<String, String> serials = new LinkedHashMap<>();
-    for (CertificateSpec serving : specs.servingCertificates(certificates.settings().webhooks().extraServingNames())) {
-      String name = serving.kind() == CertificateKind.MUTATING_WEBHOOK ? "mutatingWebhookSerial" : "validatingWebhookSerial";
-      serials.put(name, manager.getOrIssue(serving).serialHex());
+    for (CertificateSpec serving : servingSpecs()) {
+      serials.put(serving.commonName(), cache.getOrIssue(serving).serialHex());
     }
     return serials;
   }
 
-  ControlPlane.Certificates certificates() {
-    return certificates;
+  RotationAnnouncer announcer() {
+    return announcer;
   }
 
-  Rotation rotation() {
-    return rotation;
+  CertificateRotator rotator() {
+    return rotator;
+  }
+
+  JitteredRenewalTiming timing() {
+    return timing;
   }
 
   @Override
   public void close() {
-    rotation.rotator().close();
-    certificates.announcer().close();
+    rotator.close();
+    announcer.close();
   }
 }

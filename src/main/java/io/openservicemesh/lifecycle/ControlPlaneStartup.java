@@ -3,11 +3,16 @@ package io.openservicemesh.lifecycle;
 import io.openservicemesh.certificate.StartupException;
 import io.openservicemesh.certificate.StartedIssuer;
 import io.openservicemesh.certificate.IssuerBackend;
-import io.openservicemesh.schedule.Backoff;
 import io.openservicemesh.certificate.IssuanceException;
+import io.openservicemesh.certificate.IssuerBackend;
+import io.openservicemesh.certificate.StartedIssuer;
+import io.openservicemesh.certificate.StartupException;
 import io.openservicemesh.config.MeshConfiguration;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.ParseResult;
+import io.openservicemesh.schedule.Backoff;
+import io.openservicemesh.status.ControlPlaneReady;
+import io.openservicemesh.status.ControlPlaneStatus;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -46,14 +51,16 @@ public class ControlPlaneStartup {
 
   @Inject MeshConfiguration configuration;
   @Inject @Any Instance<IssuerBackend> backends;
-  @Inject ControlPlane controlPlane;
+  @Inject ControlPlaneStatus controlPlane;
+  @Inject RunningControlPlane running;
+  @Inject SettingsFollower settingsFollower;
   @Inject Event<ControlPlaneReady> readyEvent;
   @Inject Clock clock;
   @Resource TimerService timers;
 
   private MeshSettings settings;
   private int failedAttempts;
-  private CertificateStack running;
+  private CertificateStack stack;
 
   @PostConstruct
   void begin() {
@@ -82,8 +89,8 @@ public class ControlPlaneStartup {
         // Expired or cancelled meanwhile: nothing to stop.
       }
     }
-    if (running != null) {
-      running.close();
+    if (stack != null) {
+      stack.close();
     }
   }
 
@@ -99,18 +106,20 @@ public class ControlPlaneStartup {
     }
     try {
       StartedIssuer started = backend.get().start(settings);
-      CertificateStack stack = CertificateStack.build(settings, started.issuer(), clock);
+      CertificateStack built = CertificateStack.build(settings, started.issuer(), clock);
       Map<String, String> webhookSerials;
       try {
-        webhookSerials = stack.issueControlPlaneCertificates();
+        webhookSerials = built.issueServingCertificates();
       } catch (IssuanceException | RuntimeException e) {
-        stack.close();
+        built.close();
         throw new StartupException(
             "cannot issue the admission webhooks' serving certificates: " + e.getMessage(), true, e);
       }
-      running = stack;
-      controlPlane.ready(stack.certificates(), stack.rotation(), started.caDetails());
-      announceReady(stack.certificates());
+      stack = built;
+      settingsFollower.started(settings);
+      running.started(built);
+      controlPlane.ready(started.caDetails());
+      announceReady();
       LOG.info(() -> "osm-controller is ready: certificate manager " + settings.certificateManager().configName()
           + ", CA " + started.caDetails() + ", webhook certificates " + webhookSerials);
       failedAttempts = 0;
@@ -126,9 +135,9 @@ public class ControlPlaneStartup {
    * pushes). A consumer's failure is its own and is not a failed start: the CA is up and rotation runs, and
    * starting again would build a second certificate stack beside the running one.
    */
-  private void announceReady(ControlPlane.Certificates certificates) {
+  private void announceReady() {
     try {
-      readyEvent.fire(new ControlPlaneReady(certificates));
+      readyEvent.fire(new ControlPlaneReady());
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "a consumer of the ready control plane failed", e);
     }

@@ -1,8 +1,10 @@
 package io.openservicemesh.lifecycle;
 
+import io.openservicemesh.certificate.TrustBundleChanged;
 import io.openservicemesh.config.GoDuration;
 import io.openservicemesh.config.MeshConfiguration;
 import io.openservicemesh.config.ParseResult;
+import io.openservicemesh.status.ControlPlaneStatus;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -24,8 +26,8 @@ import java.util.logging.Logger;
  * Drives rotation: a non-persistent EJB interval timer runs a pass every
  * {@code OpenServiceMesh.rotationCheckInterval}. Each pass first follows the settings through
  * {@link SettingsFollower} (a changed validity, key algorithm or renewal policy applies from the next renewal
- * on), then lets the rotator claim what is
- * due, and finally records a heartbeat: liveness means "rotation runs". A pass that throws records none,
+ * on), then lets the rotator claim what is due and follow the issuer's roots, announcing a changed trust
+ * bundle as {@link TrustBundleChanged}, and finally records a heartbeat: liveness means "rotation runs". A pass that throws records none,
  * so a rotation that keeps failing turns liveness DOWN and the control plane gets restarted.
  */
 @Singleton
@@ -35,9 +37,10 @@ public class RotationTimer {
   private static final Logger LOG = Logger.getLogger(RotationTimer.class.getName());
 
   @Inject MeshConfiguration configuration;
-  @Inject ControlPlane controlPlane;
+  @Inject ControlPlaneStatus controlPlane;
+  @Inject RunningControlPlane running;
   @Inject SettingsFollower settings;
-  @Inject Event<TrustedRootsChanged> rootsChanged;
+  @Inject Event<TrustBundleChanged> trustBundleChanged;
   @Inject Clock clock;
   @Resource TimerService timers;
 
@@ -64,18 +67,13 @@ public class RotationTimer {
     }
   }
 
-  /** The roots seen by the last pass; null before the first. */
-  private String lastRoots;
-
   @Timeout
   void pass(Timer timer) {
     try {
-      Optional<Rotation> rotation = controlPlane.rotation();
-      if (rotation.isPresent()) {
+      Optional<CertificateStack> stack = running.stack();
+      if (stack.isPresent()) {
         settings.follow();
-        ControlPlane.Certificates certificates = controlPlane.certificates().orElseThrow();
-        rotation.get().rotator().runPass(certificates.specs());
-        noticeRootChange(certificates);
+        stack.get().rotator().runPass(stack.get().specs()).trustBundleChanged().ifPresent(this::announce);
       }
       controlPlane.heartbeat(clock.instant());
     } catch (RuntimeException e) {
@@ -84,12 +82,12 @@ public class RotationTimer {
     }
   }
 
-  private void noticeRootChange(ControlPlane.Certificates certificates) {
-    String roots = certificates.manager().trustedCasPem();
-    if (lastRoots != null && !lastRoots.equals(roots)) {
-      LOG.info("the mesh's trusted roots changed; the webhook configurations and TLS stores follow");
-      rootsChanged.fire(new TrustedRootsChanged(certificates));
+  /** An observer's failure is its own: the pass ran, and the next change will be announced again. */
+  private void announce(TrustBundleChanged change) {
+    try {
+      trustBundleChanged.fire(change);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "an observer of the trust bundle failed", e);
     }
-    lastRoots = roots;
   }
 }

@@ -4,6 +4,7 @@ import io.openservicemesh.config.GoDuration;
 import io.openservicemesh.config.MeshConfiguration;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.ParseResult;
+import io.openservicemesh.config.SettingsInForce;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -13,60 +14,71 @@ import java.util.logging.Logger;
 /**
  * The one way a running control plane follows its configuration. Whatever changed it (a live edit of the
  * {@code osm-config} ConfigMap, which its MicroProfile Config source makes visible at once, or any other
- * source) reaches the control plane here: the configuration is re-read ({@link MeshConfiguration#refresh()},
- * which keeps the last valid settings), the settings a running control plane cannot follow stay as they
- * started (see {@link RestartOnlySettings}), and the rest (certificate shapes, renewal policy, injection) are
- * handed to the control plane. Called on every rotation pass and at once when the live ConfigMap changes.
+ * source) reaches the control plane here: the configuration is re-read, the settings in force are derived
+ * from it by {@link io.openservicemesh.config.InForceRule} (live settings as now, the others as they started),
+ * and the certificate shapes and renewal policy follow. Called on every rotation pass and at once when the live
+ * ConfigMap changes.
  */
 @ApplicationScoped
-public class SettingsFollower {
+public class SettingsFollower implements SettingsInForce {
 
   private static final Logger LOG = Logger.getLogger(SettingsFollower.class.getName());
 
   @Inject MeshConfiguration configuration;
-  @Inject ControlPlane controlPlane;
+  @Inject RunningControlPlane running;
 
   private MeshSettings startup;
-  private MeshSettings followed;
+  private volatile MeshSettings inForce;
+  private List<String> lastWaiting = List.of();
 
-  /** Re-reads the configuration and applies what changed; nothing before the control plane is ready. */
-  public void follow() {
-    if (controlPlane.rotation().isEmpty()) {
-      return;
-    }
-    follow(configuration.refresh());
+  /** The control plane started with these settings. */
+  synchronized void started(MeshSettings settings) {
+    startup = settings;
+    inForce = settings;
   }
 
-  /** @param fresh the configuration as just read; an invalid one leaves the settings in force unchanged */
-  synchronized void follow(ParseResult fresh) {
-    Optional<Rotation> rotation = controlPlane.rotation();
-    Optional<ControlPlane.Certificates> certificates = controlPlane.certificates();
-    if (rotation.isEmpty() || certificates.isEmpty()) {
+  @Override
+  public Optional<MeshSettings> current() {
+    return Optional.ofNullable(inForce);
+  }
+
+  /** Re-reads the configuration and applies what changed; nothing before the control plane is ready. */
+  @Override
+  public void follow() {
+    if (inForce == null) {
       return;
     }
-    if (startup == null) {
-      // Only this class changes the settings the control plane holds, so the first ones seen are start-up's.
-      startup = certificates.get().settings();
-      followed = startup;
-    }
-    if (!fresh.isValid()) {
-      return; // refresh() logged the problems once; the settings in force stay
-    }
-    MeshSettings current = fresh.orElseThrow();
-    if (current.equals(followed)) {
+    follow(configuration.follow());
+  }
+
+  /** @param followed the configuration as just read; an invalid one leaves the settings in force unchanged */
+  synchronized void follow(MeshConfiguration.Followed followed) {
+    Optional<CertificateStack> stack = running.stack();
+    if (stack.isEmpty() || startup == null) {
       return;
     }
-    List<String> needRestart = RestartOnlySettings.changed(followed, current);
-    followed = current;
-    MeshSettings inForce = RestartOnlySettings.inForce(startup, current);
-    controlPlane.settingsChanged(inForce, CertificateStack.specsOf(startup, inForce));
-    rotation.get().timing().setPolicy(CertificateStack.policyOf(inForce));
+    reportWaiting(followed.waitingForRestart());
+    ParseResult result = followed.inForce();
+    if (!result.isValid()) {
+      return; // the configuration logged its problems once; the settings in force stay
+    }
+    MeshSettings next = result.orElseThrow();
+    if (next.equals(inForce)) {
+      return;
+    }
+    inForce = next;
+    stack.get().follow(startup, next);
     LOG.info(() -> "renewals from now on issue service certificates for "
-        + GoDuration.format(inForce.serviceCertValidity()) + " and internal ones for "
-        + GoDuration.format(inForce.internalCertValidity()) + " with " + inForce.certKey() + " keys, "
-        + rotation.get().timing().policy());
-    if (!needRestart.isEmpty()) {
-      LOG.warning("changed settings " + needRestart + " take effect only after a restart");
+        + GoDuration.format(next.serviceCertValidity()) + " and internal ones for "
+        + GoDuration.format(next.internalCertValidity()) + " with " + next.certKey() + " keys, "
+        + stack.get().timing().policy());
+  }
+
+  /** Once per change of the list, not on every pass. */
+  private void reportWaiting(List<String> waiting) {
+    if (!waiting.equals(lastWaiting) && !waiting.isEmpty()) {
+      LOG.warning("changed settings " + waiting + " take effect only after a restart");
     }
+    lastWaiting = waiting;
   }
 }

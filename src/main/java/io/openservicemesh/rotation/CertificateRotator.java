@@ -8,6 +8,7 @@ import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.certificate.OverdueCertificate;
 import io.openservicemesh.certificate.OverdueReport;
+import io.openservicemesh.certificate.TrustBundleChanged;
 import io.openservicemesh.schedule.Backoff;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +49,6 @@ public final class CertificateRotator implements AutoCloseable {
    * allows in production (10 minutes * (1/3 - 0.05) = 170 s gives several attempts).
    */
   public static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(2));
-  static final Duration ROOT_CHECK_INTERVAL = Duration.ofMinutes(1);
   /** Overdue certificates named in logs and readiness; the rest are counted. */
   static final int NAMES_LISTED = 10;
   private static final Logger LOG = Logger.getLogger(CertificateRotator.class.getName());
@@ -62,11 +62,10 @@ public final class CertificateRotator implements AutoCloseable {
   private final ExecutorService ownedWorkers;
   private final RotationStatistics statistics = new RotationStatistics();
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final RootCaWatch rootCa = new RootCaWatch();
+  private final TrustedRoots trustedRoots;
   private final LogThrottle failureLogs = new LogThrottle(Duration.ofSeconds(10), 10);
   // Written by passes only (runPass is synchronized); read by status().
   private Set<String> overdueNames = Set.of();
-  private Instant lastRootCheck;
   private volatile OverdueReport lastOverdue = OverdueReport.NONE;
   private volatile Instant lastPass;
 
@@ -88,6 +87,7 @@ public final class CertificateRotator implements AutoCloseable {
     this.random = random;
     this.workers = workers;
     this.ownedWorkers = ownedWorkers;
+    this.trustedRoots = new TrustedRoots(manager.trustedCasPem());
   }
 
   /** A rotator with {@code limits.concurrency()} renewal threads of its own, stopped by {@link #close}. */
@@ -102,12 +102,16 @@ public final class CertificateRotator implements AutoCloseable {
     return new CertificateRotator(manager, clock, limits, backoff, random, pool, pool);
   }
 
-  /** What one pass did. */
-  public record PassResult(int claimed, int overdue) {}
+  /**
+   * What one pass did.
+   *
+   * @param trustBundleChanged present when the issuer's roots differ from the bundle in force before the pass
+   */
+  public record PassResult(int claimed, int overdue, Optional<TrustBundleChanged> trustBundleChanged) {}
 
   /**
    * One pass: claim what is due and start renewing it for {@code specs} (the settings in force now),
-   * report overdue certificates, check the roots' age. Cheap when nothing is due: two looks at the heads
+   * report overdue certificates, follow the issuer's roots (see {@link TrustedRoots}). Cheap when nothing is due: two looks at the heads
    * of the manager's indexes and a comparison of instants.
    */
   public synchronized PassResult runPass(MeshCertificateSpecs specs) {
@@ -123,10 +127,10 @@ public final class CertificateRotator implements AutoCloseable {
       }
     }
     trackOverdue(now);
-    checkRoots(now);
+    Optional<TrustBundleChanged> rootsChanged = followRoots(now);
     statistics.passRan();
     lastPass = now;
-    return new PassResult(due.size(), lastOverdue.count());
+    return new PassResult(due.size(), lastOverdue.count(), rootsChanged);
   }
 
   public RotationStatistics statistics() {
@@ -143,7 +147,7 @@ public final class CertificateRotator implements AutoCloseable {
         manager.nextRenewal(),
         manager.size(),
         inFlight.get(),
-        rootCa.warning());
+        trustedRoots.warning());
   }
 
   /** Stops the renewal threads of {@link #withWorkerThreads}; renewals under way are interrupted. */
@@ -206,19 +210,21 @@ public final class CertificateRotator implements AutoCloseable {
   }
 
   /**
-   * Once a minute at most: the roots age slowly, and an issuer may answer {@code trustedCasPem()} from a
-   * remote CA. A failure to get them is no reason to fail the pass.
+   * Every pass: issuers answer {@code trustedCasPem()} from what they hold (a remote CA's roots are refreshed
+   * by its own timer), so this is a comparison. A failure to get them is no reason to fail the pass.
    */
-  private void checkRoots(Instant now) {
-    if (lastRootCheck != null && now.isBefore(lastRootCheck.plus(ROOT_CHECK_INTERVAL))) {
-      return;
-    }
-    lastRootCheck = now;
+  private Optional<TrustBundleChanged> followRoots(Instant now) {
     try {
-      rootCa.check(manager.trustedCasPem(), now);
+      return trustedRoots.check(manager.trustedCasPem(), now);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not read the trusted roots to check their age", e);
+      LOG.log(Level.WARNING, "could not read the issuer's trusted roots", e);
+      return Optional.empty();
     }
+  }
+
+  /** The trust bundle in force: the issuer's roots as of the last pass. */
+  public String trustBundlePem() {
+    return trustedRoots.pem();
   }
 
   private void trackOverdue(Instant now) {

@@ -42,7 +42,7 @@ import java.util.logging.Logger;
  * most {@code pendingLimit} identities pending; beyond that new events for it are dropped, counted and
  * logged (a subscriber that far behind must resynchronise from the certificate manager anyway).
  */
-public final class RotationAnnouncer implements AutoCloseable {
+public final class RotationAnnouncer implements RotationAnnouncements, AutoCloseable {
 
   public static final int DEFAULT_PENDING_LIMIT = 10_000;
   static final int DELIVERY_THREADS = 32;
@@ -84,6 +84,7 @@ public final class RotationAnnouncer implements AutoCloseable {
    * @param subscriberName shown in logs, statistics and thread names, e.g. {@code sds:bookstore/bookstore-v1}
    * @throws IllegalStateException after {@link #close}
    */
+  @Override
   public Subscription subscribe(String subscriberName, Consumer<CertificateRotated> listener) {
     Subscriber subscriber = newSubscriber(subscriberName, rotationsOnly(listener), false, Set.of());
     toEverything.add(subscriber);
@@ -110,6 +111,7 @@ public final class RotationAnnouncer implements AutoCloseable {
    *
    * @throws IllegalStateException after {@link #close}
    */
+  @Override
   public Subscription subscribe(
       String subscriberName, Collection<String> commonNames, Consumer<CertificateRotated> listener) {
     Subscriber subscriber = newSubscriber(subscriberName, rotationsOnly(listener), false, Set.copyOf(commonNames));

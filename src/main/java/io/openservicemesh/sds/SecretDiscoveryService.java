@@ -13,7 +13,8 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.openservicemesh.identity.ProxyIdentity;
-import io.openservicemesh.lifecycle.ControlPlane;
+import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.identity.ProxyCertificates;
 import com.google.protobuf.Any;
 import jakarta.inject.Inject;
 import java.security.cert.X509Certificate;
@@ -37,7 +38,7 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
   /** Streams close at their maximum age minus up to this fraction, so a fleet does not reconnect at once. */
   private static final double STREAM_AGE_JITTER = 0.1;
 
-  @Inject ControlPlane controlPlane;
+  @Inject SdsConfiguration configuration;
   @Inject SecretResolver resolver;
   @Inject SdsStreams streams;
   @Inject ProxyPodVerifier podVerifier;
@@ -101,9 +102,13 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
   }
 
   private ProxyIdentity identify(X509Certificate certificate) {
-    ControlPlane.Certificates ready = controlPlane.certificates().orElseThrow(() ->
-        new IllegalArgumentException("the control plane is not ready: " + controlPlane.status().reason()));
-    return ProxyCertificates.identityOf(certificate, ready.settings().trustDomain());
+    MeshSettings settings;
+    try {
+      settings = configuration.settings();
+    } catch (SdsException notReady) {
+      throw new IllegalArgumentException(notReady.getMessage());
+    }
+    return ProxyCertificates.identityOf(certificate, settings.trustDomain());
   }
 
   private boolean admitted(ProxyIdentity proxy, StreamObserver<?> responses) {
@@ -118,17 +123,18 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
   }
 
   private void verifyPod(ProxyIdentity proxy) throws SdsException {
-    if (resolver.certificates().settings().sds().verifyProxyPod()) {
+    if (configuration.settings().sds().verifyProxyPod()) {
       podVerifier.verify(proxy);
     }
   }
 
+  /** The name a renewal of the proxy's service certificate is announced under. */
   private String serviceCommonName(ProxyIdentity proxy) {
-    return controlPlane.certificates().map(c -> c.specs().service(proxy.service()).commonName()).orElse("");
+    return configuration.settings.current().map(s -> proxy.service().commonName(s.trustDomain())).orElse("");
   }
 
   private Instant closeAt() {
-    Duration maxAge = controlPlane.certificates().map(c -> c.settings().sds().maxStreamAge()).orElse(Duration.ofMinutes(30));
+    Duration maxAge = configuration.settings.current().map(s -> s.sds().maxStreamAge()).orElse(Duration.ofMinutes(30));
     long jitter = (long) (maxAge.toMillis() * STREAM_AGE_JITTER * ThreadLocalRandom.current().nextDouble());
     return clock.instant().plus(maxAge).minusMillis(jitter);
   }

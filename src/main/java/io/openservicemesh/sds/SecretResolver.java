@@ -1,11 +1,13 @@
 package io.openservicemesh.sds;
 
-import io.openservicemesh.identity.SdsSecretName;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.grpc.Status;
+import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.IssuanceException;
+import io.openservicemesh.certificate.ServiceCertificates;
+import io.openservicemesh.certificate.TrustBundle;
 import io.openservicemesh.identity.ProxyIdentity;
-import io.openservicemesh.lifecycle.ControlPlane;
+import io.openservicemesh.identity.SdsSecretName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
@@ -15,7 +17,9 @@ import java.util.Set;
 @ApplicationScoped
 public class SecretResolver implements SecretLookup {
 
-  @Inject ControlPlane controlPlane;
+  @Inject ServiceCertificates certificates;
+  @Inject TrustBundle trustBundle;
+  @Inject SdsConfiguration configuration;
   @Inject UpstreamIdentities upstreams;
 
   @Override
@@ -30,28 +34,32 @@ public class SecretResolver implements SecretLookup {
     if (denial.isPresent()) {
       throw new SdsException(Status.Code.PERMISSION_DENIED, denial.get());
     }
-    ControlPlane.Certificates certificates = certificates();
-    String roots = certificates.manager().trustedCasPem();
     return switch (name.kind()) {
-      case SERVICE_CERT -> SecretBuilder.serviceCertificate(requestedName, serviceCertificate(certificates, proxy));
-      case ROOT_CERT_FOR_MTLS_INBOUND -> SecretBuilder.inboundValidation(requestedName, roots);
-      case ROOT_CERT_FOR_MTLS_OUTBOUND -> SecretBuilder.outboundValidation(requestedName, roots,
-          upstreams.of(name.namespace(), name.name()).orElse(Set.of()), certificates.settings().trustDomain());
+      case SERVICE_CERT -> SecretBuilder.serviceCertificate(requestedName, serviceCertificate(proxy));
+      case ROOT_CERT_FOR_MTLS_INBOUND -> SecretBuilder.inboundValidation(requestedName, roots());
+      case ROOT_CERT_FOR_MTLS_OUTBOUND -> SecretBuilder.outboundValidation(requestedName, roots(),
+          upstreams.of(name.namespace(), name.name()).orElse(Set.of()), configuration.settings().trustDomain());
     };
   }
 
-  ControlPlane.Certificates certificates() throws SdsException {
-    return controlPlane.certificates().orElseThrow(() -> new SdsException(Status.Code.UNAVAILABLE,
-        "the control plane is not ready: " + controlPlane.status().reason()));
+  private String roots() throws SdsException {
+    try {
+      return trustBundle.pem();
+    } catch (IssuanceException e) {
+      throw unavailable(e);
+    }
   }
 
-  private static io.openservicemesh.certificate.Certificate serviceCertificate(
-      ControlPlane.Certificates certificates, ProxyIdentity proxy) throws SdsException {
+  private Certificate serviceCertificate(ProxyIdentity proxy) throws SdsException {
     try {
-      return certificates.manager().getOrIssue(certificates.specs().service(proxy.service()));
+      return certificates.serviceCertificate(proxy.service());
     } catch (IssuanceException e) {
       throw new SdsException(e.retryable() ? Status.Code.UNAVAILABLE : Status.Code.FAILED_PRECONDITION,
           "cannot issue the certificate of " + proxy.service() + ": " + e.getMessage());
     }
+  }
+
+  private static SdsException unavailable(IssuanceException e) {
+    return new SdsException(Status.Code.UNAVAILABLE, e.getMessage());
   }
 }

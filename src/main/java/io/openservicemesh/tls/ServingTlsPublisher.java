@@ -7,11 +7,14 @@ import io.openservicemesh.certificate.Crypto;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.Pem.PemException;
-import io.openservicemesh.lifecycle.ControlPlane;
-import io.openservicemesh.lifecycle.ControlPlaneReady;
-import io.openservicemesh.lifecycle.TrustedRootsChanged;
+import io.openservicemesh.certificate.ServingCertificates;
+import io.openservicemesh.certificate.TrustBundle;
+import io.openservicemesh.certificate.TrustBundleChanged;
+import io.openservicemesh.rotation.RotationAnnouncements;
+import io.openservicemesh.status.ControlPlaneReady;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,6 +43,10 @@ public class ServingTlsPublisher {
   static final String ENDPOINTS_CONFIG = "tls-endpoints.xml";
   private static final String PASSWORD_PLACEHOLDER = "@PASSWORD@";
 
+  @Inject ServingCertificates servingCertificates;
+  @Inject TrustBundle trustBundle;
+  @Inject RotationAnnouncements announcements;
+
   /**
    * PKCS#12 needs a password, though it protects nothing the file permissions do not: a fresh random one per
    * start, known only to this process and the configuration it writes beside the stores.
@@ -57,24 +64,29 @@ public class ServingTlsPublisher {
    * the store holds, so a renewal not written there would be served until it expired.
    */
   void onReady(@Observes ControlPlaneReady ready) {
-    ControlPlane.Certificates certificates = ready.certificates();
-    List<String> servingNames = servingSpecs(certificates).stream().map(CertificateSpec::commonName).toList();
-    // Subscribed before the first publication, which reads the manager's current certificates: a renewal
-    // in between is published either way.
-    certificates.announcer().subscribe("tls-serving-certificates", servingNames, rotated -> publish(certificates));
-    publish(certificates);
+    List<String> servingNames;
+    try {
+      servingNames = servingCertificates.specs().stream().map(CertificateSpec::commonName).toList();
+    } catch (IssuanceException e) {
+      LOG.severe("cannot publish the TLS endpoints' certificates: " + e.getMessage());
+      return;
+    }
+    // Subscribed before the first publication, which reads the current certificates: a renewal in between is
+    // published either way.
+    announcements.subscribe("tls-serving-certificates", servingNames, rotated -> publish());
+    publish();
   }
 
   /** New roots go into the SDS endpoint's trust store now, not at the next serving certificate renewal. */
-  void onRootsChanged(@Observes TrustedRootsChanged changed) {
-    publish(changed.certificates());
+  void onTrustBundleChanged(@Observes TrustBundleChanged changed) {
+    publish();
   }
 
   /** Writes what changed; safe to call on every renewal or root change. */
-  public synchronized void publish(ControlPlane.Certificates certificates) {
+  public synchronized void publish() {
     try {
-      for (CertificateSpec spec : servingSpecs(certificates)) {
-        Certificate serving = certificates.manager().getOrIssue(spec);
+      for (CertificateSpec spec : servingCertificates.specs()) {
+        Certificate serving = servingCertificates.current(spec);
         String store = spec.kind() == CertificateKind.VALIDATING_WEBHOOK ? TlsFiles.VALIDATOR_KEY_STORE
             : TlsFiles.SERVING_KEY_STORE;
         if (!serving.serialHex().equals(publishedSerials.get(store))) {
@@ -83,7 +95,7 @@ public class ServingTlsPublisher {
           LOG.info(() -> "published the serving certificate " + serving + " to " + store);
         }
       }
-      String roots = certificates.manager().trustedCasPem();
+      String roots = trustBundle.pem();
       if (!roots.equals(publishedRoots)) {
         files.replace(TlsFiles.MESH_TRUST_STORE, Pkcs12.trustStore(Pem.decodeCertificates(roots), storePassword));
         publishedRoots = roots;
@@ -96,10 +108,6 @@ public class ServingTlsPublisher {
     } catch (IssuanceException | IOException | PemException e) {
       LOG.severe("cannot publish the TLS endpoints' certificates: " + e.getMessage());
     }
-  }
-
-  private static List<CertificateSpec> servingSpecs(ControlPlane.Certificates certificates) {
-    return certificates.specs().servingCertificates(certificates.settings().webhooks().extraServingNames());
   }
 
   private String endpointsConfig() {

@@ -8,8 +8,8 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1ConfigMapList;
 import io.openservicemesh.k8s.KubernetesConnection;
-import io.openservicemesh.lifecycle.ControlPlaneReady;
-import io.openservicemesh.lifecycle.SettingsFollower;
+import io.openservicemesh.config.SettingsInForce;
+import io.openservicemesh.status.ControlPlaneReady;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,12 +30,12 @@ public class LiveConfigWatcher {
 
   private static final Logger LOG = Logger.getLogger(LiveConfigWatcher.class.getName());
 
-  @Inject SettingsFollower settings;
+  @Inject SettingsInForce settings;
 
   private SharedInformerFactory informers;
 
   void onReady(@Observes ControlPlaneReady ready) {
-    start(ready.certificates().settings().osmNamespace());
+    settings.current().ifPresent(inForce -> start(inForce.osmNamespace()));
   }
 
   private synchronized void start(String osmNamespace) {

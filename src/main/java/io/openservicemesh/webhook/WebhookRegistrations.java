@@ -1,15 +1,16 @@
 package io.openservicemesh.webhook;
 
-import io.kubernetes.client.openapi.ApiClient;
+import io.openservicemesh.certificate.IssuanceException;
+import io.openservicemesh.certificate.TrustBundle;
+import io.openservicemesh.certificate.TrustBundleChanged;
 import io.openservicemesh.config.MeshSettings;
-import io.openservicemesh.injector.InjectorWebhookConfiguration;
+import io.openservicemesh.config.SettingsInForce;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.k8s.KubernetesConnection.Connected;
 import io.openservicemesh.schedule.Backoff;
-import io.openservicemesh.lifecycle.ControlPlane;
-import io.openservicemesh.lifecycle.ControlPlaneReady;
-import io.openservicemesh.lifecycle.TrustedRootsChanged;
-import io.openservicemesh.validator.ValidatorWebhookConfiguration;
+import io.openservicemesh.status.ControlPlaneReady;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Singleton;
@@ -20,8 +21,6 @@ import jakarta.ejb.TimerService;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
@@ -39,7 +38,9 @@ public class WebhookRegistrations {
   static final Duration RECHECK = Duration.ofSeconds(60);
   private static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
-  @Inject ControlPlane controlPlane;
+  @Inject SettingsInForce settings;
+  @Inject TrustBundle trustBundle;
+  @Inject @Any Instance<RegisteredWebhook> webhooks;
   @Inject KubernetesApi kubernetes;
   @Resource TimerService timers;
 
@@ -55,15 +56,14 @@ public class WebhookRegistrations {
     schedule(Duration.ZERO);
   }
 
-  /** The rotation pass saw the issuer's trusted roots change. */
-  public void onRootsChanged(@Observes TrustedRootsChanged changed) {
+  public void onTrustBundleChanged(@Observes TrustBundleChanged changed) {
     caChanged();
   }
 
   @Timeout
   void reconcile(Timer timer) {
-    Optional<ControlPlane.Certificates> certificates = controlPlane.certificates();
-    if (certificates.isEmpty()) {
+    Optional<MeshSettings> inForce = settings.current();
+    if (inForce.isEmpty()) {
       return;
     }
     Optional<Connected> connection;
@@ -80,30 +80,17 @@ public class WebhookRegistrations {
       }
       return;
     }
-    String roots = certificates.get().manager().trustedCasPem();
     try {
-      for (Map.Entry<String, CaBundleRegistration> registration :
-          registrations(connection.get().client(), certificates.get().settings()).entrySet()) {
-        registration.getValue().reconcile(registration.getKey(), roots);
+      String roots = trustBundle.pem();
+      for (RegisteredWebhook webhook : webhooks) {
+        new CaBundleRegistration(webhook.client(connection.get().client(), inForce.get()))
+            .reconcile(webhook.configurationName(inForce.get()), roots);
       }
       failedAttempts = 0;
       schedule(RECHECK);
-    } catch (WebhookApiException e) {
+    } catch (WebhookApiException | IssuanceException e) {
       onFailure(e.getMessage());
     }
-  }
-
-  /** Configuration name to its registration: the injector's and the config validator's. */
-  private static Map<String, CaBundleRegistration> registrations(ApiClient client, MeshSettings settings) {
-    Map<String, CaBundleRegistration> registrations = new LinkedHashMap<>();
-    String osmNamespace = settings.osmNamespace();
-    registrations.put(settings.webhooks().mutatingConfigurationName(osmNamespace),
-        new CaBundleRegistration(KubernetesWebhookConfigurations.mutating(client,
-            (name, roots) -> InjectorWebhookConfiguration.template(name, osmNamespace, roots))));
-    registrations.put(settings.webhooks().validatingConfigurationName(osmNamespace),
-        new CaBundleRegistration(KubernetesWebhookConfigurations.validating(client,
-            (name, roots) -> ValidatorWebhookConfiguration.template(name, osmNamespace, roots))));
-    return registrations;
   }
 
   private void onFailure(String reason) {

@@ -21,7 +21,6 @@ import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.ServiceIdentity;
-import io.openservicemesh.lifecycle.ControlPlane;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,10 +40,10 @@ class EnvoyBootstrapTest {
 
   @BeforeAll
   static void generate() throws Exception {
-    ControlPlane.Certificates cp = Pods.controlPlane(Pods.settings(), KeySpec.ECDSA_P256);
+    Pods.Mesh mesh = Pods.mesh(Pods.settings(), KeySpec.ECDSA_P256);
     UUID uuid = UUID.fromString("5c4a7e4e-1b2d-4f7c-9a0e-2f6f1e9d7c11");
-    certificate = cp.manager().getOrIssue(cp.specs().xdsBootstrap(
-        new ProxyIdentity(uuid, new ServiceIdentity("bookstore-v1", "bookstore"))));
+    certificate = mesh.bootstrapCertificates().bootstrapCertificate(
+        new ProxyIdentity(uuid, new ServiceIdentity("bookstore-v1", "bookstore")));
     yaml = EnvoyBootstrap.yaml(new EnvoyBootstrap.Parameters(certificate.commonName(), "bookstore-v1", "bookstore",
         "osm-controller.osm-system.svc.cluster.local", 15128, certificate.certificateChainPem(),
         certificate.privateKeyPem(), certificate.trustedCasPem()));

@@ -11,8 +11,7 @@ import io.openservicemesh.certificate.tresor.RootCertificateFactory;
 import io.openservicemesh.certificate.tresor.TresorIssuer;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.MeshSettingsParser;
-import io.openservicemesh.lifecycle.ControlPlane;
-import io.openservicemesh.rotation.RotationAnnouncer;
+import io.openservicemesh.certificate.BootstrapCertificates;
 import jakarta.json.Json;
 import jakarta.json.JsonPatch;
 import jakarta.json.JsonStructure;
@@ -60,15 +59,30 @@ final class Pods {
     return settings(Map.of());
   }
 
+  /** What the injector is given by a ready control plane: its settings and a real Tresor CA's certificates. */
+  record Mesh(MeshSettings settings, MeshCertificateSpecs specs, CertificateCache cache) {
+
+    /** Issues without keeping, as the running control plane does. */
+    BootstrapCertificates bootstrapCertificates() {
+      return proxy -> {
+        try {
+          return cache.getOrIssue(specs.xdsBootstrap(proxy));
+        } finally {
+          cache.release(proxy.commonName());
+        }
+      };
+    }
+  }
+
   /** A ready control plane with a real Tresor CA of the given key type. */
-  static ControlPlane.Certificates controlPlane(MeshSettings settings, KeySpec key) {
+  static Mesh mesh(MeshSettings settings, KeySpec key) {
     Clock clock = Clock.systemUTC();
     CaBundle ca = RootCertificateFactory.create(KeySpec.ECDSA_P256, Duration.ofDays(365), clock.instant(),
         Duration.ZERO);
-    CertificateCache manager = new CertificateCache(new TresorIssuer(ca, clock, Duration.ofMinutes(1)), clock);
+    CertificateCache cache = new CertificateCache(new TresorIssuer(ca, clock, Duration.ofMinutes(1)), clock);
     MeshCertificateSpecs specs =
         new MeshCertificateSpecs(settings.trustDomain(), settings.osmNamespace(), Duration.ofHours(24), key);
-    return new ControlPlane.Certificates(settings, specs, manager, new RotationAnnouncer());
+    return new Mesh(settings, specs, cache);
   }
 
   /** Applies a JSON patch with Jakarta JSON Processing's RFC 6902 implementation, not with our own code. */

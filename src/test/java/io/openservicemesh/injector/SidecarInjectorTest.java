@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.Pem;
-import io.openservicemesh.lifecycle.ControlPlane;
 import io.openservicemesh.webhook.AdmissionRequest;
 import io.openservicemesh.webhook.AdmissionResponse;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,7 @@ class SidecarInjectorTest {
   private static final UUID FIRST = UUID.fromString("11111111-1111-4111-8111-111111111111");
   private static final UUID SECOND = UUID.fromString("22222222-2222-4222-8222-222222222222");
 
-  private final ControlPlane.Certificates controlPlane = Pods.controlPlane(Pods.settings(), KeySpec.ECDSA_P256);
+  private final Pods.Mesh controlPlane = Pods.mesh(Pods.settings(), KeySpec.ECDSA_P256);
   private final Map<String, Map<String, byte[]>> secrets = new ConcurrentHashMap<>();
   private final Map<String, Map<String, String>> secretLabels = new ConcurrentHashMap<>();
   private final Deque<InjectionException> secretFailures = new ArrayDeque<>();
@@ -45,8 +44,9 @@ class SidecarInjectorTest {
     secretLabels.put(namespace + "/" + name, labels);
   };
 
-  private SidecarInjector injector(Optional<ControlPlane.Certificates> ready) {
-    return new SidecarInjector(() -> ready, () -> "the CA Secret is broken",
+  private SidecarInjector injector(Optional<Pods.Mesh> ready) {
+    return new SidecarInjector(() -> ready.map(Pods.Mesh::settings), () -> "the CA Secret is broken",
+        controlPlane.bootstrapCertificates(),
         new NamespaceAnnotations(ns -> namespaces.getOrDefault(ns, Map.of()), Clock.systemUTC(), Duration.ofSeconds(5)),
         store, uuids::pop);
   }
@@ -74,14 +74,14 @@ class SidecarInjectorTest {
         .getTypedConfig().unpack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.class)
         .getCommonTlsContext().getTlsCertificates(0).getCertificateChain().getInlineString();
     X509Certificate leaf = Pem.decodeCertificate(chain);
-    leaf.verify(Pem.decodeCertificate(controlPlane.manager().trustedCasPem()).getPublicKey());
+    leaf.verify(Pem.decodeCertificate(controlPlane.cache().trustedCasPem()).getPublicKey());
     assertThat(leaf.getSubjectX500Principal().getName()).contains("CN=" + FIRST + ".bookstore-v1.bookstore");
 
     JsonObject patched = Pods.apply(response.patch().get(), Pods.minimal());
     assertThat(patched.getAsJsonObject("metadata").getAsJsonObject("labels").get("osm-proxy-uuid").getAsString())
         .isEqualTo(FIRST.toString());
     // Ten-year bootstrap certificates live in the Secret, not in the manager's cache.
-    assertThat(controlPlane.manager().size()).isZero();
+    assertThat(controlPlane.cache().size()).isZero();
   }
 
   @Test
@@ -91,7 +91,7 @@ class SidecarInjectorTest {
     assertThat(response.allowed()).isTrue();
     assertThat(response.patch()).isPresent();
     assertThat(secrets).isEmpty();
-    assertThat(controlPlane.manager().size()).isZero();
+    assertThat(controlPlane.cache().size()).isZero();
   }
 
   @Test
@@ -143,7 +143,8 @@ class SidecarInjectorTest {
 
   @Test
   void aNamespaceThatCannotBeReadDeniesThePod() {
-    SidecarInjector injector = new SidecarInjector(() -> Optional.of(controlPlane), () -> "",
+    SidecarInjector injector = new SidecarInjector(() -> Optional.of(controlPlane.settings()), () -> "",
+        controlPlane.bootstrapCertificates(),
         new NamespaceAnnotations(ns -> {
           throw new InjectionException("cannot read namespace bookstore: HTTP 403 forbidden");
         }, Clock.systemUTC(), Duration.ofSeconds(5)),

@@ -9,7 +9,10 @@ import io.openservicemesh.config.KeyAlgorithm;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.MeshSettingsParser;
+import io.openservicemesh.identity.ProxyIdentity;
+import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.rotation.CertificateRotated;
+import io.openservicemesh.rotation.ServedCertificate;
 import io.openservicemesh.rotation.RotationAnnouncer.SubscriberStatistics;
 import io.openservicemesh.testing.MutableClock;
 import io.openservicemesh.testing.TestCa;
@@ -52,23 +55,28 @@ class CertificateStackTest {
 
   @Test
   void issuesEachWebhooksServingCertificateUnderItsOwnNameAndRenewsThemWithAllTheirNames() throws Exception {
-    Map<String, String> serials = stack.issueControlPlaneCertificates();
-    MeshCertificateSpecs specs = stack.certificates().specs();
-    Certificate mutating = stack.certificates().manager().cached("osm-controller.osm-test.svc").orElseThrow();
-    Certificate validating = stack.certificates().manager().cached("osm-config-validator.osm-test.svc").orElseThrow();
-    assertThat(serials).containsExactly(Map.entry("mutatingWebhookSerial", mutating.serialHex()),
-        Map.entry("validatingWebhookSerial", validating.serialHex()));
+    Map<String, String> serials = stack.issueServingCertificates();
+    MeshCertificateSpecs specs = stack.specs();
+    List<ServedCertificate> served = stack.servedCertificates();
+    assertThat(served).extracting(ServedCertificate::kind)
+        .containsExactly(CertificateKind.MUTATING_WEBHOOK, CertificateKind.VALIDATING_WEBHOOK);
+    Certificate mutating = served.get(0).current().orElseThrow();
+    Certificate validating = served.get(1).current().orElseThrow();
+    assertThat(mutating.commonName()).isEqualTo("osm-controller.osm-test.svc");
+    assertThat(validating.commonName()).isEqualTo("osm-config-validator.osm-test.svc");
+    assertThat(serials).containsExactly(Map.entry("osm-controller.osm-test.svc", mutating.serialHex()),
+        Map.entry("osm-config-validator.osm-test.svc", validating.serialHex()));
     assertThat(dnsNames(mutating)).containsExactly("osm-controller.osm-test.svc",
         "osm-controller.osm-test.svc.cluster.local", "localhost");
     assertThat(dnsNames(validating)).containsExactly("osm-config-validator.osm-test.svc",
         "osm-config-validator.osm-test.svc.cluster.local", "localhost");
     assertThat(Duration.between(mutating.notBefore(), mutating.notAfter())).isEqualTo(Duration.ofMinutes(2));
     BlockingQueue<CertificateRotated> announced = new LinkedBlockingQueue<>();
-    stack.certificates().announcer().subscribe("test", announced::add);
+    stack.announcer().subscribe("test", announced::add);
 
     // With the default policy a two-minute certificate is due between 74 and 86 seconds into its life.
     clock.advance(Duration.ofSeconds(86));
-    assertThat(stack.rotation().rotator().runPass(specs).claimed()).isEqualTo(2);
+    assertThat(stack.rotator().runPass(specs).claimed()).isEqualTo(2);
 
     Map<CertificateKind, CertificateRotated> rotations = new java.util.EnumMap<>(CertificateKind.class);
     for (int i = 0; i < 2; i++) {
@@ -83,8 +91,33 @@ class CertificateStackTest {
         .containsExactlyElementsOf(dnsNames(mutating));
     assertThat(dnsNames(rotations.get(CertificateKind.VALIDATING_WEBHOOK).current()))
         .containsExactlyElementsOf(dnsNames(validating));
-    assertThat(stack.certificates().announcer().subscribers()).extracting(SubscriberStatistics::name)
+    assertThat(stack.announcer().subscribers()).extracting(SubscriberStatistics::name)
         .contains("rotation-journal");
+  }
+
+  @Test
+  void serviceCertificatesAreKeptForRotationAndBootstrapCertificatesAreNot() throws Exception {
+    ServiceIdentity bookstore = new ServiceIdentity("bookstore", "bookstore");
+    Certificate service = stack.serviceCertificate(bookstore);
+    Certificate bootstrap = stack.bootstrapCertificate(
+        new ProxyIdentity(java.util.UUID.fromString("5c4a7e4e-1b2d-4f7c-9a0e-2f6f1e9d7c11"), bookstore));
+
+    assertThat(stack.serviceCertificate(bookstore)).isSameAs(service);
+    assertThat(stack.rotator().status().cachedCertificates()).isEqualTo(1);
+    assertThat(bootstrap.commonName()).isEqualTo("5c4a7e4e-1b2d-4f7c-9a0e-2f6f1e9d7c11.bookstore.bookstore");
+  }
+
+  @Test
+  void aFollowedChangeReshapesTheNextCertificates() throws Exception {
+    stack.follow(settings, settings(Map.of(
+        "OpenServiceMesh.osmNamespace", "elsewhere",
+        "OpenServiceMesh.serviceCertValidityDuration", "2h",
+        "OpenServiceMesh.rotationRenewBeforeFraction", "1/2")));
+
+    Certificate service = stack.serviceCertificate(new ServiceIdentity("bookstore", "bookstore"));
+    assertThat(Duration.between(service.notBefore(), service.notAfter())).isEqualTo(Duration.ofHours(2));
+    assertThat(stack.specs().mutatingWebhook().commonName()).isEqualTo("osm-controller.osm-test.svc");
+    assertThat(stack.timing().policy().renewBeforeFraction()).isEqualTo(0.5);
   }
 
   @Test
@@ -116,7 +149,7 @@ class CertificateStackTest {
   void closingStopsTheAnnouncer() {
     stack.close();
 
-    assertThatThrownBy(() -> stack.certificates().announcer().subscribe("late", event -> {}))
+    assertThatThrownBy(() -> stack.announcer().subscribe("late", event -> {}))
         .isInstanceOf(IllegalStateException.class);
   }
 }

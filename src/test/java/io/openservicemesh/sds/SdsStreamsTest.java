@@ -78,7 +78,7 @@ class SdsStreamsTest {
   void aRenewedServiceCertificateIsPushedToTheStreamsOfItsIdentityOnly() throws Exception {
     TestStream buyer = open(BOOKBUYER, NOW.plusSeconds(60));
     TestStream store = open(BOOKSTORE, NOW.plusSeconds(60));
-    Consumer<CertificateRotated> pushes = ServiceCertificatePushes.listener(streams);
+    Consumer<CertificateRotated> pushes = SdsPushes.listener(streams);
 
     pushes.accept(rotated(SPECS.service(BOOKBUYER)));
 

@@ -1,6 +1,7 @@
 package io.openservicemesh.rotation;
 
 import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.certificate.TrustBundleChanged;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,22 +10,30 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * Warns when a root CA the mesh trusts enters the last {@value #WARNING_PERCENT}% of its lifetime: rotating a
- * root takes planning (every proxy must trust the new one before anything is signed by it), and OSM users
- * found out at expiry (#1260). The roots are parsed only when the issuer's PEM changes, so a pass costs a
- * comparison of two instants.
+ * The one owner of the mesh's trust bundle: the issuer's roots as of the last rotation pass. A pass hands it
+ * the issuer's PEM; a change is returned as a {@link TrustBundleChanged} for the consumers, and the roots are
+ * parsed only then, so an unchanged pass costs a string comparison.
+ *
+ * <p>It also warns when a root enters the last {@value #WARNING_PERCENT}% of its lifetime: rotating a root
+ * takes planning (every proxy must trust the new one before anything is signed by it), and OSM users found
+ * out at expiry (#1260).
  */
-final class RootCaWatch {
+final class TrustedRoots {
 
   static final int WARNING_PERCENT = 20;
   private static final Duration REPEAT = Duration.ofHours(24);
-  private static final Logger LOG = Logger.getLogger(RootCaWatch.class.getName());
+  private static final Logger LOG = Logger.getLogger(TrustedRoots.class.getName());
 
-  private String watchedPem;
+  private volatile String pem;
   private List<X509Certificate> roots = List.of();
   private Instant warnFrom = Instant.MAX;
   private Instant lastWarned;
   private volatile Optional<String> warning = Optional.empty();
+
+  /** @param initialPem the issuer's roots when rotation starts: the bundle consumers are first given */
+  TrustedRoots(String initialPem) {
+    watch(initialPem);
+  }
 
   /** The instant a root with this validity enters the last {@value #WARNING_PERCENT}% of its lifetime. */
   static Instant warningAt(Instant notBefore, Instant notAfter) {
@@ -32,11 +41,32 @@ final class RootCaWatch {
     return notBefore.plusMillis(Math.max(0, lifetime) / 100 * (100 - WARNING_PERCENT));
   }
 
-  /** Called by each pass (one thread at a time). */
-  synchronized void check(String trustedCasPem, Instant now) {
-    if (!trustedCasPem.equals(watchedPem)) {
-      watch(trustedCasPem);
+  /** The bundle in force: what every consumer hands out. */
+  String pem() {
+    return pem;
+  }
+
+  /**
+   * Called by each pass (one thread at a time) with the issuer's roots now.
+   *
+   * @return the change, when the issuer's roots differ from the bundle in force
+   */
+  synchronized Optional<TrustBundleChanged> check(String issuerPem, Instant now) {
+    Optional<TrustBundleChanged> change = Optional.empty();
+    if (!issuerPem.equals(pem)) {
+      change = Optional.of(new TrustBundleChanged(pem, issuerPem));
+      watch(issuerPem);
+      LOG.info(() -> "the mesh's trusted roots changed: now " + describe(roots));
     }
+    warnNearExpiry(now);
+    return change;
+  }
+
+  Optional<String> warning() {
+    return warning;
+  }
+
+  private void warnNearExpiry(Instant now) {
     if (now.isBefore(warnFrom)) {
       warning = Optional.empty();
       return;
@@ -53,15 +83,11 @@ final class RootCaWatch {
     }
   }
 
-  Optional<String> warning() {
-    return warning;
-  }
-
-  private void watch(String pem) {
-    watchedPem = pem;
+  private void watch(String newPem) {
+    pem = newPem;
     lastWarned = null;
     try {
-      roots = Pem.decodeCertificates(pem);
+      roots = Pem.decodeCertificates(newPem);
     } catch (Pem.PemException e) {
       LOG.warning("cannot read the trusted roots to watch their expiry: " + e.getMessage());
       roots = List.of();
@@ -70,6 +96,12 @@ final class RootCaWatch {
         .map(root -> warningAt(root.getNotBefore().toInstant(), root.getNotAfter().toInstant()))
         .min(Instant::compareTo)
         .orElse(Instant.MAX);
+  }
+
+  private static String describe(List<X509Certificate> roots) {
+    return roots.size() + " root(s) " + roots.stream()
+        .map(root -> root.getSubjectX500Principal().getName() + " serial " + root.getSerialNumber().toString(16))
+        .toList();
   }
 
   private X509Certificate soonestExpiring() {

@@ -8,20 +8,20 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class RootCaWatchTest {
+class TrustedRootsTest {
 
-  private final RootCaWatch watch = new RootCaWatch();
   private final String rootPem = Pem.encode(TestCa.fixedRoot().certificate());
-  private final Instant warnFrom = RootCaWatch.warningAt(
+  private final TrustedRoots watch = new TrustedRoots(rootPem);
+  private final Instant warnFrom = TrustedRoots.warningAt(
       TestCa.fixedRoot().certificate().getNotBefore().toInstant(), TestCa.fixedRoot().notAfter());
 
   @Test
   void theWarningStartsFourFifthsIntoTheLifetime() {
     Instant notBefore = Instant.parse("2026-01-01T00:00:00Z");
 
-    assertThat(RootCaWatch.warningAt(notBefore, notBefore.plus(Duration.ofDays(3650))))
+    assertThat(TrustedRoots.warningAt(notBefore, notBefore.plus(Duration.ofDays(3650))))
         .isEqualTo(notBefore.plus(Duration.ofDays(2920)));
-    assertThat(RootCaWatch.warningAt(notBefore, notBefore)).isEqualTo(notBefore);
+    assertThat(TrustedRoots.warningAt(notBefore, notBefore)).isEqualTo(notBefore);
   }
 
   @Test
@@ -36,8 +36,23 @@ class RootCaWatchTest {
 
   @Test
   void unreadableRootsAreNotWatchedButDoNotBreakThePass() {
-    watch.check("not a PEM", Instant.parse("2099-01-01T00:00:00Z"));
+    TrustedRoots unreadable = new TrustedRoots("not a PEM");
+    unreadable.check("not a PEM", Instant.parse("2099-01-01T00:00:00Z"));
 
-    assertThat(watch.warning()).isEmpty();
+    assertThat(unreadable.warning()).isEmpty();
+  }
+
+  @Test
+  void aChangeOfTheIssuersRootsIsReportedOnceAndBecomesTheBundle() {
+    String both = rootPem + Pem.encode(TestCa.otherEcRoot().certificate());
+    Instant now = Instant.parse("2026-12-01T00:00:00Z");
+
+    assertThat(watch.check(rootPem, now)).isEmpty();
+    assertThat(watch.check(both, now)).hasValueSatisfying(change -> {
+      assertThat(change.previousPem()).isEqualTo(rootPem);
+      assertThat(change.currentPem()).isEqualTo(both);
+    });
+    assertThat(watch.pem()).isEqualTo(both);
+    assertThat(watch.check(both, now)).isEmpty();
   }
 }

@@ -1,25 +1,33 @@
 package io.openservicemesh.sds;
 
 import io.openservicemesh.certificate.CertificateKind;
-import io.openservicemesh.lifecycle.ControlPlaneReady;
+import io.openservicemesh.certificate.TrustBundleChanged;
 import io.openservicemesh.rotation.CertificateRotated;
+import io.openservicemesh.rotation.RotationAnnouncements;
+import io.openservicemesh.status.ControlPlaneReady;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.function.Consumer;
 
 /**
- * Pushes a renewed service certificate to the open SDS streams of its identity as soon as rotation announces
- * it. Without the push a proxy would keep the old certificate until its stream reached its maximum age, which
- * may come after that certificate expired (a short validity renewed late in its life, a long stream age).
+ * Pushes to open SDS streams what changed under them: a renewed service certificate to the streams of its
+ * identity as soon as rotation announces it, and a changed trust bundle to every stream (their validation
+ * contexts hold the roots). Without the pushes a proxy would keep the old material until its stream reached its
+ * maximum age, which may come after that certificate expired, or after the old root stopped signing.
  */
 @ApplicationScoped
-public class ServiceCertificatePushes {
+public class SdsPushes {
 
   @Inject SdsStreams streams;
+  @Inject RotationAnnouncements announcements;
 
   void onReady(@Observes ControlPlaneReady ready) {
-    ready.certificates().announcer().subscribe("sds-streams", listener(streams));
+    announcements.subscribe("sds-streams", listener(streams));
+  }
+
+  void onTrustBundleChanged(@Observes TrustBundleChanged changed) {
+    streams.refreshAll();
   }
 
   /**

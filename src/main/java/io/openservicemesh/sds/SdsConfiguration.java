@@ -1,0 +1,25 @@
+package io.openservicemesh.sds;
+
+import io.grpc.Status;
+import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.config.SettingsInForce;
+import io.openservicemesh.status.ControlPlaneStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** The settings SDS answers by (trust domain, stream age, pod verification), once the control plane runs. */
+@ApplicationScoped
+public class SdsConfiguration {
+
+  @Inject SettingsInForce settings;
+  @Inject ControlPlaneStatus status;
+
+  /** @throws SdsException UNAVAILABLE, naming why, before the control plane has started */
+  MeshSettings settings() throws SdsException {
+    return settings.current().orElseThrow(() -> new SdsException(Status.Code.UNAVAILABLE, notReady()));
+  }
+
+  String notReady() {
+    return "the control plane is not ready: " + status.notReadyReason();
+  }
+}
