@@ -1,12 +1,11 @@
 package io.openservicemesh.certificate.certmanager;
 
+import io.openservicemesh.certificate.CaCertificates;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.Pem.PemException;
 import io.openservicemesh.certificate.store.CaBundleStore;
 import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.certificate.store.StoredCaBundle;
-import io.openservicemesh.certificate.tresor.BrokenCaBundleException;
-import io.openservicemesh.certificate.tresor.CaBundleCodec;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,26 +61,27 @@ record MeshRoots(List<X509Certificate> certificates, String pem, String location
     }
     List<String> problems = new ArrayList<>();
     List<X509Certificate> roots = new ArrayList<>();
-    try {
-      // Checks presence, PEM form, CA-ness and validity of the first certificate, as for any CA bundle.
-      roots.add(CaBundleCodec.decodeCertificateOnly(stored.get(), store.location(), now));
-      List<X509Certificate> all = Pem.decodeCertificates(stored.get().caCrt());
-      for (X509Certificate more : all.subList(1, all.size())) {
-        try {
-          roots.add(CaBundleCodec.decodeCertificateOnly(
-              new StoredCaBundle(Pem.encode(more), null, null), store.location(), now));
-        } catch (BrokenCaBundleException e) {
-          problems.addAll(e.problems().stream()
-              .map(p -> p + " (certificate " + (roots.size() + 1) + " of " + StoredCaBundle.CA_CRT + ")").toList());
+    String caCrt = stored.get().caCrt();
+    if (caCrt == null || caCrt.isBlank()) {
+      problems.add("key " + StoredCaBundle.CA_CRT + " is missing");
+    } else {
+      try {
+        List<X509Certificate> all = Pem.decodeCertificates(caCrt);
+        for (int i = 0; i < all.size(); i++) {
+          // The same checks as for any CA bundle's certificate; beyond the first, each problem says which.
+          String which = i == 0 ? "" : " (certificate " + (i + 1) + " of " + StoredCaBundle.CA_CRT + ")";
+          List<String> found = CaCertificates.problems(all.get(i), StoredCaBundle.CA_CRT, now);
+          found.forEach(problem -> problems.add(problem + which));
+          if (found.isEmpty()) {
+            roots.add(all.get(i));
+          }
         }
+      } catch (PemException e) {
+        problems.add(StoredCaBundle.CA_CRT + " is not a PEM certificate (" + e.getMessage() + ")");
       }
-    } catch (BrokenCaBundleException e) {
-      problems.addAll(e.problems());
-    } catch (PemException e) {
-      problems.add(StoredCaBundle.CA_CRT + " is not PEM (" + e.getMessage() + ")");
     }
     if (!problems.isEmpty()) {
-      // Not BrokenCaBundleException's own advice: deleting the Secret makes no new root in this mode.
+      // Not the built-in CA's advice: deleting the Secret makes no new root in this mode.
       throw new UnavailableException(store.location() + " is unusable: " + String.join("; ", problems)
           + ". It must hold your cert-manager issuer's root CA certificate at the key " + StoredCaBundle.CA_CRT
           + "; replace it: kubectl delete secret -n " + namespace + " " + secretName + ", then " + createCommand,

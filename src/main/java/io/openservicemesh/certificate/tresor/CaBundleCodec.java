@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.openservicemesh.certificate.CaCertificates;
 import io.openservicemesh.certificate.Crypto;
 
 /**
@@ -26,7 +27,6 @@ public final class CaBundleCodec {
   /** OSM's format, e.g. {@code 2031-01-11T23:15:09.299Z}. */
   static final DateTimeFormatter EXPIRATION_FORMAT = StoredCaBundle.EXPIRATION_FORMAT;
 
-  private static final int KEY_CERT_SIGN = 5;
 
   private CaBundleCodec() {}
 
@@ -46,7 +46,7 @@ public final class CaBundleCodec {
     X509Certificate certificate = certificate(stored, problems);
     PrivateKey key = privateKey(stored, problems);
     if (certificate != null) {
-      checkIsUsableCa(certificate, now, problems);
+      problems.addAll(CaCertificates.problems(certificate, StoredCaBundle.CA_CRT, now));
     }
     if (certificate != null && key != null && !belongTogether(certificate, key)) {
       problems.add(StoredCaBundle.PRIVATE_KEY + " does not match the certificate in " + StoredCaBundle.CA_CRT);
@@ -63,7 +63,7 @@ public final class CaBundleCodec {
     List<String> problems = new ArrayList<>();
     X509Certificate certificate = certificate(stored, problems);
     if (certificate != null) {
-      checkIsUsableCa(certificate, now, problems);
+      problems.addAll(CaCertificates.problems(certificate, StoredCaBundle.CA_CRT, now));
     }
     if (!problems.isEmpty()) {
       throw new BrokenCaBundleException(location, problems);
@@ -105,24 +105,6 @@ public final class CaBundleCodec {
     } catch (PemException e) {
       problems.add(StoredCaBundle.PRIVATE_KEY + " is not a PEM private key (" + e.getMessage() + ")");
       return null;
-    }
-  }
-
-  private static void checkIsUsableCa(X509Certificate certificate, Instant now, List<String> problems) {
-    if (certificate.getBasicConstraints() < 0) {
-      problems.add("the certificate in " + StoredCaBundle.CA_CRT + " is not a CA (BasicConstraints CA=false or absent)");
-    }
-    boolean[] usage = certificate.getKeyUsage();
-    if (usage != null && !usage[KEY_CERT_SIGN]) {
-      problems.add("the certificate in " + StoredCaBundle.CA_CRT + " may not sign certificates (KeyUsage lacks keyCertSign)");
-    }
-    Instant notAfter = certificate.getNotAfter().toInstant();
-    if (!now.isBefore(notAfter)) {
-      problems.add("the certificate in " + StoredCaBundle.CA_CRT + " expired at " + notAfter);
-    }
-    Instant notBefore = certificate.getNotBefore().toInstant();
-    if (now.isBefore(notBefore)) {
-      problems.add("the certificate in " + StoredCaBundle.CA_CRT + " is not valid before " + notBefore);
     }
   }
 
