@@ -2,6 +2,8 @@ package io.openservicemesh.certificate.certmanager;
 
 import io.kubernetes.client.openapi.ApiException;
 import io.openservicemesh.schedule.Backoff;
+import io.openservicemesh.schedule.Retrier;
+import io.openservicemesh.schedule.Sleeper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,23 +11,12 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Predicate;
 
 /**
- * Retries Kubernetes API calls that failed for reasons that pass (the API server restarting, overloaded, a
- * connection reset) with jittered exponential backoff, within a deadline. Which failures pass is decided per
- * call: a 409 on create is worth retrying only when the server chose the name ({@code generateName}).
+ * The Kubernetes API's retry rules on top of the shared {@link Retrier}: which failures pass (the API server
+ * restarting, overloaded, a connection reset), the server's Retry-After, and the issuance's deadline. Which
+ * failures pass is decided per call: a 409 on create is worth retrying only when the server chose the name
+ * ({@code generateName}).
  */
 final class ApiRetry {
-
-  /** One API call. */
-  @FunctionalInterface
-  interface ApiCall<T> {
-    T call() throws ApiException;
-  }
-
-  /** Waits between attempts; tests pass one that records instead of sleeping. */
-  @FunctionalInterface
-  interface Sleeper {
-    void sleep(Duration duration) throws InterruptedException;
-  }
 
   /** No answer (connection refused or reset, timeout), or a server-side fault or overload: try again. */
   static final Predicate<ApiException> TRANSIENT = e -> {
@@ -39,55 +30,45 @@ final class ApiRetry {
    */
   static final Predicate<ApiException> TRANSIENT_OR_NAME_TAKEN = TRANSIENT.or(e -> e.getCode() == 409);
 
-  private final Backoff backoff;
-  private final DoubleSupplier uniform;
-  private final Sleeper sleeper;
+  private final Retrier retrier;
 
   /**
    * @param uniform random numbers in [0, 1) for the jitter
    */
   ApiRetry(Backoff backoff, DoubleSupplier uniform, Sleeper sleeper) {
-    this.backoff = backoff;
-    this.uniform = uniform;
-    this.sleeper = sleeper;
+    this.retrier = new Retrier(backoff, uniform, sleeper);
   }
 
   /**
    * Runs the call until it succeeds, fails in a way {@code retryable} does not accept, or the next wait would
    * pass the deadline; the last failure is then thrown.
    */
-  <T> T call(Deadline deadline, Predicate<ApiException> retryable, ApiCall<T> call)
+  <T> T call(Deadline deadline, Predicate<ApiException> retryable, Retrier.Attempt<T, ApiException> call)
       throws ApiException, InterruptedException {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return call.call();
-      } catch (ApiException e) {
-        if (!retryable.test(e)) {
-          throw e;
-        }
-        Duration wait = wait(attempt, e);
-        if (wait.compareTo(deadline.remaining()) >= 0) {
-          throw e;
-        }
-        sleeper.sleep(wait);
+    return retrier.run(call, (failure, failures, backoff) -> {
+      if (!retryable.test(failure)) {
+        throw failure;
       }
-    }
+      Duration wait = honouringRetryAfter(backoff, failure);
+      if (wait.compareTo(deadline.remaining()) >= 0) {
+        throw failure;
+      }
+      return wait;
+    });
+  }
+
+  /**
+   * The retrier underneath, for loops with a budget of their own (deleting after an issuance) or that back off
+   * without repeating one call (reopening a watch).
+   */
+  Retrier retrier() {
+    return retrier;
   }
 
   /** The backoff, but never less than the server's Retry-After (API priority and fairness sends one with 429). */
-  Duration wait(int attempt, ApiException e) {
-    Duration wait = delay(attempt);
-    Duration retryAfter = retryAfter(e.getResponseHeaders());
-    return retryAfter.compareTo(wait) > 0 ? retryAfter : wait;
-  }
-
-  /** The jittered backoff before retry number {@code attempt} (0-based). */
-  Duration delay(int attempt) {
-    return backoff.delay(attempt, uniform.getAsDouble());
-  }
-
-  Sleeper sleeper() {
-    return sleeper;
+  static Duration honouringRetryAfter(Duration backoff, ApiException failure) {
+    Duration retryAfter = retryAfter(failure.getResponseHeaders());
+    return retryAfter.compareTo(backoff) > 0 ? retryAfter : backoff;
   }
 
   static Duration retryAfter(Map<String, List<String>> headers) {

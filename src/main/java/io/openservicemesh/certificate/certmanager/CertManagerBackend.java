@@ -5,6 +5,7 @@ import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.k8s.KubernetesConnection.Connected;
 import io.openservicemesh.schedule.Backoff;
+import io.openservicemesh.schedule.Sleeper;
 import io.openservicemesh.certificate.IssuerBackend;
 import io.openservicemesh.certificate.StartedIssuer;
 import io.openservicemesh.certificate.StartupException;
@@ -15,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * cert-manager as the configured certificate manager ({@code OpenServiceMesh.certificateManager=cert-manager}):
@@ -49,8 +49,7 @@ public class CertManagerBackend implements IssuerBackend {
       throw new StartupException("OpenServiceMesh.certificateManager is cert-manager, which needs a Kubernetes API,"
           + " but none is configured (not in a pod, KUBECONFIG unset); use tresor to run standalone", false, null);
     }
-    ApiRetry retry = new ApiRetry(API_BACKOFF, () -> ThreadLocalRandom.current().nextDouble(),
-        wait -> TimeUnit.NANOSECONDS.sleep(wait.toNanos()));
+    ApiRetry retry = new ApiRetry(API_BACKOFF, () -> ThreadLocalRandom.current().nextDouble(), Sleeper.REAL);
     return new CertManagerStarter(
             connection.get().client(), clock, System::nanoTime, retry, IssuanceListener.NONE, WATCH_WINDOW)
         .start(settings);

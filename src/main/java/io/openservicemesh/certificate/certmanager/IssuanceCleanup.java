@@ -1,7 +1,9 @@
 package io.openservicemesh.certificate.certmanager;
 
 import io.kubernetes.client.openapi.ApiException;
+import io.openservicemesh.schedule.RetryRule;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -36,36 +38,40 @@ final class IssuanceCleanup {
    */
   boolean delete(String issuanceId, String commonName) {
     boolean interrupted = Thread.interrupted();
-    try {
-      ApiException last = null;
-      for (int attempt = 0; attempt < attempts; attempt++) {
-        try {
-          requests.deleteLabelled(CertManagerIssuer.ISSUANCE_LABEL, issuanceId, callTimeout);
-          listener.requestsDeleted(issuanceId);
-          return true;
-        } catch (ApiException e) {
-          last = e;
-          if (!ApiRetry.TRANSIENT.test(e) || attempt + 1 == attempts) {
-            break;
-          }
-          try {
-            retry.sleeper().sleep(retry.wait(attempt, e));
-          } catch (InterruptedException again) {
-            interrupted = true;
-            break;
-          }
-        }
+    AtomicReference<ApiException> lastFailure = new AtomicReference<>();
+    RetryRule<ApiException> transientWithinAttempts = (failure, failures, backoff) -> {
+      lastFailure.set(failure);
+      if (!ApiRetry.TRANSIENT.test(failure) || failures >= attempts) {
+        throw failure;
       }
-      ApiException failure = last;
-      LOG.warning(() -> "could not delete the CertificateRequest(s) of issuance " + issuanceId + " for " + commonName
-          + ": " + ApiErrors.describe(failure) + ". Delete them with: kubectl delete certificaterequests -n "
-          + requests.namespace() + " -l " + CertManagerIssuer.ISSUANCE_LABEL + "=" + issuanceId
-          + " (the control plane's next start also deletes the mesh's leftover requests)");
+      return ApiRetry.honouringRetryAfter(backoff, failure);
+    };
+    try {
+      retry.retrier().run(() -> {
+        requests.deleteLabelled(CertManagerIssuer.ISSUANCE_LABEL, issuanceId, callTimeout);
+        return null;
+      }, transientWithinAttempts);
+      listener.requestsDeleted(issuanceId);
+      return true;
+    } catch (ApiException e) {
+      warnNotDeleted(issuanceId, commonName, e);
+      return false;
+    } catch (InterruptedException e) {
+      // Interrupted while waiting to try again: stop, and report the failure that was to be retried.
+      interrupted = true;
+      warnNotDeleted(issuanceId, commonName, lastFailure.get());
       return false;
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  private void warnNotDeleted(String issuanceId, String commonName, ApiException failure) {
+    LOG.warning(() -> "could not delete the CertificateRequest(s) of issuance " + issuanceId + " for " + commonName
+        + ": " + ApiErrors.describe(failure) + ". Delete them with: kubectl delete certificaterequests -n "
+        + requests.namespace() + " -l " + CertManagerIssuer.ISSUANCE_LABEL + "=" + issuanceId
+        + " (the control plane's next start also deletes the mesh's leftover requests)");
   }
 }

@@ -169,9 +169,9 @@ final class RequestWaiter {
   }
 
   private void backOff(Waiting waiting) throws IssuanceException {
-    Duration wait = minimum(retry.delay(waiting.faults++), waiting.deadline.remaining());
+    Duration wait = minimum(retry.retrier().backoff(waiting.faults++), waiting.deadline.remaining());
     try {
-      retry.sleeper().sleep(wait);
+      retry.retrier().sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IssuanceException("interrupted while waiting for CertificateRequest " + where(waiting), true, e);

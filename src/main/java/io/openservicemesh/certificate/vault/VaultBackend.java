@@ -9,6 +9,7 @@ import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.VaultAuthMethod;
 import io.openservicemesh.config.VaultSettings;
 import io.openservicemesh.k8s.KubernetesApi;
+import io.openservicemesh.schedule.Sleeper;
 import io.openservicemesh.certificate.IssuerBackend;
 import io.openservicemesh.certificate.StartedIssuer;
 import io.openservicemesh.certificate.StartupException;

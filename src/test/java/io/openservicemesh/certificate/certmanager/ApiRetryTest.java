@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubernetes.client.openapi.ApiException;
 import io.openservicemesh.schedule.Backoff;
+import io.openservicemesh.schedule.Retrier;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -35,7 +36,7 @@ class ApiRetryTest {
   }
 
   /** Answers with the failures in order, then "ok". */
-  private static ApiRetry.ApiCall<String> failing(ApiException... failures) {
+  private static Retrier.Attempt<String, ApiException> failing(ApiException... failures) {
     Deque<ApiException> left = new ArrayDeque<>(List.of(failures));
     return () -> {
       if (!left.isEmpty()) {

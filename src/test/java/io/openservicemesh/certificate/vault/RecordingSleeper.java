@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate.vault;
 
+import io.openservicemesh.schedule.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
