@@ -13,6 +13,7 @@ import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.identity.ProxyCertificates;
+import io.openservicemesh.testing.LogCapture;
 import io.openservicemesh.testing.OpenSsl;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -39,7 +40,7 @@ class VaultIssuerTest {
   @BeforeEach
   void startVault() throws Exception {
     vault = new VaultFixture(temp);
-    log = LogCapture.start();
+    log = LogCapture.controlPlane();
   }
 
   @AfterEach
