@@ -6,13 +6,11 @@ import com.google.gson.JsonParser;
 import io.openservicemesh.certificate.CertificateCache;
 import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
-import io.openservicemesh.certificate.tresor.CaBundle;
-import io.openservicemesh.certificate.tresor.RootCertificateFactory;
-import io.openservicemesh.certificate.tresor.TresorIssuer;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.MeshSettingsParser;
 import io.openservicemesh.lifecycle.ControlPlane;
 import io.openservicemesh.rotation.RotationAnnouncer;
+import io.openservicemesh.testing.TestCa;
 import jakarta.json.Json;
 import jakarta.json.JsonPatch;
 import jakarta.json.JsonStructure;
@@ -22,7 +20,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** Pod fixtures, settings and a real CA for the injector's tests. */
+/** Pod fixtures, settings and a control plane with a real CA for the injector's tests. */
 final class Pods {
 
   private Pods() {}
@@ -60,12 +58,12 @@ final class Pods {
     return settings(Map.of());
   }
 
-  /** A ready control plane with a real Tresor CA of the given key type. */
+  /**
+   * A ready control plane issuing certificates with keys of the given type from the shared Tresor test
+   * root, on the real clock.
+   */
   static ControlPlane.Certificates controlPlane(MeshSettings settings, KeySpec key) {
-    Clock clock = Clock.systemUTC();
-    CaBundle ca = RootCertificateFactory.create(KeySpec.ECDSA_P256, Duration.ofDays(365), clock.instant(),
-        Duration.ZERO);
-    CertificateCache manager = new CertificateCache(new TresorIssuer(ca, clock, Duration.ofMinutes(1)), clock);
+    CertificateCache manager = new CertificateCache(TestCa.issuer(), Clock.systemUTC());
     MeshCertificateSpecs specs =
         new MeshCertificateSpecs(settings.trustDomain(), settings.osmNamespace(), Duration.ofHours(24), key);
     return new ControlPlane.Certificates(settings, specs, manager, new RotationAnnouncer());
