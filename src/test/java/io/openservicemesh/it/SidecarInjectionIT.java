@@ -20,12 +20,12 @@ import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.testing.OpenSsl;
+import io.openservicemesh.testing.TlsContexts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +34,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -213,7 +211,7 @@ class SidecarInjectionIT {
 
   @Test
   void theEndpointAnswersProtocolErrorsOverTls() throws Exception {
-    HttpClient https = HttpClient.newBuilder().sslContext(trusting(meshCa)).connectTimeout(Duration.ofSeconds(5))
+    HttpClient https = HttpClient.newBuilder().sslContext(TlsContexts.trusting(meshCa)).connectTimeout(Duration.ofSeconds(5))
         .build();
     URI uri = URI.create("https://localhost:" + httpsPort + "/mutate-pod-creation");
 
@@ -308,16 +306,5 @@ class SidecarInjectionIT {
     List<Map<String, Object>> certificates = (List<Map<String, Object>>) path(tls, "common_tls_context",
         "tls_certificates");
     return (String) path(certificates.get(0), "certificate_chain", "inline_string");
-  }
-
-  private static SSLContext trusting(String caPem) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("mesh", Pem.decodeCertificate(caPem));
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
-    return context;
   }
 }
