@@ -1,13 +1,12 @@
 package io.openservicemesh.bench;
 
-import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.testing.TlsContexts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,8 +19,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Load driver for the injector webhook (not part of the build's tests): sends AdmissionReviews for pod
@@ -49,7 +46,7 @@ public final class AdmissionLoad {
       System.exit(2);
     }
     URI url = URI.create(args[0]);
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting(Files.readString(Path.of(args[1]))))
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(TlsContexts.trusting(Files.readString(Path.of(args[1]))))
         .connectTimeout(Duration.ofSeconds(5)).build();
     String namespace = args[2];
     String mode = args[3];
@@ -163,16 +160,5 @@ public final class AdmissionLoad {
         System.err.println("failed: " + e);
       }
     }
-  }
-
-  private static SSLContext trusting(String caPem) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("mesh", Pem.decodeCertificate(caPem));
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
-    return context;
   }
 }

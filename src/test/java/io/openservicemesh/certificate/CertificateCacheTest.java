@@ -14,9 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -44,104 +42,16 @@ class CertificateCacheTest {
     private static final long WAIT_SECONDS = 10;
 
     private final MutableClock clock = MutableClock.atNowInWholeSeconds();
-    private final TestIssuer issuer = new TestIssuer(clock);
+    private final ControllableIssuer issuer = new ControllableIssuer(TestCa.issuer(clock));
     private final CertificateCache manager = new CertificateCache(issuer, clock);
     private final List<Thread> threads = new ArrayList<>();
 
     @AfterEach
     void stopThreads() throws InterruptedException {
-      issuer.openGates();
+      issuer.release();
       for (Thread thread : threads) {
         thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         assertThat(thread.isAlive()).as(thread.getName() + " finished").isFalse();
-      }
-    }
-
-    /**
-     * Issues real certificates from the shared test root, counting calls per common name. A common
-     * name can be held at a gate (issue() waits until the test opens it) and can be made to fail.
-     */
-    static final class TestIssuer implements Issuer {
-
-      private final Issuer real;
-      private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-      private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
-      private final Map<String, CountDownLatch> entered = new ConcurrentHashMap<>();
-      private final Map<String, Throwable> failures = new ConcurrentHashMap<>();
-
-      TestIssuer(MutableClock clock) {
-        this.real = TestCa.issuer(clock);
-      }
-
-      /** From now on, issue(cn) waits until {@link #open} is called. */
-      void hold(String cn) {
-        gates.put(cn, new CountDownLatch(1));
-        entered.put(cn, new CountDownLatch(1));
-      }
-
-      void open(String cn) {
-        gates.get(cn).countDown();
-      }
-
-      void openGates() {
-        gates.values().forEach(CountDownLatch::countDown);
-      }
-
-      /** Waits until a call for the held cn is inside issue(). */
-      void awaitEntered(String cn) throws InterruptedException {
-        assertThat(entered.get(cn).await(WAIT_SECONDS, TimeUnit.SECONDS))
-            .as("issue(" + cn + ") entered")
-            .isTrue();
-      }
-
-      /**
-       * From now on, issue(cn) throws this (an IssuanceException, a RuntimeException or an Error).
-       */
-      void failWith(String cn, Throwable failure) {
-        failures.put(cn, failure);
-      }
-
-      void succeed(String cn) {
-        failures.remove(cn);
-      }
-
-      int calls(String cn) {
-        AtomicInteger count = calls.get(cn);
-        return count == null ? 0 : count.get();
-      }
-
-      @Override
-      public Certificate issue(CertificateSpec spec) throws IssuanceException {
-        String cn = spec.commonName();
-        calls.computeIfAbsent(cn, k -> new AtomicInteger()).incrementAndGet();
-        CountDownLatch gate = gates.get(cn);
-        if (gate != null) {
-          entered.get(cn).countDown();
-          try {
-            if (!gate.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
-              throw new IssuanceException("test gate for " + cn + " was never opened", false);
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IssuanceException("interrupted", true, e);
-          }
-        }
-        Throwable failure = failures.get(cn);
-        if (failure instanceof IssuanceException issuance) {
-          throw issuance;
-        }
-        if (failure instanceof RuntimeException runtime) {
-          throw runtime;
-        }
-        if (failure instanceof Error error) {
-          throw error;
-        }
-        return real.issue(spec);
-      }
-
-      @Override
-      public String trustedCasPem() {
-        return real.trustedCasPem();
       }
     }
 
@@ -204,7 +114,7 @@ class CertificateCacheTest {
       Certificate second = manager.getOrIssue(spec("a.example"));
 
       assertThat(second).isSameAs(first);
-      assertThat(issuer.calls("a.example")).isEqualTo(1);
+      assertThat(issuer.issuances("a.example")).isEqualTo(1);
       assertThat(manager.cached("a.example")).containsSame(first);
       assertThat(manager.size()).isEqualTo(1);
     }
@@ -222,10 +132,10 @@ class CertificateCacheTest {
       issuer.awaitEntered("a.example");
       awaitAllParked(arrived, started);
 
-      issuer.open("a.example");
+      issuer.release("a.example");
       join(started);
 
-      assertThat(issuer.calls("a.example")).isEqualTo(1);
+      assertThat(issuer.issuances("a.example")).isEqualTo(1);
       assertThat(outcomes).hasSize(callers).allSatisfy(o -> assertThat(o.failure()).isNull());
       Certificate shared = outcomes.get(0).certificate();
       assertThat(outcomes).allSatisfy(o -> assertThat(o.certificate()).isSameAs(shared));
@@ -246,13 +156,13 @@ class CertificateCacheTest {
       assertThat(fast.commonName()).isEqualTo("fast.example");
       assertThat(slow.isAlive()).as("the slow issuance is still in flight").isTrue();
       assertThat(manager.cached("slow.example")).isEmpty();
-      issuer.open("slow.example");
+      issuer.release("slow.example");
       join(List.of(slow));
       assertThat(outcomes)
           .singleElement()
           .satisfies(o -> assertThat(o.certificate().commonName()).isEqualTo("slow.example"));
-      assertThat(issuer.calls("fast.example")).isEqualTo(1);
-      assertThat(issuer.calls("slow.example")).isEqualTo(1);
+      assertThat(issuer.issuances("fast.example")).isEqualTo(1);
+      assertThat(issuer.issuances("slow.example")).isEqualTo(1);
       assertThat(manager.size()).isEqualTo(2);
     }
 
@@ -270,10 +180,10 @@ class CertificateCacheTest {
       issuer.awaitEntered("a.example");
       awaitAllParked(arrived, started);
 
-      issuer.open("a.example");
+      issuer.release("a.example");
       join(started);
 
-      assertThat(issuer.calls("a.example")).isEqualTo(1);
+      assertThat(issuer.issuances("a.example")).isEqualTo(1);
       assertThat(outcomes)
           .hasSize(callers)
           .allSatisfy(
@@ -291,7 +201,7 @@ class CertificateCacheTest {
       Certificate retried = manager.getOrIssue(spec("a.example"));
 
       assertThat(retried.commonName()).isEqualTo("a.example");
-      assertThat(issuer.calls("a.example")).isEqualTo(2);
+      assertThat(issuer.issuances("a.example")).isEqualTo(2);
       assertThat(manager.getOrIssue(spec("a.example"))).isSameAs(retried);
     }
 
@@ -306,7 +216,7 @@ class CertificateCacheTest {
       issuer.awaitEntered("a.example");
       awaitAllParked(arrived, started);
 
-      issuer.open("a.example");
+      issuer.release("a.example");
       join(started);
 
       assertThat(outcomes)
@@ -330,7 +240,7 @@ class CertificateCacheTest {
       assertThat(thrown).isSameAs(boom);
       issuer.succeed("a.example");
       assertThat(manager.getOrIssue(spec("a.example")).commonName()).isEqualTo("a.example");
-      assertThat(issuer.calls("a.example")).isEqualTo(2);
+      assertThat(issuer.issuances("a.example")).isEqualTo(2);
     }
 
     @Test
@@ -347,7 +257,7 @@ class CertificateCacheTest {
       issuer.awaitEntered("a.example");
       awaitAllParked(arrived, started);
 
-      issuer.open("a.example");
+      issuer.release("a.example");
       join(started);
 
       assertThat(outcomes)
@@ -369,7 +279,7 @@ class CertificateCacheTest {
       } finally {
         pool.shutdownNow();
       }
-      assertThat(issuer.calls("a.example")).isEqualTo(2);
+      assertThat(issuer.issuances("a.example")).isEqualTo(2);
     }
 
     @Test
@@ -386,7 +296,7 @@ class CertificateCacheTest {
       assertThat(atExpiry).isNotSameAs(first);
       assertThat(atExpiry.serialNumber()).isNotEqualTo(first.serialNumber());
       assertThat(atExpiry.notAfter()).isEqualTo(notAfter.plus(VALIDITY));
-      assertThat(issuer.calls("a.example")).isEqualTo(2);
+      assertThat(issuer.issuances("a.example")).isEqualTo(2);
       assertThat(manager.cached("a.example")).containsSame(atExpiry);
       assertThat(manager.size()).isEqualTo(1);
     }
@@ -403,7 +313,7 @@ class CertificateCacheTest {
       assertThat(manager.size()).isEqualTo(1);
       Certificate again = manager.getOrIssue(spec("a.example"));
       assertThat(again).isNotSameAs(first);
-      assertThat(issuer.calls("a.example")).isEqualTo(2);
+      assertThat(issuer.issuances("a.example")).isEqualTo(2);
       assertThat(manager.size()).isEqualTo(2);
     }
 
@@ -434,7 +344,7 @@ class CertificateCacheTest {
     @Test
     void cachedDoesNotIssue() {
       assertThat(manager.cached("a.example")).isEmpty();
-      assertThat(issuer.calls("a.example")).isZero();
+      assertThat(issuer.issuances("a.example")).isZero();
       assertThatThrownBy(() -> spec(" ")).isInstanceOf(IllegalArgumentException.class);
     }
 

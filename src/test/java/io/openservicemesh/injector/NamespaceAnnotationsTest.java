@@ -3,10 +3,8 @@ package io.openservicemesh.injector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import io.openservicemesh.testing.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,33 +19,11 @@ import org.junit.jupiter.api.Test;
 
 class NamespaceAnnotationsTest {
 
-  /** A clock the test moves by hand. */
-  private static final class ManualClock extends Clock {
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
-
-    void advance(Duration duration) {
-      now.updateAndGet(t -> t.plus(duration));
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
+  private static final String START = "2026-01-01T00:00:00Z";
 
   @Test
   void readsAreKeptForTheTimeToLive() throws Exception {
-    ManualClock clock = new ManualClock();
+    MutableClock clock = MutableClock.at(START);
     AtomicInteger reads = new AtomicInteger();
     AtomicReference<String> value = new AtomicReference<>("enabled");
     NamespaceAnnotations cache = new NamespaceAnnotations(ns -> {
@@ -73,7 +49,7 @@ class NamespaceAnnotationsTest {
         throw new InjectionException("API down");
       }
       return Map.of();
-    }, new ManualClock(), Duration.ofSeconds(5));
+    }, MutableClock.at(START), Duration.ofSeconds(5));
 
     assertThatThrownBy(() -> cache.get("bookstore")).hasMessage("API down");
     assertThat(cache.get("bookstore")).isEmpty();
@@ -93,7 +69,7 @@ class NamespaceAnnotationsTest {
         throw new IllegalStateException(e);
       }
       return Map.of("k", "v");
-    }, new ManualClock(), Duration.ofSeconds(5));
+    }, MutableClock.at(START), Duration.ofSeconds(5));
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<Map<String, String>>> results = new ArrayList<>();

@@ -6,12 +6,10 @@ import com.google.gson.JsonParser;
 import io.openservicemesh.certificate.CertificateCache;
 import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
-import io.openservicemesh.certificate.tresor.CaBundle;
-import io.openservicemesh.certificate.tresor.RootCertificateFactory;
-import io.openservicemesh.certificate.tresor.TresorIssuer;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.MeshSettingsParser;
 import io.openservicemesh.certificate.BootstrapCertificates;
+import io.openservicemesh.testing.TestCa;
 import jakarta.json.Json;
 import jakarta.json.JsonPatch;
 import jakarta.json.JsonStructure;
@@ -21,7 +19,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** Pod fixtures, settings and a real CA for the injector's tests. */
+/** Pod fixtures, settings and a control plane with a real CA for the injector's tests. */
 final class Pods {
 
   private Pods() {}
@@ -59,7 +57,7 @@ final class Pods {
     return settings(Map.of());
   }
 
-  /** What the injector is given by a ready control plane: its settings and a real Tresor CA's certificates. */
+  /** What the injector is given by a ready control plane: its settings and certificates of the Tresor test root. */
   record Mesh(MeshSettings settings, MeshCertificateSpecs specs, CertificateCache cache) {
 
     /** Issues without keeping, as the running control plane does. */
@@ -74,12 +72,9 @@ final class Pods {
     }
   }
 
-  /** A ready control plane with a real Tresor CA of the given key type. */
+  /** A ready control plane issuing keys of the given type from the shared Tresor test root, on the real clock. */
   static Mesh mesh(MeshSettings settings, KeySpec key) {
-    Clock clock = Clock.systemUTC();
-    CaBundle ca = RootCertificateFactory.create(KeySpec.ECDSA_P256, Duration.ofDays(365), clock.instant(),
-        Duration.ZERO);
-    CertificateCache cache = new CertificateCache(new TresorIssuer(ca, clock, Duration.ofMinutes(1)), clock);
+    CertificateCache cache = new CertificateCache(TestCa.issuer(), Clock.systemUTC());
     MeshCertificateSpecs specs =
         new MeshCertificateSpecs(settings.trustDomain(), settings.osmNamespace(), Duration.ofHours(24), key);
     return new Mesh(settings, specs, cache);

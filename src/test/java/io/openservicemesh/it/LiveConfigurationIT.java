@@ -18,6 +18,7 @@ import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1ValidatingWebhook;
 import io.kubernetes.client.openapi.models.V1ValidatingWebhookConfiguration;
 import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.testing.TlsContexts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +26,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.interfaces.ECPublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -37,8 +37,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -174,7 +172,7 @@ class LiveConfigurationIT {
             "metadata": {"generateName": "live-", "annotations": {"openservicemesh.io/sidecar-injection": "yes"}},
             "spec": {"containers": [{"name": "app", "image": "app:v1"}]}}}}"""
         .formatted(UUID.randomUUID(), POD_NAMESPACE);
-    HttpClient https = HttpClient.newBuilder().sslContext(trusting(meshCa)).build();
+    HttpClient https = HttpClient.newBuilder().sslContext(TlsContexts.trusting(meshCa)).build();
     HttpResponse<String> response = https.send(HttpRequest.newBuilder(
             URI.create("https://localhost:" + httpsPort + "/mutate-pod-creation"))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(review)).build(),
@@ -214,16 +212,5 @@ class LiveConfigurationIT {
       Thread.sleep(250);
     }
     throw new AssertionError("the config validator webhook never became active");
-  }
-
-  private static SSLContext trusting(String caPem) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("mesh", Pem.decodeCertificate(caPem));
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
-    return context;
   }
 }

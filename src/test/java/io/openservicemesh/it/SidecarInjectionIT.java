@@ -19,15 +19,13 @@ import io.kubernetes.client.openapi.models.V1RuleWithOperations;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.openservicemesh.certificate.Pem;
-import java.io.IOException;
+import io.openservicemesh.testing.OpenSsl;
+import io.openservicemesh.testing.TlsContexts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,12 +34,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -118,7 +113,7 @@ class SidecarInjectionIT {
   }
 
   @Test
-  void aPodInAnEnabledNamespaceIsStoredWithItsSidecarAndBootstrapSecret(@TempDir Path dir) throws Exception {
+  void aPodInAnEnabledNamespaceIsStoredWithItsSidecarAndBootstrapSecret() throws Exception {
     V1Pod stored = createPod(ENABLED_NAMESPACE, "bookstore", false);
 
     String uuid = stored.getMetadata().getLabels().get("osm-proxy-uuid");
@@ -138,9 +133,7 @@ class SidecarInjectionIT {
     assertThat(path(bootstrap, "node", "id")).isEqualTo(uuid + ".bookstore." + ENABLED_NAMESPACE);
     String chain = tlsCertificateChain(bootstrap);
 
-    Path ca = Files.writeString(dir.resolve("ca.pem"), meshCa);
-    Path leaf = Files.writeString(dir.resolve("leaf.pem"), chain);
-    assertThat(openssl("verify", "-CAfile", ca.toString(), leaf.toString())).isEqualTo(leaf + ": OK");
+    assertThat(OpenSsl.verify(meshCa, chain).strip()).isEqualTo("leaf.pem: OK");
     X509Certificate certificate = Pem.decodeCertificate(chain);
     assertThat(certificate.getSubjectX500Principal().getName())
         .contains("CN=" + uuid + ".bookstore." + ENABLED_NAMESPACE);
@@ -218,7 +211,7 @@ class SidecarInjectionIT {
 
   @Test
   void theEndpointAnswersProtocolErrorsOverTls() throws Exception {
-    HttpClient https = HttpClient.newBuilder().sslContext(trusting(meshCa)).connectTimeout(Duration.ofSeconds(5))
+    HttpClient https = HttpClient.newBuilder().sslContext(TlsContexts.trusting(meshCa)).connectTimeout(Duration.ofSeconds(5))
         .build();
     URI uri = URI.create("https://localhost:" + httpsPort + "/mutate-pod-creation");
 
@@ -313,26 +306,5 @@ class SidecarInjectionIT {
     List<Map<String, Object>> certificates = (List<Map<String, Object>>) path(tls, "common_tls_context",
         "tls_certificates");
     return (String) path(certificates.get(0), "certificate_chain", "inline_string");
-  }
-
-  private static String openssl(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add("openssl");
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(process.waitFor()).as("openssl %s: %s", String.join(" ", args), output).isZero();
-    return output;
-  }
-
-  private static SSLContext trusting(String caPem) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("mesh", Pem.decodeCertificate(caPem));
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
-    return context;
   }
 }

@@ -11,6 +11,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.Status.Code;
+import io.openservicemesh.testing.LogCapture;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +26,7 @@ class DeltaStreamTest {
   private static final String INBOUND = FakeSecrets.INBOUND;
   private static final String OUTBOUND = FakeSecrets.OUTBOUND;
 
-  private final CapturedLog log = new CapturedLog();
+  private final LogCapture log = LogCapture.of("io.openservicemesh.sds");
   private final FakeSecrets lookup = FakeSecrets.ofBookbuyer();
   private final RecordingObserver<DeltaDiscoveryResponse> client = new RecordingObserver<>();
   private final AtomicInteger closedCallbacks = new AtomicInteger();

@@ -3,6 +3,7 @@ package io.openservicemesh.sds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.openservicemesh.testing.LogCapture;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class PushFanOutTest {
 
-  private final CapturedLog log = new CapturedLog();
+  private final LogCapture log = LogCapture.of("io.openservicemesh.sds");
   private final PushFanOut fanOut = new PushFanOut(2);
 
   @AfterEach

@@ -14,6 +14,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.openservicemesh.testing.LogCapture;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ class SdsStreamConcurrencyTest {
   private static final int ITERATIONS = 150;
   private static final long TIMEOUT_SECONDS = 20;
 
-  private final CapturedLog log = new CapturedLog();
+  private final LogCapture log = LogCapture.of("io.openservicemesh.sds");
   private final FakeSecrets lookup = new FakeSecrets().put(CERT, "cert 0").put(INBOUND, "roots 0");
   private final AtomicLong generation = new AtomicLong();
   private final AtomicInteger closedCallbacks = new AtomicInteger();

@@ -12,6 +12,7 @@ import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.certificate.tresor.TresorIssuer;
 import io.openservicemesh.rotation.CertificateRotated;
+import io.openservicemesh.testing.LogCapture;
 import io.openservicemesh.testing.TestCa;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,7 @@ class SdsStreamsTest {
   private static final ServiceIdentity BOOKBUYER = new ServiceIdentity("bookbuyer", "bookstore");
   private static final ServiceIdentity BOOKSTORE = new ServiceIdentity("bookstore", "bookstore");
 
-  private final CapturedLog log = new CapturedLog();
+  private final LogCapture log = LogCapture.of("io.openservicemesh.sds");
   private final SdsStreams streams = new SdsStreams();
 
   @AfterEach

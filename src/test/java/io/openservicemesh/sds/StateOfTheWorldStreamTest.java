@@ -13,6 +13,7 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status.Code;
+import io.openservicemesh.testing.LogCapture;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +26,7 @@ class StateOfTheWorldStreamTest {
   private static final String INBOUND = FakeSecrets.INBOUND;
   private static final String OUTBOUND = FakeSecrets.OUTBOUND;
 
-  private final CapturedLog log = new CapturedLog();
+  private final LogCapture log = LogCapture.of("io.openservicemesh.sds");
   private final FakeSecrets lookup = FakeSecrets.ofBookbuyer();
   private final RecordingObserver<DiscoveryResponse> client = new RecordingObserver<>();
   private final AtomicInteger closedCallbacks = new AtomicInteger();

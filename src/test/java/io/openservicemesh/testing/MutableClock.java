@@ -36,7 +36,7 @@ public final class MutableClock extends Clock {
     return at(Instant.parse(instant));
   }
 
-  /** The current time in whole seconds, the precision X.509 validity dates have. */
+  /** The current time in whole seconds, the precision of X.509 validity dates and of Vault's TTLs. */
   public static MutableClock atNowInWholeSeconds() {
     return at(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   }

@@ -70,23 +70,38 @@ public final class OpenSsl {
   /** A self-signed certificate and its key, as openssl wrote them (the key as PKCS#8). */
   public record CaMaterial(String certificatePem, String privateKeyPem) {}
 
-  /** {@code openssl verify -CAfile ca leaf}; fails the test unless openssl says OK. */
+  /**
+   * {@code openssl verify -CAfile ca.pem leaf.pem}; fails the test unless openssl says OK. The files are
+   * named relative to openssl's working directory, so a success reads exactly {@code leaf.pem: OK}.
+   * Only the first certificate of {@code leafPem} is verified; openssl ignores the rest.
+   */
   public static String verify(String caPem, String leafPem, String... options) {
-    Result result = verifyResult(caPem, leafPem, options);
-    if (!result.succeeded() || !result.output().contains(": OK")) {
-      fail("openssl did not verify the certificate: " + describe(result));
-    }
-    return result.output();
+    return verified(verifyResult(caPem, leafPem, options));
   }
 
-  /** {@code openssl verify -CAfile ca leaf}, whatever the outcome. */
+  /** {@code openssl verify -CAfile ca.pem leaf.pem}, whatever the outcome. */
   public static Result verifyResult(String caPem, String leafPem, String... options) {
+    return runVerify(caPem, null, leafPem, options);
+  }
+
+  /**
+   * {@code openssl verify -CAfile ca.pem -untrusted intermediates.pem leaf.pem}: the leaf must chain to
+   * the CA through the intermediates, which are not trusted themselves. Fails the test unless openssl
+   * says OK.
+   */
+  public static String verifyWithIntermediates(String caPem, String intermediatesPem, String leafPem) {
+    return verified(runVerify(caPem, intermediatesPem, leafPem));
+  }
+
+  /**
+   * {@code openssl req -in csr.pem -noout -verify} followed by {@code options} (such as {@code -text}),
+   * whatever the outcome: openssl checks the request's self-signature.
+   */
+  public static Result verifyRequestResult(String csrPem, String... options) {
     try (Workspace work = new Workspace()) {
-      Path ca = work.write("ca.pem", caPem);
-      Path leaf = work.write("leaf.pem", leafPem);
-      List<String> args = new ArrayList<>(List.of("verify", "-CAfile", ca.toString()));
+      work.write("csr.pem", csrPem);
+      List<String> args = new ArrayList<>(List.of("req", "-in", "csr.pem", "-noout", "-verify"));
       args.addAll(Arrays.asList(options));
-      args.add(leaf.toString());
       return work.tryRun(args);
     }
   }
@@ -180,6 +195,30 @@ public final class OpenSsl {
       work.run("ecparam", "-name", "prime256v1", "-genkey", "-out", out.toString());
       return work.read("key.pem");
     }
+  }
+
+  /** {@code intermediatesPem} may be null: no -untrusted file then. */
+  private static Result runVerify(
+      String caPem, String intermediatesPem, String leafPem, String... options) {
+    try (Workspace work = new Workspace()) {
+      work.write("ca.pem", caPem);
+      work.write("leaf.pem", leafPem);
+      List<String> args = new ArrayList<>(List.of("verify", "-CAfile", "ca.pem"));
+      if (intermediatesPem != null) {
+        work.write("intermediates.pem", intermediatesPem);
+        args.addAll(List.of("-untrusted", "intermediates.pem"));
+      }
+      args.addAll(Arrays.asList(options));
+      args.add("leaf.pem");
+      return work.tryRun(args);
+    }
+  }
+
+  private static String verified(Result result) {
+    if (!result.succeeded() || !result.output().contains(": OK")) {
+      fail("openssl did not verify the certificate: " + describe(result));
+    }
+    return result.output();
   }
 
   private static String convertKey(String keyPem, String command, String... options) {

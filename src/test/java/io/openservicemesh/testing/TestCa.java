@@ -18,6 +18,11 @@ import java.time.temporal.ChronoUnit;
  * <p>Two kinds: roots made "now" ({@link #ecRoot}, {@link #otherEcRoot}), for certificates that
  * openssl or a real clock must accept; and a root made at a fixed instant ({@link #fixedRoot}), for
  * tests whose hand-moved clocks start at fixed dates in 2026 or later.
+ *
+ * <p>The roots are made by the production {@link RootCertificateFactory}. CAs that must not be, because
+ * they judge production code or stand in for another system's CA, are not here: the cert-manager tests'
+ * {@code SigningCa} (made with BouncyCastle alone, signs requested keys, optionally through an
+ * intermediate) and the Vault test server's {@code TestPkiMount}.
  */
 public final class TestCa {
 

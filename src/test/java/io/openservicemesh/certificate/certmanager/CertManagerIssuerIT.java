@@ -23,11 +23,10 @@ import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.MeshSettingsParser;
 import io.openservicemesh.it.TestCluster;
 import io.openservicemesh.schedule.Backoff;
+import io.openservicemesh.testing.OpenSsl;
 import io.openservicemesh.certificate.StartupException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +48,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cert-manager issuer against the real test API server, with cert-manager's CRDs installed from YAML and
@@ -110,18 +108,15 @@ class CertManagerIssuerIT {
   }
 
   @Test
-  void issuedCertificateChainsToTheIssuersCaAndCarriesTheSans(@TempDir Path dir) throws Exception {
+  void issuedCertificateChainsToTheIssuersCaAndCarriesTheSans() throws Exception {
     Recorder recorder = new Recorder();
     CertificateSpec spec = serviceSpec();
 
     Certificate certificate = issuer(Map.of(), recorder).issue(spec);
 
-    Files.writeString(dir.resolve("root.pem"), Pem.encode(meshCa.root()));
-    Files.writeString(dir.resolve("leaf.pem"), certificate.certificateChainPem());
-    OpenSslCli.Result verify = OpenSslCli.run("verify", "-CAfile", dir.resolve("root.pem").toString(),
-        dir.resolve("leaf.pem").toString());
-    assertThat(verify.output()).contains("leaf.pem: OK");
-    String text = OpenSslCli.run("x509", "-in", dir.resolve("leaf.pem").toString(), "-noout", "-text").output();
+    assertThat(OpenSsl.verify(Pem.encode(meshCa.root()), certificate.certificateChainPem()))
+        .contains("leaf.pem: OK");
+    String text = OpenSsl.text(certificate.certificateChainPem());
     assertThat(text)
         .contains("Subject: O = Open Service Mesh, CN = bookstore.bookstore.cluster.local")
         .contains("DNS:bookstore.bookstore.cluster.local")
@@ -172,18 +167,15 @@ class CertManagerIssuerIT {
   }
 
   @Test
-  void anIntermediateTheIssuerSignsWithIsServedInTheChain(@TempDir Path dir) throws Exception {
+  void anIntermediateTheIssuerSignsWithIsServedInTheChain() throws Exception {
     Recorder recorder = new Recorder();
 
     Certificate certificate = issuer(Map.of("OpenServiceMesh.certmanager.issuerName", "osm-intermediate-ca"),
         recorder).issue(serviceSpec());
 
     assertThat(certificate.chain()).hasSize(2);
-    Files.writeString(dir.resolve("root.pem"), Pem.encode(intermediateCa.root()));
-    Files.writeString(dir.resolve("leaf.pem"), Pem.encode(certificate.leaf()));
-    Files.writeString(dir.resolve("intermediate.pem"), Pem.encode(certificate.chain().get(1)));
-    assertThat(OpenSslCli.run("verify", "-CAfile", dir.resolve("root.pem").toString(), "-untrusted",
-        dir.resolve("intermediate.pem").toString(), dir.resolve("leaf.pem").toString()).output())
+    assertThat(OpenSsl.verifyWithIntermediates(Pem.encode(intermediateCa.root()),
+        Pem.encode(certificate.chain().get(1)), Pem.encode(certificate.leaf())))
         .contains("leaf.pem: OK");
     assertThat(certificate.issuingCaPem()).isEqualTo(Pem.encode(certificate.chain().get(1)));
     createdRequests.add(recorder.created());

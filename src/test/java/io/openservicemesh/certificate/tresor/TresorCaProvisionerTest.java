@@ -10,6 +10,7 @@ import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.certificate.tresor.TresorCaProvisioner.Outcome;
 import io.openservicemesh.certificate.tresor.TresorCaProvisioner.ProvisionedCa;
+import io.openservicemesh.testing.LogCapture;
 import io.openservicemesh.testing.MutableClock;
 import io.openservicemesh.testing.TestCa;
 import java.math.BigInteger;
@@ -17,17 +18,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class TresorCaProvisionerTest {
@@ -161,30 +159,11 @@ class TresorCaProvisionerTest {
     StoredCaBundle stale =
         new StoredCaBundle(good.caCrt(), good.privateKey(), "2000-01-01T00:00:00.000Z");
     InMemoryStore store = new InMemoryStore(stale);
-    Logger logger = Logger.getLogger(TresorCaProvisioner.class.getName());
-    List<LogRecord> records = new CopyOnWriteArrayList<>();
-    Handler handler =
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            records.add(record);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    logger.addHandler(handler);
-    boolean parents = logger.getUseParentHandlers();
-    logger.setUseParentHandlers(false);
     ProvisionedCa provisioned;
-    try {
+    List<LogRecord> records;
+    try (LogCapture log = LogCapture.of(TresorCaProvisioner.class)) {
       provisioned = provisioner(store).provision();
-    } finally {
-      logger.removeHandler(handler);
-      logger.setUseParentHandlers(parents);
+      records = log.records();
     }
 
     assertThat(provisioned.outcome()).isEqualTo(Outcome.LOADED);

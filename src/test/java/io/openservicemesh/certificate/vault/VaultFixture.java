@@ -2,6 +2,7 @@ package io.openservicemesh.certificate.vault;
 
 import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
+import io.openservicemesh.testing.MutableClock;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ final class VaultFixture implements AutoCloseable {
   /** Fixed jitter: waits land in the middle of their range. */
   static final double UNIFORM = 0.5;
 
-  final TestClock clock = TestClock.atNow();
+  /** Shared by the code under test and the Vault test server; whole seconds, as Vault speaks seconds. */
+  final MutableClock clock = MutableClock.atNowInWholeSeconds();
   final VaultTestServer server;
   final TestPkiMount pki;
   final RecordingSleeper sleeper = new RecordingSleeper();

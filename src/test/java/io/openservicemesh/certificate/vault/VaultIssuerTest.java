@@ -13,6 +13,8 @@ import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.identity.ProxyCertificates;
+import io.openservicemesh.testing.LogCapture;
+import io.openservicemesh.testing.OpenSsl;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -38,7 +40,7 @@ class VaultIssuerTest {
   @BeforeEach
   void startVault() throws Exception {
     vault = new VaultFixture(temp);
-    log = LogCapture.start();
+    log = LogCapture.controlPlane();
   }
 
   @AfterEach
@@ -73,10 +75,9 @@ class VaultIssuerTest {
     assertThat(certificate.privateKeyPem()).startsWith("-----BEGIN PRIVATE KEY-----");
     assertThat(certificate.trustedCasPem()).isEqualTo(TestPkiMount.pem(vault.pki.root()));
 
-    OpenSslCommand openssl = new OpenSslCommand(temp);
-    assertThat(openssl.verify(certificate.trustedCasPem(), "", certificate.certificateChainPem()))
+    assertThat(OpenSsl.verify(certificate.trustedCasPem(), certificate.certificateChainPem()))
         .contains("leaf.pem: OK");
-    assertThat(openssl.text(certificate.certificateChainPem()))
+    assertThat(OpenSsl.text(certificate.certificateChainPem()))
         .contains("Subject: CN = bookbuyer.bookstore.cluster.local")
         .contains("DNS:bookbuyer.bookstore.cluster.local")
         .contains("URI:spiffe://cluster.local/ns/bookstore/sa/bookbuyer")
@@ -99,7 +100,7 @@ class VaultIssuerTest {
 
     assertThat(vault.server.requests("POST", "pki/issue/openservicemesh").get(0).body())
         .containsEntry("alt_names", "osm-controller.osm-system").doesNotContainKey("uri_sans");
-    assertThat(new OpenSslCommand(temp).text(certificate.certificateChainPem()))
+    assertThat(OpenSsl.text(certificate.certificateChainPem()))
         .contains("DNS:osm-controller.osm-system.svc, DNS:osm-controller.osm-system");
   }
 
@@ -131,7 +132,7 @@ class VaultIssuerTest {
     assertThat(certificate.trustedCasPem()).isEqualTo(TestPkiMount.pem(vault.pki.root()));
     assertThat(certificate.issuingCaPem()).isEqualTo(TestPkiMount.pem(vault.pki.issuingCa()));
     String intermediate = TestPkiMount.pem(certificate.chain().get(1));
-    assertThat(new OpenSslCommand(temp).verify(certificate.trustedCasPem(), intermediate,
+    assertThat(OpenSsl.verifyWithIntermediates(certificate.trustedCasPem(), intermediate,
         TestPkiMount.pem(certificate.leaf()))).contains("leaf.pem: OK");
   }
 

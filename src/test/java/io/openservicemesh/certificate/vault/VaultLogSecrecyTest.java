@@ -8,6 +8,7 @@ import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.certificate.vault.VaultTestServer.KubernetesRole;
+import io.openservicemesh.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class VaultLogSecrecyTest {
     List<String> secrets = new ArrayList<>();
     List<String> privateKeys = new ArrayList<>();
     List<String> log;
-    try (VaultFixture vault = new VaultFixture(temp); LogCapture capture = LogCapture.start()) {
+    try (VaultFixture vault = new VaultFixture(temp); LogCapture capture = LogCapture.controlPlane()) {
       MeshCertificateSpecs specs =
           new MeshCertificateSpecs("cluster.local", "osm-system", Duration.ofHours(1), KeySpec.ECDSA_P256);
 

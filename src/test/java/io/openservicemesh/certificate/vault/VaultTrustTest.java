@@ -6,6 +6,7 @@ import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.store.PublicCaBundleStore.PublicBundleWrite;
 import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
 import io.openservicemesh.certificate.store.StoredCaBundle;
+import io.openservicemesh.testing.LogCapture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.logging.Level;
@@ -76,7 +77,7 @@ class VaultTrustTest {
     String before = trust.trustedCasPem();
     vault.server.close();
 
-    try (LogCapture log = LogCapture.start()) {
+    try (LogCapture log = LogCapture.controlPlane()) {
       vault.clock.advance(VaultTrust.REFRESH_INTERVAL);
       trust.maintain();
 
@@ -91,7 +92,7 @@ class VaultTrustTest {
     vault.pki.intermediate("osm intermediate", vault.clock.instant(), false);
     VaultTrust trust = vault.trust(vault.client());
 
-    try (LogCapture log = LogCapture.start()) {
+    try (LogCapture log = LogCapture.controlPlane()) {
       trust.refresh();
 
       assertThat(trust.trustedCasPem()).isEqualTo(TestPkiMount.pem(vault.pki.issuingCa()));
