@@ -5,6 +5,7 @@ import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.ServiceIdentity;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -16,18 +17,27 @@ import java.util.regex.Pattern;
  * Reads who a proxy is from its verified xDS bootstrap certificate: the SPIFFE URI
  * {@code spiffe://<td>/ns/<ns>/sa/<sa>/proxy/<uuid>} when present, else the common name
  * {@code <uuid>.<sa>.<ns>} (unambiguous too: the UUID has a fixed length and a namespace has no dots).
- * When both are present they must agree. A service certificate (no proxy UUID) is not a proxy identity.
+ * When both are present they must agree. A service certificate (no proxy UUID) is not a proxy identity. A
+ * certificate that could be read as more than one proxy is refused: one with two common names, with SPIFFE URIs
+ * of different proxies, or with subject alternative names that cannot be read (the JDK then hides them all, the
+ * SPIFFE URI included, and the common name alone would be read).
  */
 public final class ProxyCertificates {
 
   private static final int URI_SAN = 6;
+  private static final String SUBJECT_ALTERNATIVE_NAME = "2.5.29.17";
   private static final int UUID_LENGTH = 36;
 
   private ProxyCertificates() {}
 
   public static ProxyIdentity identityOf(X509Certificate certificate, String trustDomain) {
     Optional<ProxyIdentity> fromUri = fromSpiffeUri(certificate, trustDomain);
-    String cn = CertificateNames.commonName(certificate);
+    List<String> commonNames = CertificateNames.commonNames(certificate);
+    if (commonNames.size() > 1) {
+      throw new IllegalArgumentException(
+          "a bootstrap certificate has one common name, this one has " + commonNames.size() + ": " + commonNames);
+    }
+    String cn = commonNames.isEmpty() ? "" : commonNames.get(0);
     // The common name is read only from a certificate that carries no SPIFFE identity of this mesh and is not
     // named like a service certificate: a service account may be named like a UUID, and its service
     // certificate <uuid>.<ns>.<trust-domain> must never pass for a proxy's bootstrap certificate.
@@ -39,7 +49,7 @@ public final class ProxyCertificates {
     return fromUri.or(() -> fromCn).orElseThrow(() -> new IllegalArgumentException(
         "not an xDS bootstrap certificate: neither a SPIFFE URI spiffe://" + trustDomain
             + "/ns/<ns>/sa/<sa>/proxy/<uuid> nor a common name <uuid>.<sa>.<ns> (got CN \""
-            + CertificateNames.commonName(certificate) + "\")"));
+            + cn + "\")"));
   }
 
   static Optional<ProxyIdentity> fromCommonName(String cn) {
@@ -56,13 +66,17 @@ public final class ProxyCertificates {
   static Optional<ProxyIdentity> fromSpiffeUri(X509Certificate certificate, String trustDomain) {
     Pattern pattern = Pattern.compile(
         "spiffe://" + Pattern.quote(trustDomain) + "/ns/([^/]+)/sa/([^/]+)/proxy/([0-9a-f-]{36})");
+    List<ProxyIdentity> named = new ArrayList<>();
     for (String uri : uriSans(certificate)) {
       Matcher matcher = pattern.matcher(uri);
       if (matcher.matches()) {
-        return proxy(matcher.group(3), matcher.group(2), matcher.group(1));
+        proxy(matcher.group(3), matcher.group(2), matcher.group(1)).ifPresent(named::add);
       }
     }
-    return Optional.empty();
+    if (named.stream().distinct().count() > 1) {
+      throw new IllegalArgumentException("the certificate's SPIFFE URIs name different proxies");
+    }
+    return named.stream().findFirst();
   }
 
   private static boolean hasMeshSpiffeUri(X509Certificate certificate, String trustDomain) {
@@ -85,11 +99,15 @@ public final class ProxyCertificates {
     try {
       Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
       if (sans == null) {
+        if (certificate.getExtensionValue(SUBJECT_ALTERNATIVE_NAME) != null) {
+          throw new IllegalArgumentException("the certificate's subject alternative names cannot be read");
+        }
         return List.of();
       }
       return sans.stream().filter(san -> ((Integer) san.get(0)) == URI_SAN).map(san -> (String) san.get(1)).toList();
     } catch (CertificateParsingException e) {
-      return List.of();
+      throw new IllegalArgumentException(
+          "the certificate's subject alternative names cannot be read: " + e.getMessage());
     }
   }
 }
