@@ -1,15 +1,12 @@
 package io.openservicemesh.certificate;
 
-import io.openservicemesh.certificate.Issuer;
 import java.util.Map;
 
-/**
- * An issuer ready to sign, with what an operator wants to see about its CA (location, subject, serial,
- * expiry) in the readiness report.
- */
-public record StartedIssuer(Issuer issuer, Map<String, String> caDetails) {
+/** An issuer ready to sign, and the description of its CA for the readiness report. */
+public record StartedIssuer(Issuer issuer, CaDescription ca) {
 
-  public StartedIssuer {
-    caDetails = Map.copyOf(caDetails);
+  /** The readiness report's entries for the CA (see {@link CaDescription#details()}). */
+  public Map<String, String> caDetails() {
+    return ca.details();
   }
 }

@@ -46,6 +46,7 @@ final class EffectiveSettings {
       case VAULT_KUBERNETES_MOUNT -> s.vault().kubernetesMount();
       case VAULT_SERVICE_ACCOUNT_TOKEN_PATH -> s.vault().serviceAccountTokenPath().toString();
       case VAULT_REQUEST_TIMEOUT -> GoDuration.format(s.vault().requestTimeout());
+      case VAULT_CA_REFRESH_INTERVAL -> GoDuration.format(s.vault().caRefreshInterval());
       case CERTMANAGER_ISSUER_NAME -> s.certManager().issuerName();
       case CERTMANAGER_ISSUER_KIND -> s.certManager().issuerKind().configName();
       case CERTMANAGER_ISSUER_GROUP -> s.certManager().issuerGroup();

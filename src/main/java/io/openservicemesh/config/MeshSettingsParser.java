@@ -31,6 +31,7 @@ import static io.openservicemesh.config.Setting.VAULT_KUBERNETES_ROLE;
 import static io.openservicemesh.config.Setting.VAULT_PKI_MOUNT;
 import static io.openservicemesh.config.Setting.VAULT_PORT;
 import static io.openservicemesh.config.Setting.VAULT_PROTOCOL;
+import static io.openservicemesh.config.Setting.VAULT_CA_REFRESH_INTERVAL;
 import static io.openservicemesh.config.Setting.VAULT_REQUEST_TIMEOUT;
 import static io.openservicemesh.config.Setting.VAULT_ROLE;
 import static io.openservicemesh.config.Setting.VAULT_SERVICE_ACCOUNT_TOKEN_PATH;
@@ -91,6 +92,8 @@ public final class MeshSettingsParser {
   static final Duration MAX_SDS_STREAM_AGE = Duration.ofHours(24);
   static final Duration MIN_VAULT_REQUEST_TIMEOUT = Duration.ofMillis(100);
   static final Duration MAX_VAULT_REQUEST_TIMEOUT = Duration.ofMinutes(5);
+  static final Duration MIN_VAULT_CA_REFRESH = Duration.ofSeconds(1);
+  static final Duration MAX_VAULT_CA_REFRESH = Duration.ofHours(24);
 
   private MeshSettingsParser() {}
 
@@ -147,6 +150,8 @@ public final class MeshSettingsParser {
         reader.read(VAULT_KUBERNETES_MOUNT, ValueRules.vaultMountPath());
     Optional<Path> vaultServiceAccountTokenPath =
         reader.read(VAULT_SERVICE_ACCOUNT_TOKEN_PATH, ValueRules.file());
+    Optional<Duration> vaultCaRefreshInterval =
+        reader.read(VAULT_CA_REFRESH_INTERVAL, ValueRules.durationBetween(MIN_VAULT_CA_REFRESH, MAX_VAULT_CA_REFRESH));
     Optional<Duration> vaultRequestTimeout =
         reader.read(
             VAULT_REQUEST_TIMEOUT,
@@ -244,7 +249,8 @@ public final class MeshSettingsParser {
                 vaultKubernetesRole.orElse(null),
                 vaultKubernetesMount.get(),
                 vaultServiceAccountTokenPath.get(),
-                vaultRequestTimeout.get()),
+                vaultRequestTimeout.get(),
+                vaultCaRefreshInterval.get()),
             new CertManagerSettings(
                 issuerName.get(),
                 issuerKind.get(),

@@ -168,6 +168,13 @@ public enum Setting {
       "a duration from 100ms to 5m such as 10s",
       "How long one HTTP request to Vault may take, connecting included, before it counts as"
           + " failed and is retried."),
+  VAULT_CA_REFRESH_INTERVAL(
+      "OpenServiceMesh.vault.caRefreshInterval",
+      Change.AT_RESTART,
+      "10m",
+      "a duration from 1s to 24h such as 10m",
+      "How often Vault's CA is read again, so that a root Vault rotated or added reaches the mesh's"
+          + " trust bundle (SDS validation contexts, the webhooks' caBundle) within this time."),
   CERTMANAGER_ISSUER_NAME(
       "OpenServiceMesh.certmanager.issuerName",
       Change.AT_RESTART,

@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param kubernetesMount where the Kubernetes auth method is mounted
  * @param serviceAccountTokenPath the JWT presented at a Kubernetes auth login
  * @param requestTimeout the limit of one HTTP request, connecting included
+ * @param caRefreshInterval how often Vault's CA is read again
  */
 public record VaultSettings(
     String host,
@@ -32,7 +33,8 @@ public record VaultSettings(
     String kubernetesRole,
     String kubernetesMount,
     Path serviceAccountTokenPath,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    Duration caRefreshInterval) {
 
   /** Written by hand so that the token never reaches a log through string concatenation. */
   @Override
@@ -61,6 +63,8 @@ public record VaultSettings(
         + serviceAccountTokenPath
         + ", requestTimeout="
         + GoDuration.format(requestTimeout)
+        + ", caRefreshInterval="
+        + GoDuration.format(caRefreshInterval)
         + "]";
   }
 }

@@ -55,6 +55,16 @@ public record SdsSecretName(Kind kind, String namespace, String name) {
     return new SdsSecretName(kind, namespace, name);
   }
 
+  /** {@code service-cert:<ns>/<sa>}: the service account's own certificate and key. */
+  public static SdsSecretName serviceCertificate(ServiceIdentity identity) {
+    return new SdsSecretName(Kind.SERVICE_CERT, identity.namespace(), identity.serviceAccount());
+  }
+
+  /** {@code root-cert-for-mtls-inbound:<ns>/<sa>}: the roots the service account validates its callers with. */
+  public static SdsSecretName inboundValidation(ServiceIdentity identity) {
+    return new SdsSecretName(Kind.ROOT_CERT_FOR_MTLS_INBOUND, identity.namespace(), identity.serviceAccount());
+  }
+
   /** For service-cert and inbound roots, the service account the secret belongs to. */
   public ServiceIdentity serviceAccount() {
     return new ServiceIdentity(name, namespace);

@@ -1,5 +1,6 @@
 package io.openservicemesh.injector;
 
+import io.openservicemesh.schedule.EjbTimers;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -15,7 +16,6 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.Timer;
-import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -131,17 +131,11 @@ public class BootstrapSecretCollector {
 
   private void schedule(Duration delay) {
     cancelPending();
-    timers.createSingleActionTimer(delay.toMillis(), new TimerConfig("bootstrap-secret-collector", false));
+    EjbTimers.once(timers, delay, "bootstrap-secret-collector");
   }
 
   @PreDestroy
   void cancelPending() {
-    for (Timer timer : timers.getTimers()) {
-      try {
-        timer.cancel();
-      } catch (RuntimeException alreadyGone) {
-        // Expired or cancelled meanwhile.
-      }
-    }
+    EjbTimers.cancelAll(timers);
   }
 }

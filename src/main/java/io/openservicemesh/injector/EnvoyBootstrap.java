@@ -1,5 +1,7 @@
 package io.openservicemesh.injector;
 
+import io.openservicemesh.identity.SdsSecretName;
+import io.openservicemesh.identity.ServiceIdentity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,11 +104,11 @@ public final class EnvoyBootstrap {
 
   /** The SDS secret names of OSM's contract, bound by the server to the identity of the stream's certificate. */
   static String serviceCertificateSecret(Parameters p) {
-    return "service-cert:" + p.namespace() + "/" + p.serviceAccount();
+    return SdsSecretName.serviceCertificate(new ServiceIdentity(p.serviceAccount(), p.namespace())).toString();
   }
 
   static String inboundValidationSecret(Parameters p) {
-    return "root-cert-for-mtls-inbound:" + p.namespace() + "/" + p.serviceAccount();
+    return SdsSecretName.inboundValidation(new ServiceIdentity(p.serviceAccount(), p.namespace())).toString();
   }
 
   /**

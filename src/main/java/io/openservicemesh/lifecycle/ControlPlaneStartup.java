@@ -1,5 +1,6 @@
 package io.openservicemesh.lifecycle;
 
+import io.openservicemesh.schedule.EjbTimers;
 import io.openservicemesh.certificate.StartupException;
 import io.openservicemesh.certificate.StartedIssuer;
 import io.openservicemesh.certificate.IssuerBackend;
@@ -20,7 +21,6 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.Timer;
-import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Any;
@@ -82,13 +82,7 @@ public class ControlPlaneStartup {
    */
   @PreDestroy
   void stop() {
-    for (Timer timer : timers.getTimers()) {
-      try {
-        timer.cancel();
-      } catch (RuntimeException alreadyGone) {
-        // Expired or cancelled meanwhile: nothing to stop.
-      }
-    }
+    EjbTimers.cancelAll(timers);
     if (stack != null) {
       stack.close();
     }
@@ -161,7 +155,7 @@ public class ControlPlaneStartup {
   }
 
   private void scheduleIssuerStart(Duration delay) {
-    timers.createSingleActionTimer(delay.toMillis(), new TimerConfig("start-issuer", false));
+    EjbTimers.once(timers, delay, "start-issuer");
   }
 
   private Optional<IssuerBackend> backendFor(MeshSettings settings) {

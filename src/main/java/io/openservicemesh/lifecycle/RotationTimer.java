@@ -1,5 +1,6 @@
 package io.openservicemesh.lifecycle;
 
+import io.openservicemesh.schedule.EjbTimers;
 import io.openservicemesh.certificate.TrustBundleChanged;
 import io.openservicemesh.config.GoDuration;
 import io.openservicemesh.config.MeshConfiguration;
@@ -12,7 +13,6 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.Timer;
-import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -52,19 +52,13 @@ public class RotationTimer {
     }
     Duration interval = parsed.orElseThrow().rotation().checkInterval();
     controlPlane.heartbeatEvery(interval);
-    timers.createIntervalTimer(interval.toMillis(), interval.toMillis(), new TimerConfig("rotation", false));
+    EjbTimers.every(timers, interval, "rotation");
     LOG.info(() -> "certificate rotation checks every " + GoDuration.format(interval));
   }
 
   @PreDestroy
   void stop() {
-    for (Timer timer : timers.getTimers()) {
-      try {
-        timer.cancel();
-      } catch (RuntimeException alreadyGone) {
-        // Expired or cancelled meanwhile.
-      }
-    }
+    EjbTimers.cancelAll(timers);
   }
 
   @Timeout

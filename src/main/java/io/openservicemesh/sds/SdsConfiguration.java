@@ -6,6 +6,7 @@ import io.openservicemesh.config.SettingsInForce;
 import io.openservicemesh.status.ControlPlaneStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Optional;
 
 /** The settings SDS answers by (trust domain, stream age, pod verification), once the control plane runs. */
 @ApplicationScoped
@@ -16,7 +17,12 @@ public class SdsConfiguration {
 
   /** @throws SdsException UNAVAILABLE, naming why, before the control plane has started */
   MeshSettings settings() throws SdsException {
-    return settings.current().orElseThrow(() -> new SdsException(Status.Code.UNAVAILABLE, notReady()));
+    return current().orElseThrow(() -> new SdsException(Status.Code.UNAVAILABLE, notReady()));
+  }
+
+  /** Empty before the control plane has started. */
+  Optional<MeshSettings> current() {
+    return settings.current();
   }
 
   String notReady() {

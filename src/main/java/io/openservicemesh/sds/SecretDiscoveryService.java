@@ -130,11 +130,11 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
 
   /** The name a renewal of the proxy's service certificate is announced under. */
   private String serviceCommonName(ProxyIdentity proxy) {
-    return configuration.settings.current().map(s -> proxy.service().commonName(s.trustDomain())).orElse("");
+    return configuration.current().map(s -> proxy.service().commonName(s.trustDomain())).orElse("");
   }
 
   private Instant closeAt() {
-    Duration maxAge = configuration.settings.current().map(s -> s.sds().maxStreamAge()).orElse(Duration.ofMinutes(30));
+    Duration maxAge = configuration.current().map(s -> s.sds().maxStreamAge()).orElse(Duration.ofMinutes(30));
     long jitter = (long) (maxAge.toMillis() * STREAM_AGE_JITTER * ThreadLocalRandom.current().nextDouble());
     return clock.instant().plus(maxAge).minusMillis(jitter);
   }

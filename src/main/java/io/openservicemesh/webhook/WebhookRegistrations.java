@@ -1,5 +1,6 @@
 package io.openservicemesh.webhook;
 
+import io.openservicemesh.schedule.EjbTimers;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.TrustBundle;
 import io.openservicemesh.certificate.TrustBundleChanged;
@@ -16,7 +17,6 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.Timer;
-import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -103,17 +103,11 @@ public class WebhookRegistrations {
   /** At most one pending check: a new schedule replaces the old. */
   private void schedule(Duration delay) {
     cancelPending();
-    timers.createSingleActionTimer(delay.toMillis(), new TimerConfig("webhook-ca-bundles", false));
+    EjbTimers.once(timers, delay, "webhook-ca-bundles");
   }
 
   @PreDestroy
   void cancelPending() {
-    for (Timer timer : timers.getTimers()) {
-      try {
-        timer.cancel();
-      } catch (RuntimeException alreadyGone) {
-        // Expired or cancelled meanwhile.
-      }
-    }
+    EjbTimers.cancelAll(timers);
   }
 }

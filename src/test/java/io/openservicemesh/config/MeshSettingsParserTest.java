@@ -45,7 +45,8 @@ class MeshSettingsParserTest {
         null,
         "kubernetes",
         Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token"),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        Duration.ofMinutes(10));
   }
 
   private static MeshSettings valid(Map<String, String> values) {

@@ -10,6 +10,7 @@ import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.config.CertManagerSettings;
 import io.openservicemesh.config.GoDuration;
 import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.certificate.CaDescription;
 import io.openservicemesh.certificate.StartedIssuer;
 import io.openservicemesh.certificate.StartupException;
 import java.security.cert.X509Certificate;
@@ -91,11 +92,12 @@ final class CertManagerStarter {
         .withWatchWindow(watchWindow);
     CertManagerIssuer issuer =
         new CertManagerIssuer(requests, reference, roots, options, clock, nanoTime, retry, listener);
-    Map<String, String> details = details(roots, reference, issuerFacts, certManager);
+    CaDescription description = description(roots, reference, issuerFacts, certManager);
+    Map<String, String> details = description.details();
     LOG.info(() -> "cert-manager issues mesh certificates through " + reference + "; mesh root from "
         + details.get("caLocation") + ": " + details.get("caSubject") + ", serial " + details.get("caSerial")
         + ", expires " + details.get("caNotAfter"));
-    return new StartedIssuer(issuer, details);
+    return new StartedIssuer(issuer, description);
   }
 
   private void sweepLeftovers(CertificateRequestClient requests, Duration requestTimeout) {
@@ -112,22 +114,16 @@ final class CertManagerStarter {
     }
   }
 
-  private static Map<String, String> details(
+  private static CaDescription description(
       MeshRoots roots, IssuerReference reference, IssuerFacts facts, CertManagerSettings settings) {
-    X509Certificate root = roots.first();
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("caLocation", roots.location());
-    details.put("caSubject", root.getSubjectX500Principal().getName());
-    details.put("caSerial", root.getSerialNumber().toString(16));
-    details.put("caNotAfter", root.getNotAfter().toInstant().toString());
-    details.put("caKeyAlgorithm", root.getPublicKey().getAlgorithm());
+    CaDescription description = CaDescription.of(roots.location(), roots.first());
     if (roots.certificates().size() > 1) {
-      details.put("caCertificates", Integer.toString(roots.certificates().size()));
+      description = description.with("caCertificates", Integer.toString(roots.certificates().size()));
     }
-    details.put("issuer", reference.toString());
-    details.put("issuerType", facts.type());
-    details.put("issuerReady", facts.readiness());
-    details.put("requestTimeout", GoDuration.format(settings.requestTimeout()));
-    return details;
+    return description
+        .with("issuer", reference.toString())
+        .with("issuerType", facts.type())
+        .with("issuerReady", facts.readiness())
+        .with("requestTimeout", GoDuration.format(settings.requestTimeout()));
   }
 }

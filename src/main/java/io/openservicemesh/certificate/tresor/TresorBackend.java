@@ -9,6 +9,7 @@ import io.openservicemesh.certificate.tresor.TresorCaProvisioner.ProvisionedCa;
 import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.k8s.KubernetesApi;
+import io.openservicemesh.certificate.CaDescription;
 import io.openservicemesh.certificate.IssuerBackend;
 import io.openservicemesh.certificate.StartedIssuer;
 import io.openservicemesh.certificate.StartupException;
@@ -67,7 +68,7 @@ public class TresorBackend implements IssuerBackend {
     });
     keyPool.prefill(settings.certKey());
     return new StartedIssuer(new TresorIssuer(ca, clock, settings.clockSkewAllowance(), keyPool),
-        details(store, provisioned));
+        description(store, provisioned));
   }
 
   private CaBundleStore store(MeshSettings settings) throws StartupException {
@@ -87,15 +88,8 @@ public class TresorBackend implements IssuerBackend {
     return local;
   }
 
-  private static Map<String, String> details(CaBundleStore store, ProvisionedCa provisioned) {
-    CaBundle ca = provisioned.bundle();
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("caLocation", store.location());
-    details.put("caSubject", ca.certificate().getSubjectX500Principal().getName());
-    details.put("caSerial", ca.serialHex());
-    details.put("caNotAfter", ca.notAfter().toString());
-    details.put("caKeyAlgorithm", ca.certificate().getPublicKey().getAlgorithm());
-    details.put("caOrigin", provisioned.outcome().name().toLowerCase(java.util.Locale.ROOT));
-    return details;
+  private static CaDescription description(CaBundleStore store, ProvisionedCa provisioned) {
+    return CaDescription.of(store.location(), provisioned.bundle().certificate())
+        .with("caOrigin", provisioned.outcome().name().toLowerCase(java.util.Locale.ROOT));
   }
 }

@@ -10,6 +10,7 @@ import io.openservicemesh.config.VaultAuthMethod;
 import io.openservicemesh.config.VaultSettings;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.schedule.Sleeper;
+import io.openservicemesh.certificate.CaDescription;
 import io.openservicemesh.certificate.IssuerBackend;
 import io.openservicemesh.certificate.StartedIssuer;
 import io.openservicemesh.certificate.StartupException;
@@ -100,7 +101,7 @@ public class VaultBackend implements IssuerBackend {
     }
 
     PublicCaBundleStore store = store(settings);
-    VaultTrust trust = new VaultTrust(client, vault.pkiMount(), store, clock);
+    VaultTrust trust = new VaultTrust(client, vault.pkiMount(), store, clock, vault.caRefreshInterval());
     try {
       trust.refresh();
     } catch (VaultException e) {
@@ -113,7 +114,7 @@ public class VaultBackend implements IssuerBackend {
     VaultIssuer issuer = new VaultIssuer(client, tokens, trust, vault.pkiMount(), vault.role(),
         settings.certKey(), clock);
     session = new VaultSession(tokens, trust);
-    return new StartedIssuer(issuer, details(vault, address, trust, tokens));
+    return new StartedIssuer(issuer, description(vault, address, trust, tokens));
   }
 
   /** Token renewal and CA refresh; called every few seconds by {@link VaultMaintenanceTimer}. */
@@ -145,19 +146,15 @@ public class VaultBackend implements IssuerBackend {
     }
   }
 
-  private static Map<String, String> details(
+  private static CaDescription description(
       VaultSettings vault, URI address, VaultTrust trust, VaultTokenKeeper tokens) {
-    X509Certificate root = trust.anchors().get(0);
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("caLocation", trust.storeLocation());
-    details.put("caSubject", root.getSubjectX500Principal().getName());
-    details.put("caSerial", root.getSerialNumber().toString(16));
-    details.put("caNotAfter", root.getNotAfter().toInstant().toString());
-    details.put("caKeyAlgorithm", root.getPublicKey().getAlgorithm());
-    details.put("caOrigin", "vault");
-    details.put("vaultAddress", address.toString());
-    details.put("vaultIssuePath", "/v1/" + vault.pkiMount() + "/issue/" + vault.role());
-    details.putAll(tokens.status().details());
-    return details;
+    CaDescription description = CaDescription.of(trust.storeLocation(), trust.anchors().get(0))
+        .with("caOrigin", "vault")
+        .with("vaultAddress", address.toString())
+        .with("vaultIssuePath", "/v1/" + vault.pkiMount() + "/issue/" + vault.role());
+    for (Map.Entry<String, String> fact : tokens.status().details().entrySet()) {
+      description = description.with(fact.getKey(), fact.getValue());
+    }
+    return description;
   }
 }

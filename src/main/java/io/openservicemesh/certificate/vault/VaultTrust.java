@@ -23,7 +23,7 @@ import java.util.logging.Logger;
  * The mesh's roots when Vault is the CA: read from the PKI mount ({@code ca/pem} and {@code ca_chain}),
  * never from a throw-away issuance as OSM did, and published without any key to the CA bundle store
  * ({@code <caBundleSecretName>}: {@code ca.crt} and {@code expiration}) for everything that needs to trust
- * the mesh. Re-read every {@link #REFRESH_INTERVAL}; when Vault's CA changes, the previous roots stay
+ * the mesh. Re-read every {@code OpenServiceMesh.vault.caRefreshInterval}; when Vault's CA changes, the previous roots stay
  * trusted until they expire, so certificates issued before the change keep verifying while they are
  * replaced.
  */
@@ -31,22 +31,23 @@ final class VaultTrust {
 
   private static final Logger LOG = Logger.getLogger(VaultTrust.class.getName());
 
-  static final Duration REFRESH_INTERVAL = Duration.ofMinutes(10);
   static final Duration RETRY_INTERVAL = Duration.ofMinutes(1);
 
   private final VaultClient client;
   private final String mount;
   private final PublicCaBundleStore store;
   private final Clock clock;
+  private final Duration refreshInterval;
   private volatile List<X509Certificate> anchors = List.of();
   private volatile String anchorsPem = "";
   private Instant nextRefreshAt = Instant.MIN;
 
-  VaultTrust(VaultClient client, String mount, PublicCaBundleStore store, Clock clock) {
+  VaultTrust(VaultClient client, String mount, PublicCaBundleStore store, Clock clock, Duration refreshInterval) {
     this.client = client;
     this.mount = mount;
     this.store = store;
     this.clock = clock;
+    this.refreshInterval = refreshInterval;
   }
 
   /** Reads Vault's CA, merges it with the roots still trusted, and publishes the result. */
@@ -67,7 +68,7 @@ final class VaultTrust {
     PublicBundleWrite write = store.putPublicBundle(StoredCaBundle.publicBundle(pem, earliestExpiry));
     anchors = List.copyOf(merged);
     anchorsPem = pem;
-    nextRefreshAt = now.plus(REFRESH_INTERVAL);
+    nextRefreshAt = now.plus(refreshInterval);
     switch (write) {
       case CREATED -> LOG.info(() -> "published Vault's CA " + describe(merged.get(0)) + " to " + store.location()
           + " (ca.crt and expiration; the key stays in Vault)");

@@ -18,6 +18,8 @@ final class VaultFixture implements AutoCloseable {
 
   static final String ROLE = "openservicemesh";
   static final String MOUNT = "pki";
+  /** The default of OpenServiceMesh.vault.caRefreshInterval. */
+  static final Duration CA_REFRESH_INTERVAL = Duration.ofMinutes(10);
   static final String ISSUE_POLICY = "osm-issuer";
   /** Fixed jitter: waits land in the middle of their range. */
   static final double UNIFORM = 0.5;
@@ -71,7 +73,8 @@ final class VaultFixture implements AutoCloseable {
   }
 
   VaultTrust trust(VaultClient client) {
-    return new VaultTrust(client, MOUNT, new LocalDirectoryCaBundleStore(temp.resolve("ca-bundle")), clock);
+    return new VaultTrust(client, MOUNT, new LocalDirectoryCaBundleStore(temp.resolve("ca-bundle")), clock,
+        CA_REFRESH_INTERVAL);
   }
 
   /** An issuer with a static token, started and with Vault's CA read. */

@@ -112,7 +112,8 @@ class VaultTlsTest {
 
   private VaultSettings settings(Path caFile) {
     return new VaultSettings("localhost", "https", https.getAddress().getPort(), "t", "openservicemesh", "pki",
-        caFile, VaultAuthMethod.TOKEN, null, "kubernetes", Path.of("/none"), Duration.ofSeconds(5));
+        caFile, VaultAuthMethod.TOKEN, null, "kubernetes", Path.of("/none"), Duration.ofSeconds(5),
+        Duration.ofMinutes(10));
   }
 
   private VaultClient client(VaultSettings settings) throws IOException {

@@ -57,7 +57,7 @@ class VaultTrustTest {
     String before = TestPkiMount.pem(vault.pki.root());
 
     vault.pki.generateRoot("osm.root.2", Duration.ofDays(3650), vault.clock.instant());
-    vault.clock.advance(VaultTrust.REFRESH_INTERVAL.minusSeconds(1));
+    vault.clock.advance(VaultFixture.CA_REFRESH_INTERVAL.minusSeconds(1));
     trust.maintain();
     assertThat(trust.trustedCasPem()).as("not yet time to look").isEqualTo(before);
 
@@ -78,7 +78,7 @@ class VaultTrustTest {
     vault.server.close();
 
     try (LogCapture log = LogCapture.controlPlane()) {
-      vault.clock.advance(VaultTrust.REFRESH_INTERVAL);
+      vault.clock.advance(VaultFixture.CA_REFRESH_INTERVAL);
       trust.maintain();
 
       assertThat(trust.trustedCasPem()).isEqualTo(before);

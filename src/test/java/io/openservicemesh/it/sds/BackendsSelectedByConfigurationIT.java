@@ -2,8 +2,6 @@ package io.openservicemesh.it.sds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.openservicemesh.certificate.Certificate;
@@ -21,10 +19,6 @@ import io.openservicemesh.it.ExtraControlPlane;
 import io.openservicemesh.it.ServerHealth.Report;
 import io.openservicemesh.it.TestCluster;
 import io.openservicemesh.testing.OpenSsl;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -68,7 +62,7 @@ class BackendsSelectedByConfigurationIT {
           "OpenServiceMesh_vault_role", "openservicemesh"))) {
         awaitReady(plane);
         ProxyIdentity proxy = SdsProbe.proxyWithPod("bookbuyer");
-        Certificate bootstrap = vaultIssued(vault.address(), proxy.commonName(), root);
+        Certificate bootstrap = SdsProbe.vaultIssued(vault.address(), proxy.commonName(), root);
 
         X509Certificate leaf = SdsProbe.serviceCertificate(plane, osmNamespace, proxy, bootstrap, root);
 
@@ -115,17 +109,5 @@ class BackendsSelectedByConfigurationIT {
     Report report = plane.health().awaitReadiness(Report::up, READY_WITHIN);
     assertThat(report.up()).as("readiness of the started control plane: %s\n%s", report.body(), plane.log()).isTrue();
     return report;
-  }
-
-  /** A bootstrap certificate from Vault's own API: {@code POST /v1/pki/issue/<role>} with the dev token. */
-  private static Certificate vaultIssued(URI vault, String commonName, String root) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(vault.resolve("/v1/pki/issue/openservicemesh")).header("X-Vault-Token", "xyz")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"common_name\":\"" + commonName + "\",\"ttl\":\"1h\"}"))
-            .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    JsonObject data = JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonObject("data");
-    return new Certificate(Pem.decodeCertificates(data.get("certificate").getAsString()),
-        data.get("private_key").getAsString(), root, root);
   }
 }

@@ -2,6 +2,8 @@ package io.openservicemesh.it.sds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
@@ -20,6 +22,10 @@ import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.it.ExtraControlPlane;
 import io.openservicemesh.it.TestCluster;
 import io.openservicemesh.testing.OpenSsl;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,5 +87,17 @@ public final class SdsProbe {
     String chain = secret.getTlsCertificate().getCertificateChain().getInlineBytes().toStringUtf8();
     OpenSsl.verify(root, chain);
     return Pem.decodeCertificates(chain).get(0);
+  }
+
+  /** A bootstrap certificate from Vault's own API: {@code POST /v1/pki/issue/<role>} with the dev token. */
+  public static Certificate vaultIssued(URI vault, String commonName, String root) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(vault.resolve("/v1/pki/issue/openservicemesh")).header("X-Vault-Token", "xyz")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"common_name\":\"" + commonName + "\",\"ttl\":\"1h\"}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonObject data = JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonObject("data");
+    return new Certificate(Pem.decodeCertificates(data.get("certificate").getAsString()),
+        data.get("private_key").getAsString(), root, root);
   }
 }
