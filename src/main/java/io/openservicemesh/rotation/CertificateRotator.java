@@ -39,7 +39,7 @@ import java.util.logging.Logger;
  *
  * <p>Renewals issue for the settings given to the pass that claimed them
  * ({@link MeshCertificateSpecs#renewalOf}), so a changed validity or key algorithm applies from the next
- * renewal. Each replacement is announced by the manager's listener, once.
+ * renewal. Each replacement is announced by the cache's listener, once.
  */
 public final class CertificateRotator implements AutoCloseable {
 
@@ -53,7 +53,7 @@ public final class CertificateRotator implements AutoCloseable {
   static final int NAMES_LISTED = 10;
   private static final Logger LOG = Logger.getLogger(CertificateRotator.class.getName());
 
-  private final CertificateCache manager;
+  private final CertificateCache cache;
   private final Clock clock;
   private final RotationLimits limits;
   private final Backoff backoff;
@@ -73,25 +73,25 @@ public final class CertificateRotator implements AutoCloseable {
    * @param random uniform numbers in [0, 1) for the retry jitter
    * @param workers runs renewals; at most {@code limits.concurrency()} should run at once
    */
-  public CertificateRotator(CertificateCache manager, Clock clock, RotationLimits limits, Backoff backoff,
+  public CertificateRotator(CertificateCache cache, Clock clock, RotationLimits limits, Backoff backoff,
       DoubleSupplier random, Executor workers) {
-    this(manager, clock, limits, backoff, random, workers, null);
+    this(cache, clock, limits, backoff, random, workers, null);
   }
 
-  private CertificateRotator(CertificateCache manager, Clock clock, RotationLimits limits, Backoff backoff,
+  private CertificateRotator(CertificateCache cache, Clock clock, RotationLimits limits, Backoff backoff,
       DoubleSupplier random, Executor workers, ExecutorService ownedWorkers) {
-    this.manager = manager;
+    this.cache = cache;
     this.clock = clock;
     this.limits = limits;
     this.backoff = backoff;
     this.random = random;
     this.workers = workers;
     this.ownedWorkers = ownedWorkers;
-    this.trustedRoots = new TrustedRoots(manager.trustedCasPem());
+    this.trustedRoots = new TrustedRoots(cache.trustedCasPem());
   }
 
   /** A rotator with {@code limits.concurrency()} renewal threads of its own, stopped by {@link #close}. */
-  public static CertificateRotator withWorkerThreads(CertificateCache manager, Clock clock,
+  public static CertificateRotator withWorkerThreads(CertificateCache cache, Clock clock,
       RotationLimits limits, Backoff backoff, DoubleSupplier random) {
     AtomicInteger number = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(limits.concurrency(), task -> {
@@ -99,7 +99,7 @@ public final class CertificateRotator implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    return new CertificateRotator(manager, clock, limits, backoff, random, pool, pool);
+    return new CertificateRotator(cache, clock, limits, backoff, random, pool, pool);
   }
 
   /**
@@ -112,18 +112,18 @@ public final class CertificateRotator implements AutoCloseable {
   /**
    * One pass: claim what is due and start renewing it for {@code specs} (the settings in force now),
    * report overdue certificates, follow the issuer's roots (see {@link TrustedRoots}). Cheap when nothing is due: two looks at the heads
-   * of the manager's indexes and a comparison of instants.
+   * of the cache's indexes and a comparison of instants.
    */
   public synchronized PassResult runPass(MeshCertificateSpecs specs) {
     Instant now = clock.instant();
-    List<DueRenewal> due = manager.claimDue(now, limits.perPass() - inFlight.get());
+    List<DueRenewal> due = cache.claimDue(now, limits.perPass() - inFlight.get());
     for (DueRenewal renewal : due) {
       inFlight.incrementAndGet();
       try {
         workers.execute(() -> renew(renewal, specs));
       } catch (RejectedExecutionException stopping) {
         inFlight.decrementAndGet();
-        manager.retryLater(renewal, backoff.delay(0, random.getAsDouble()));
+        cache.retryLater(renewal, backoff.delay(0, random.getAsDouble()));
       }
     }
     trackOverdue(now);
@@ -144,8 +144,8 @@ public final class CertificateRotator implements AutoCloseable {
         statistics.failures(),
         statistics.overdue(),
         lastOverdue,
-        manager.nextRenewal(),
-        manager.size(),
+        cache.nextRenewal(),
+        cache.size(),
         inFlight.get(),
         trustedRoots.warning());
   }
@@ -166,7 +166,7 @@ public final class CertificateRotator implements AutoCloseable {
 
   private void renew(DueRenewal due, MeshCertificateSpecs specs) {
     try {
-      Optional<Certificate> successor = manager.renew(
+      Optional<Certificate> successor = cache.renew(
           due, specs::renewalOf, failures -> backoff.delay(failures - 1, random.getAsDouble()));
       if (successor.isPresent()) {
         statistics.renewed();
@@ -189,7 +189,7 @@ public final class CertificateRotator implements AutoCloseable {
     Level level = kind == CertificateKind.SERVICE || kind == CertificateKind.XDS_BOOTSTRAP ? Level.FINE : Level.INFO;
     LOG.log(level, () -> "renewed " + kind + " certificate " + due.commonName() + ": serial "
         + due.current().serialHex() + " -> " + successor.serialHex() + ", valid until " + successor.notAfter()
-        + ", next renewal at " + manager.scheduledRenewal(due.commonName()).map(Instant::toString).orElse("-"));
+        + ", next renewal at " + cache.scheduledRenewal(due.commonName()).map(Instant::toString).orElse("-"));
   }
 
   private void logFailure(DueRenewal due, Exception e) {
@@ -203,7 +203,7 @@ public final class CertificateRotator implements AutoCloseable {
         + (due.failedRenewals() + 1) + "): " + e.getMessage() + "; the current certificate (serial "
         + current.serialHex() + ") " + (expired ? "EXPIRED at " : "stays in service until ") + current.notAfter()
         + ", next attempt at "
-        + manager.scheduledRenewal(due.commonName()).map(Instant::toString).orElse("-")
+        + cache.scheduledRenewal(due.commonName()).map(Instant::toString).orElse("-")
         + LogThrottle.suppressedNote(suppressed);
     // An issuer's refusal is expected news (its message says why); anything else is a bug worth a trace.
     LOG.log(expired ? Level.SEVERE : Level.WARNING, message, e instanceof IssuanceException ? null : e);
@@ -215,7 +215,7 @@ public final class CertificateRotator implements AutoCloseable {
    */
   private Optional<TrustBundleChanged> followRoots(Instant now) {
     try {
-      return trustedRoots.check(manager.trustedCasPem(), now);
+      return trustedRoots.check(cache.trustedCasPem(), now);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "could not read the issuer's trusted roots", e);
       return Optional.empty();
@@ -228,7 +228,7 @@ public final class CertificateRotator implements AutoCloseable {
   }
 
   private void trackOverdue(Instant now) {
-    OverdueReport report = manager.overdue(now, Integer.MAX_VALUE);
+    OverdueReport report = cache.overdue(now, Integer.MAX_VALUE);
     if (report.count() == 0 && overdueNames.isEmpty()) {
       lastOverdue = OverdueReport.NONE;
       statistics.overdueNow(0);

@@ -4,7 +4,6 @@ import io.openservicemesh.config.ConfigProblem;
 import io.openservicemesh.config.MeshSettingsParser;
 import io.openservicemesh.config.Setting;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,18 +25,11 @@ public final class LiveSettings {
 
   public static final String CONFIG_MAP = "osm-config";
 
-  /** What may change at run time: what the next issuance or injection reads, nothing the CA or wiring depends on. */
-  public static final Set<Setting> LIVE = EnumSet.of(
-      Setting.SERVICE_CERT_VALIDITY_DURATION,
-      Setting.CERT_KEY_ALGORITHM,
-      Setting.CERT_KEY_BIT_SIZE,
-      Setting.SIDECAR_INJECTION_DEFAULT,
-      Setting.ENVOY_LOG_LEVEL,
-      Setting.OUTBOUND_PORT_EXCLUSION_LIST,
-      Setting.OUTBOUND_IP_RANGE_EXCLUSION_LIST,
-      Setting.ENABLE_PROMETHEUS_SCRAPING,
-      Setting.SIDECAR_IMAGE,
-      Setting.INIT_CONTAINER_IMAGE);
+  /**
+   * What may change at run time: the settings that say so themselves ({@link Setting#live()}), which the next
+   * issuance, renewal or injection reads; nothing the CA or the wiring depends on.
+   */
+  public static final Set<Setting> LIVE = Setting.liveSettings();
 
   private LiveSettings() {}
 
