@@ -13,7 +13,6 @@ import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.certificate.tresor.CaBundleCodec;
 import io.openservicemesh.certificate.tresor.TresorIssuer;
 import io.openservicemesh.certificate.vault.TestPkiMount;
-import io.openservicemesh.certificate.vault.TestPkiRole;
 import io.openservicemesh.certificate.vault.VaultTestServer;
 import io.openservicemesh.it.ExtraControlPlane;
 import io.openservicemesh.it.ServerHealth.Report;
@@ -44,22 +43,11 @@ class BackendsSelectedByConfigurationIT {
     String osmNamespace = "osm-it-vault";
     TestCluster.ensureNamespace(api, osmNamespace);
     try (VaultTestServer vault = VaultTestServer.start(Clock.systemUTC())) {
-      // The document's commands: pki mounted and tuned to a decade, the role allow_any_name=true
-      // allow_subdomains=true (no URI SANs allowed), the root osm.root; the dev root token xyz.
-      TestPkiMount pki = vault.enablePki("pki").tuneMaxLeaseTtl(Duration.ofHours(87_600))
-          .role("openservicemesh", new TestPkiRole().allowAnyName(true).allowSubdomains(true))
-          .generateRoot("osm.root", Duration.ofHours(87_600), Instant.now());
-      vault.devRootToken("xyz");
+      TestPkiMount pki = SdsProbe.missionVault(vault);
       String root = TestPkiMount.pem(pki.root());
 
-      try (ExtraControlPlane plane = ExtraControlPlane.start(osmNamespace, Map.of(
-          "OpenServiceMesh_osmNamespace", osmNamespace,
-          "OpenServiceMesh_certificateManager", "vault",
-          "OpenServiceMesh_vault_host", vault.address().getHost(),
-          "OpenServiceMesh_vault_port", String.valueOf(vault.address().getPort()),
-          "OpenServiceMesh_vault_protocol", "http",
-          "OpenServiceMesh_vault_token", "xyz",
-          "OpenServiceMesh_vault_role", "openservicemesh"))) {
+      try (ExtraControlPlane plane = ExtraControlPlane.start(osmNamespace,
+          SdsProbe.missionVaultSettings(osmNamespace, vault, Map.of()))) {
         awaitReady(plane);
         ProxyIdentity proxy = SdsProbe.proxyWithPod("bookbuyer");
         Certificate bootstrap = SdsProbe.vaultIssued(vault.address(), proxy.commonName(), root);

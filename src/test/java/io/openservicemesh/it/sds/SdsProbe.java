@@ -17,6 +17,9 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.certificate.vault.TestPkiMount;
+import io.openservicemesh.certificate.vault.TestPkiRole;
+import io.openservicemesh.certificate.vault.VaultTestServer;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.it.ExtraControlPlane;
@@ -87,6 +90,33 @@ public final class SdsProbe {
     String chain = secret.getTlsCertificate().getCertificateChain().getInlineBytes().toStringUtf8();
     OpenSsl.verify(root, chain);
     return Pem.decodeCertificates(chain).get(0);
+  }
+
+  /**
+   * Vault set up with the mission's commands: pki mounted and tuned to a decade, the role allow_any_name=true
+   * allow_subdomains=true (no URI SANs allowed), the root osm.root; the dev root token xyz.
+   */
+  public static TestPkiMount missionVault(VaultTestServer vault) {
+    TestPkiMount pki = vault.enablePki("pki").tuneMaxLeaseTtl(Duration.ofHours(87_600))
+        .role("openservicemesh", new TestPkiRole().allowAnyName(true).allowSubdomains(true))
+        .generateRoot("osm.root", Duration.ofHours(87_600), Instant.now());
+    vault.devRootToken("xyz");
+    return pki;
+  }
+
+  /** The control plane's environment for that Vault, as the mission's --set lines give it, plus {@code more}. */
+  public static Map<String, String> missionVaultSettings(String osmNamespace, VaultTestServer vault,
+      Map<String, String> more) {
+    Map<String, String> settings = new java.util.HashMap<>(Map.of(
+        "OpenServiceMesh_osmNamespace", osmNamespace,
+        "OpenServiceMesh_certificateManager", "vault",
+        "OpenServiceMesh_vault_host", vault.address().getHost(),
+        "OpenServiceMesh_vault_port", String.valueOf(vault.address().getPort()),
+        "OpenServiceMesh_vault_protocol", "http",
+        "OpenServiceMesh_vault_token", "xyz",
+        "OpenServiceMesh_vault_role", "openservicemesh"));
+    settings.putAll(more);
+    return settings;
   }
 
   /** A bootstrap certificate from Vault's own API: {@code POST /v1/pki/issue/<role>} with the dev token. */

@@ -7,7 +7,6 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.vault.TestPkiMount;
-import io.openservicemesh.certificate.vault.TestPkiRole;
 import io.openservicemesh.certificate.vault.VaultTestServer;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.SdsSecretName;
@@ -39,22 +38,12 @@ class TrustBundlePushIT {
     String osmNamespace = "osm-it-trust-push";
     TestCluster.ensureNamespace(TestCluster.core(), osmNamespace);
     try (VaultTestServer vault = VaultTestServer.start(Clock.systemUTC())) {
-      TestPkiMount pki = vault.enablePki("pki").tuneMaxLeaseTtl(Duration.ofHours(87_600))
-          .role("openservicemesh", new TestPkiRole().allowAnyName(true).allowSubdomains(true))
-          .generateRoot("osm.root", Duration.ofHours(87_600), Instant.now());
-      vault.devRootToken("xyz");
+      TestPkiMount pki = SdsProbe.missionVault(vault);
       X509Certificate firstRoot = pki.root();
       String root = TestPkiMount.pem(firstRoot);
 
-      try (ExtraControlPlane plane = ExtraControlPlane.start(osmNamespace, Map.of(
-          "OpenServiceMesh_osmNamespace", osmNamespace,
-          "OpenServiceMesh_certificateManager", "vault",
-          "OpenServiceMesh_vault_host", vault.address().getHost(),
-          "OpenServiceMesh_vault_port", String.valueOf(vault.address().getPort()),
-          "OpenServiceMesh_vault_protocol", "http",
-          "OpenServiceMesh_vault_token", "xyz",
-          "OpenServiceMesh_vault_role", "openservicemesh",
-          "OpenServiceMesh_vault_caRefreshInterval", "1s"))) {
+      try (ExtraControlPlane plane = ExtraControlPlane.start(osmNamespace, SdsProbe.missionVaultSettings(
+          osmNamespace, vault, Map.of("OpenServiceMesh_vault_caRefreshInterval", "1s")))) {
         Report ready = plane.health().awaitReadiness(Report::up, READY_WITHIN);
         assertThat(ready.up()).as("readiness: %s\n%s", ready.body(), plane.log()).isTrue();
         ProxyIdentity proxy = SdsProbe.proxyWithPod("bookwarehouse");
