@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -42,25 +39,7 @@ public final class SdsProbe {
   /** Namespace of the probes' pods. */
   public static final String PODS = "sds-backends-it";
 
-  /** The SDS endpoint opens once its stores are written, shortly after the CA is up: polled this long. */
-  private static final Duration ENDPOINT_OPENS_WITHIN = Duration.ofSeconds(30);
-
   private SdsProbe() {}
-
-  private static DiscoveryResponse fetchOnceTheEndpointIsOpen(ExtraControlPlane plane, String osmNamespace,
-      Certificate bootstrap, String root, DiscoveryRequest request) throws Exception {
-    Instant giveUp = Instant.now().plus(ENDPOINT_OPENS_WITHIN);
-    while (true) {
-      try (EnvoyLikeClient client = EnvoyLikeClient.connect(plane.sdsPort(), bootstrap, root, osmNamespace)) {
-        return client.fetch(request);
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || Instant.now().isAfter(giveUp)) {
-          throw e;
-        }
-        Thread.sleep(250);
-      }
-    }
-  }
 
   /** A pod of the mesh, labelled as the injector would have labelled it. */
   public static ProxyIdentity proxyWithPod(String serviceAccount) throws ApiException {
@@ -82,8 +61,11 @@ public final class SdsProbe {
   public static X509Certificate serviceCertificate(ExtraControlPlane plane, String osmNamespace, ProxyIdentity proxy,
       Certificate bootstrap, String root) throws Exception {
     String name = "service-cert:" + proxy.service().namespace() + "/" + proxy.service().serviceAccount();
-    DiscoveryResponse response = fetchOnceTheEndpointIsOpen(plane, osmNamespace, bootstrap, root,
-        EnvoyLikeClient.request(proxy.commonName(), List.of(name)).build());
+    DiscoveryResponse response;
+    // Readiness (tls-endpoints) means the SDS endpoint handshakes already: no waiting here.
+    try (EnvoyLikeClient client = EnvoyLikeClient.connect(plane.sdsPort(), bootstrap, root, osmNamespace)) {
+      response = client.fetch(EnvoyLikeClient.request(proxy.commonName(), List.of(name)).build());
+    }
     assertThat(response.getResourcesList()).hasSize(1);
     Secret secret = response.getResources(0).unpack(Secret.class);
     assertThat(secret.getName()).isEqualTo(name);

@@ -48,8 +48,7 @@ class TrustBundlePushIT {
         assertThat(ready.up()).as("readiness: %s\n%s", ready.body(), plane.log()).isTrue();
         ProxyIdentity proxy = SdsProbe.proxyWithPod("bookwarehouse");
         Certificate bootstrap = SdsProbe.vaultIssued(vault.address(), proxy.commonName(), root);
-        SdsProbe.serviceCertificate(plane, osmNamespace, proxy, bootstrap, root); // the endpoint is open
-
+        
         try (EnvoyLikeClient client = EnvoyLikeClient.connect(plane.sdsPort(), bootstrap, root, osmNamespace)) {
           String inbound = SdsSecretName.inboundValidation(proxy.service()).toString();
           SotwStream stream = client.streamSecrets();
