@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -83,6 +84,10 @@ public class BootstrapSecretCollector {
       }
       LOG.warning(() -> "cannot look for bootstrap Secrets without a pod (HTTP " + e.getCode() + "); next try in "
           + grace.toSeconds() + " s");
+    } catch (RuntimeException e) {
+      // Something unforeseen (an object the client cannot read): reported, and the sweep goes on next time.
+      LOG.log(Level.WARNING, "unexpected failure looking for bootstrap Secrets without a pod; next try in "
+          + grace.toSeconds() + " s", e);
     }
     schedule(grace);
   }

@@ -26,6 +26,11 @@ public final class KubernetesConnection {
 
   private KubernetesConnection() {}
 
+  static {
+    // Before any client reads an object: see UnknownFieldsTolerated.
+    UnknownFieldsTolerated.install();
+  }
+
   public static Optional<Connected> fromEnvironment() throws IOException {
     return from(System.getenv(), Files.isReadable(SERVICE_ACCOUNT_TOKEN));
   }

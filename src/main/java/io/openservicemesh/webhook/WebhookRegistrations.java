@@ -1,6 +1,7 @@
 package io.openservicemesh.webhook;
 
 import io.openservicemesh.schedule.EjbTimers;
+import io.kubernetes.client.openapi.ApiClient;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.TrustBundle;
 import io.openservicemesh.certificate.TrustBundleChanged;
@@ -23,6 +24,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -80,16 +82,34 @@ public class WebhookRegistrations {
       }
       return;
     }
+    Optional<String> failure = reconcileAll(webhooks, connection.get().client(), inForce.get(), trustBundle);
+    if (failure.isPresent()) {
+      onFailure(failure.get());
+    } else {
+      failedAttempts = 0;
+      schedule(RECHECK);
+    }
+  }
+
+  /**
+   * Brings every webhook configuration's caBundle to the trust bundle.
+   *
+   * @return why it did not, when it did not; never throws, so the loop that calls it never stops
+   */
+  static Optional<String> reconcileAll(
+      Iterable<RegisteredWebhook> webhooks, ApiClient client, MeshSettings settings, TrustBundle trustBundle) {
     try {
       String roots = trustBundle.pem();
       for (RegisteredWebhook webhook : webhooks) {
-        new CaBundleRegistration(webhook.client(connection.get().client(), inForce.get()))
-            .reconcile(webhook.configurationName(inForce.get()), roots);
+        new CaBundleRegistration(webhook.client(client, settings)).reconcile(webhook.configurationName(settings), roots);
       }
-      failedAttempts = 0;
-      schedule(RECHECK);
+      return Optional.empty();
     } catch (WebhookApiException | IssuanceException e) {
-      onFailure(e.getMessage());
+      return Optional.of(e.getMessage());
+    } catch (RuntimeException e) {
+      // Not the API's refusal but something unforeseen (an object the client cannot read): the loop must go on.
+      LOG.log(Level.WARNING, "unexpected failure keeping the webhook caBundles current", e);
+      return Optional.of(e.toString());
     }
   }
 
