@@ -11,6 +11,9 @@ import java.util.UUID;
  */
 public record ProxyIdentity(UUID uuid, ServiceIdentity service) {
 
+  /** The label the injector gives the proxy's pod, with the UUID as its value: how a proxy's pod is found. */
+  public static final String POD_LABEL = "osm-proxy-uuid";
+
   public ProxyIdentity {
     if (uuid == null || service == null) {
       throw new IllegalArgumentException("a proxy identity needs a uuid and a service identity");

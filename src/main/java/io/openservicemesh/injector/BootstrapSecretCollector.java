@@ -1,5 +1,6 @@
 package io.openservicemesh.injector;
 
+import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.schedule.EjbTimers;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -40,7 +41,7 @@ import java.util.logging.Logger;
 public class BootstrapSecretCollector {
 
   private static final Logger LOG = Logger.getLogger(BootstrapSecretCollector.class.getName());
-  public static final String SECRET_SELECTOR = InjectionPolicy.PROXY_UUID_LABEL + ",app.kubernetes.io/name=openservicemesh.io";
+  public static final String SECRET_SELECTOR = ProxyIdentity.POD_LABEL + ",app.kubernetes.io/name=openservicemesh.io";
   private static final int PAGE = 500;
   private static final int FORBIDDEN = 403;
 
@@ -96,10 +97,10 @@ public class BootstrapSecretCollector {
     Set<String> live = new HashSet<>();
     String next = null;
     do {
-      V1PodList page = core.listPodForAllNamespaces().labelSelector(InjectionPolicy.PROXY_UUID_LABEL)
+      V1PodList page = core.listPodForAllNamespaces().labelSelector(ProxyIdentity.POD_LABEL)
           .limit(PAGE)._continue(next).execute();
       page.getItems().forEach(pod -> live.add(pod.getMetadata().getNamespace() + "/"
-          + pod.getMetadata().getLabels().get(InjectionPolicy.PROXY_UUID_LABEL)));
+          + pod.getMetadata().getLabels().get(ProxyIdentity.POD_LABEL)));
       next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
     } while (next != null && !next.isEmpty());
     return live;
@@ -115,7 +116,7 @@ public class BootstrapSecretCollector {
         V1ObjectMeta meta = secret.getMetadata();
         if (meta.getName().startsWith(SidecarInjector.SECRET_PREFIX) && meta.getCreationTimestamp() != null) {
           secrets.add(new BootstrapSecret(meta.getNamespace(), meta.getName(),
-              meta.getLabels().get(InjectionPolicy.PROXY_UUID_LABEL), meta.getCreationTimestamp().toInstant()));
+              meta.getLabels().get(ProxyIdentity.POD_LABEL), meta.getCreationTimestamp().toInstant()));
         }
       });
       next = page.getMetadata() == null ? null : page.getMetadata().getContinue();

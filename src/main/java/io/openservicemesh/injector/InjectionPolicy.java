@@ -1,5 +1,6 @@
 package io.openservicemesh.injector;
 
+import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.injector.InjectionDecision.Inject;
 import io.openservicemesh.injector.InjectionDecision.Refuse;
 import io.openservicemesh.injector.InjectionDecision.Skip;
@@ -23,7 +24,6 @@ import java.util.Set;
  */
 public final class InjectionPolicy {
 
-  public static final String PROXY_UUID_LABEL = "osm-proxy-uuid";
   public static final String SIDECAR_CONTAINER = "envoy";
   static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public");
 
@@ -59,7 +59,7 @@ public final class InjectionPolicy {
       // Not a valid pod: the API server's validation, which runs after the webhooks, will say so.
       return new Skip("the pod has no containers");
     }
-    if (pod.labels().containsKey(PROXY_UUID_LABEL) || pod.hasContainerNamed(SIDECAR_CONTAINER)) {
+    if (pod.labels().containsKey(ProxyIdentity.POD_LABEL) || pod.hasContainerNamed(SIDECAR_CONTAINER)) {
       return new Skip("the pod already has a sidecar");
     }
     Optional<String> onPod = Optional.ofNullable(pod.annotations().get(InjectionAnnotation.NAME));

@@ -140,7 +140,7 @@ public final class SidecarInjector implements AdmissionHandler {
           certificate.trustedCasPem()));
       try {
         secrets.create(identity.namespace(), SECRET_PREFIX + uuid,
-            Map.of(InjectionPolicy.PROXY_UUID_LABEL, uuid.toString(), "app.kubernetes.io/name", "openservicemesh.io"),
+            Map.of(ProxyIdentity.POD_LABEL, uuid.toString(), "app.kubernetes.io/name", "openservicemesh.io"),
             Map.of(SidecarPatch.BOOTSTRAP_FILE, bootstrap.getBytes(StandardCharsets.UTF_8)));
         return uuid;
       } catch (InjectionException e) {

@@ -1,5 +1,6 @@
 package io.openservicemesh.injector;
 
+import io.openservicemesh.identity.ProxyIdentity;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -32,7 +33,7 @@ public final class SidecarPatch {
     if (!pod.json().has("metadata") || !pod.json().get("metadata").isJsonObject()) {
       patch.add(add("/metadata", new JsonObject()));
     }
-    addToMap(patch, pod, "labels", Map.of(InjectionPolicy.PROXY_UUID_LABEL, proxyUuid.toString()));
+    addToMap(patch, pod, "labels", Map.of(ProxyIdentity.POD_LABEL, proxyUuid.toString()));
     if (settings.prometheusScraping()) {
       Map<String, String> annotations = new LinkedHashMap<>();
       annotations.put("prometheus.io/scrape", "true");

@@ -8,20 +8,25 @@ import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.k8s.KubernetesApi;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Checks that a connecting proxy belongs to a pod that exists: the pod labelled {@code osm-proxy-uuid=<uuid>}
- * in the certificate's namespace, running as the certificate's service account. A bootstrap certificate
- * outlives its pod by years; this stops one copied out of a deleted pod's Secret from being used.
+ * Checks that a connecting proxy belongs to a pod that lives: the pod labelled {@code osm-proxy-uuid=<uuid>}
+ * in the certificate's namespace, running as the certificate's service account, not finished (phase Succeeded
+ * or Failed) and not past its deletion deadline. A bootstrap certificate outlives its pod; this stops one
+ * copied out of a gone pod's Secret from being used. A pod being deleted keeps its streams until its deadline,
+ * so it can drain its connections.
  */
 @ApplicationScoped
 public class ProxyPodVerifier {
 
-  public static final String PROXY_UUID_LABEL = "osm-proxy-uuid";
 
   @Inject KubernetesApi kubernetes;
+  @Inject Clock clock;
 
   /** Throws PERMISSION_DENIED naming the proxy when no such pod exists; does nothing in standalone mode. */
   void verify(ProxyIdentity proxy) throws SdsException {
@@ -32,17 +37,36 @@ public class ProxyPodVerifier {
     List<V1Pod> pods;
     try {
       pods = api.get().listNamespacedPod(proxy.service().namespace())
-          .labelSelector(PROXY_UUID_LABEL + "=" + proxy.uuid()).execute().getItems();
+          .labelSelector(ProxyIdentity.POD_LABEL + "=" + proxy.uuid()).execute().getItems();
     } catch (ApiException e) {
       throw new SdsException(Status.Code.UNAVAILABLE,
           "cannot verify the pod of proxy " + proxy.commonName() + ": the Kubernetes API answered " + e.getCode());
     }
     String account = proxy.service().serviceAccount();
-    boolean found = pods.stream().anyMatch(pod -> account.equals(serviceAccountOf(pod)));
-    if (!found) {
-      throw new SdsException(Status.Code.PERMISSION_DENIED, "no pod labelled " + PROXY_UUID_LABEL + "=" + proxy.uuid()
+    List<V1Pod> ofAccount = pods.stream().filter(pod -> account.equals(serviceAccountOf(pod))).toList();
+    if (ofAccount.isEmpty()) {
+      throw new SdsException(Status.Code.PERMISSION_DENIED, "no pod labelled " + ProxyIdentity.POD_LABEL + "=" + proxy.uuid()
           + " with service account " + account + " exists in namespace " + proxy.service().namespace());
     }
+    Instant now = clock.instant();
+    List<String> gone = ofAccount.stream().map(pod -> whyGone(pod, now)).flatMap(Optional::stream).toList();
+    if (gone.size() == ofAccount.size()) {
+      throw new SdsException(Status.Code.PERMISSION_DENIED, "the pod of proxy " + proxy.commonName() + " "
+          + gone.get(0));
+    }
+  }
+
+  /** Why this pod may no longer have certificates, or empty when it lives. */
+  static Optional<String> whyGone(V1Pod pod, Instant now) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+      return Optional.of("has finished (phase " + phase + ")");
+    }
+    OffsetDateTime deadline = pod.getMetadata() == null ? null : pod.getMetadata().getDeletionTimestamp();
+    if (deadline != null && !now.isBefore(deadline.toInstant())) {
+      return Optional.of("was deleted and its grace period ended at " + deadline.toInstant());
+    }
+    return Optional.empty();
   }
 
   private static String serviceAccountOf(V1Pod pod) {
