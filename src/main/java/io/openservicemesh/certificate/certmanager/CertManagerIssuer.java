@@ -6,6 +6,7 @@ import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
+import io.openservicemesh.certificate.IssuedLeafCheck;
 import io.openservicemesh.certificate.Issuer;
 import io.openservicemesh.certificate.KeyPairs;
 import io.openservicemesh.certificate.Pem;
@@ -235,6 +236,12 @@ public final class CertManagerIssuer implements Issuer {
     } catch (UnusableCertificateException e) {
       throw new IssuanceException(where + ": " + e.getMessage() + ". The key ca.crt of " + roots.location()
           + " must hold the root of " + issuer, false);
+    }
+    List<String> problems = IssuedLeafCheck.problems(chain.get(0), spec.commonName(), spec.dnsNames(),
+        spec.uris().stream().map(java.net.URI::toString).toList());
+    if (!problems.isEmpty()) {
+      throw new IssuanceException(where + ": " + issuer + " returned a certificate other than the one asked for: "
+          + String.join("; ", problems), false);
     }
     return new Certificate(
         verified.served(), Pem.encodePrivateKey(keys.getPrivate()), Pem.encode(verified.issuingCa()), roots.pem());

@@ -3,6 +3,7 @@ package io.openservicemesh.certificate.vault;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.identity.CertificateNames;
 import io.openservicemesh.certificate.Crypto;
+import io.openservicemesh.certificate.IssuedLeafCheck;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.Pem.PemException;
 import java.math.BigInteger;
@@ -69,12 +70,13 @@ final class IssueResponseReader {
     } catch (GeneralSecurityException e) {
       throw new UnusableResponseException("the certificate is not signed by the issuing_ca in the same answer");
     }
-    String commonName = CertificateNames.commonName(leaf);
-    if (!commonName.equals(request.commonName())) {
-      throw new UnusableResponseException("the certificate is for CN " + commonName + ", not the requested "
-          + request.commonName());
+    // Vault adds the common name to the DNS SANs itself.
+    List<String> dnsNames = new ArrayList<>(request.altNames());
+    dnsNames.add(request.commonName());
+    List<String> problems = IssuedLeafCheck.problems(leaf, request.commonName(), dnsNames, request.uriSans());
+    if (!problems.isEmpty()) {
+      throw new UnusableResponseException("the certificate is not the one asked for: " + String.join("; ", problems));
     }
-    requireSans(leaf, request);
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(leaf);
     chain.addAll(intermediates(response, issuingCa));
@@ -127,40 +129,6 @@ final class IssueResponseReader {
       }
     }
     return listed.stream().filter(c -> !VaultTrust.isSelfSigned(c)).toList();
-  }
-
-  private static void requireSans(X509Certificate leaf, IssueRequest request) throws UnusableResponseException {
-    Set<String> dns = new HashSet<>();
-    Set<String> uris = new HashSet<>();
-    try {
-      Collection<List<?>> names = leaf.getSubjectAlternativeNames();
-      if (names != null) {
-        for (List<?> name : names) {
-          int type = (Integer) name.get(0);
-          if (type == DNS_NAME) {
-            dns.add(String.valueOf(name.get(1)));
-          } else if (type == URI) {
-            uris.add(String.valueOf(name.get(1)));
-          }
-        }
-      }
-    } catch (CertificateParsingException e) {
-      throw new UnusableResponseException("the certificate's subject alternative names cannot be read");
-    }
-    List<String> missing = new ArrayList<>();
-    for (String name : request.altNames()) {
-      if (!dns.contains(name)) {
-        missing.add("DNS:" + name);
-      }
-    }
-    for (String uri : request.uriSans()) {
-      if (!uris.contains(uri)) {
-        missing.add("URI:" + uri);
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw new UnusableResponseException("the certificate lacks the requested SANs " + missing);
-    }
   }
 
   /** Signs a probe with the private key and verifies it with the certificate's public key. */
