@@ -97,9 +97,11 @@ public enum Setting {
   VAULT_PROTOCOL(
       "OpenServiceMesh.vault.protocol",
       Change.AT_RESTART,
-      "http",
+      "https",
       Choices.oneOf(List.of("http", "https")),
-      "Protocol used to reach Vault."),
+      "Protocol used to reach Vault. With http the Vault token, the Kubernetes login's JWT and every issued"
+          + " private key cross the network unencrypted: only for a local Vault in development, as in the"
+          + " mission's example (--set OpenServiceMesh.vault.protocol=http)."),
   VAULT_PORT(
       "OpenServiceMesh.vault.port",
       Change.AT_RESTART,

@@ -100,7 +100,7 @@ class MeshSettingsParserTest {
                 KeySpec.ECDSA_P256,
                 Duration.ofMinutes(1),
                 Path.of("osm-ca-bundle"),
-                defaultVault(null, "http", 8200, null),
+                defaultVault(null, "https", 8200, null),
                 new CertManagerSettings(
                     "osm-ca", CertManagerIssuerKind.ISSUER, "cert-manager.io", Duration.ofSeconds(15), false),
                 new SdsSettings(true, Duration.ofMinutes(30)),
@@ -421,7 +421,7 @@ class MeshSettingsParserTest {
   @Test
   void hostAndTokenAreNotRequiredForOtherManagers() {
     assertThat(valid(Map.of("OpenServiceMesh.certificateManager", "cert-manager")).vault())
-        .isEqualTo(defaultVault(null, "http", 8200, null));
+        .isEqualTo(defaultVault(null, "https", 8200, null));
   }
 
   @ParameterizedTest

@@ -89,6 +89,7 @@ class VaultSettingsParserTest {
         parse(
             vault(
                 "OpenServiceMesh.vault.token", TOKEN,
+                "OpenServiceMesh.vault.protocol", "http",
                 "OpenServiceMesh.vault.caFile", "/etc/vault/ca.pem"));
 
     assertThat(result.problems())

@@ -89,6 +89,7 @@ class VaultBackendIT {
     values.put("OpenServiceMesh.osmNamespace", namespace);
     values.put("OpenServiceMesh.vault.host", "127.0.0.1");
     values.put("OpenServiceMesh.vault.port", Integer.toString(vault.port()));
+    values.put("OpenServiceMesh.vault.protocol", "http"); // the test server speaks plain HTTP
     values.put("OpenServiceMesh.vault.token", token);
     return MeshSettingsParser.parse(key -> Optional.ofNullable(values.get(key))).orElseThrow();
   }

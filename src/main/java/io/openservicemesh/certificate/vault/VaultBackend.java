@@ -44,6 +44,11 @@ public class VaultBackend implements IssuerBackend {
   @Inject KubernetesApi kubernetes;
   @Inject Clock clock;
 
+  /** Said at start-up and in readiness whenever Vault is reached without TLS. */
+  static final String PLAIN_HTTP_WARNING = "Vault is reached over plain HTTP: the Vault token, the Kubernetes login's"
+      + " JWT and every issued private key cross the network unencrypted; use OpenServiceMesh.vault.protocol=https"
+      + " outside a local development setup";
+
   private final DoubleSupplier uniform;
   private final Sleeper sleeper;
   private volatile VaultSession session;
@@ -91,6 +96,9 @@ public class VaultBackend implements IssuerBackend {
         : new StaticTokenAuthentication(client, new VaultToken(vault.token()));
     LOG.info(() -> "starting the Vault issuer: " + address + ", PKI mount " + vault.pkiMount() + ", role "
         + vault.role() + ", authentication " + authentication.describe());
+    if (!vault.protocol().equals("https")) {
+      LOG.warning(PLAIN_HTTP_WARNING + " (" + address + ")");
+    }
 
     VaultTokenKeeper tokens = new VaultTokenKeeper(client, authentication, clock, uniform);
     try {
@@ -151,7 +159,8 @@ public class VaultBackend implements IssuerBackend {
     CaDescription description = CaDescription.of(trust.storeLocation(), trust.anchors().get(0))
         .with("caOrigin", "vault")
         .with("vaultAddress", address.toString())
-        .with("vaultIssuePath", "/v1/" + vault.pkiMount() + "/issue/" + vault.role());
+        .with("vaultIssuePath", "/v1/" + vault.pkiMount() + "/issue/" + vault.role())
+        .with("vaultTransport", vault.protocol().equals("https") ? "https" : "http: " + PLAIN_HTTP_WARNING);
     for (Map.Entry<String, String> fact : tokens.status().details().entrySet()) {
       description = description.with(fact.getKey(), fact.getValue());
     }

@@ -54,6 +54,7 @@ class VaultBackendTest {
     values.put("OpenServiceMesh.certificateManager", "vault");
     values.put("OpenServiceMesh.vault.host", "127.0.0.1");
     values.put("OpenServiceMesh.vault.port", Integer.toString(vault.server.port()));
+    values.put("OpenServiceMesh.vault.protocol", "http"); // the test server speaks plain HTTP
     values.put("OpenServiceMesh.localCaBundleDirectory", temp.resolve("standalone-ca").toString());
     values.put("OpenServiceMesh.serviceCertValidityDuration", "1h");
     for (int i = 0; i < extra.length; i += 2) {
