@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate.certmanager;
 
+import io.openservicemesh.certificate.IssuedChain;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.openservicemesh.certificate.Certificate;
@@ -11,8 +12,8 @@ import io.openservicemesh.certificate.Issuer;
 import io.openservicemesh.certificate.KeyPairs;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.Pem.PemException;
-import io.openservicemesh.certificate.certmanager.IssuedChain.UnusableCertificateException;
-import io.openservicemesh.certificate.certmanager.IssuedChain.VerifiedChain;
+import io.openservicemesh.certificate.IssuedChain.UnusableCertificateException;
+import io.openservicemesh.certificate.IssuedChain.VerifiedChain;
 import io.openservicemesh.certificate.certmanager.RequestState.Issued;
 import io.openservicemesh.config.GoDuration;
 import io.openservicemesh.config.Setting;

@@ -3,6 +3,7 @@ package io.openservicemesh.certificate.vault;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.identity.CertificateNames;
 import io.openservicemesh.certificate.Crypto;
+import io.openservicemesh.certificate.IssuedChain;
 import io.openservicemesh.certificate.IssuedLeafCheck;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.Pem.PemException;
@@ -16,6 +17,7 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAKey;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -52,8 +54,13 @@ final class IssueResponseReader {
     }
   }
 
-  static Certificate read(IssueResponse response, IssueRequest request, String trustedCasPem)
-      throws UnusableResponseException {
+  /**
+   * @param anchors the mesh's trusted roots: Vault's issuing CA must chain to them (a Vault whose mount was
+   *     re-rooted, or an answer from somewhere else, is refused rather than handed to proxies that would not
+   *     trust it)
+   */
+  static Certificate read(IssueResponse response, IssueRequest request, String trustedCasPem,
+      List<X509Certificate> anchors, Instant now) throws UnusableResponseException {
     X509Certificate leaf = certificate("certificate", response.certificate());
     PrivateKey key;
     try {
@@ -80,6 +87,11 @@ final class IssueResponseReader {
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(leaf);
     chain.addAll(intermediates(response, issuingCa));
+    try {
+      IssuedChain.verify(chain, List.of(issuingCa), leaf.getPublicKey(), anchors, now);
+    } catch (IssuedChain.UnusableCertificateException e) {
+      throw new UnusableResponseException(e.getMessage());
+    }
     return new Certificate(chain, Pem.encodePrivateKey(key), Pem.encode(issuingCa), trustedCasPem);
   }
 

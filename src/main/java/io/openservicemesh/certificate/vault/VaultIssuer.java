@@ -75,7 +75,7 @@ final class VaultIssuer implements Issuer {
     IssueResponse response = answered.response();
     Certificate certificate;
     try {
-      certificate = IssueResponseReader.read(response, sent, trust.trustedCasPem());
+      certificate = IssueResponseReader.read(response, sent, trust.trustedCasPem(), trust.anchors(), clock.instant());
     } catch (UnusableResponseException e) {
       String message = operation() + " for CN " + sent.commonName() + ": Vault's answer is unusable: "
           + e.getMessage();

@@ -3,10 +3,12 @@ package io.openservicemesh.certificate.certmanager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.openservicemesh.certificate.IssuedChain;
+
 import io.openservicemesh.certificate.KeyPairs;
 import io.openservicemesh.config.KeySpec;
-import io.openservicemesh.certificate.certmanager.IssuedChain.UnusableCertificateException;
-import io.openservicemesh.certificate.certmanager.IssuedChain.VerifiedChain;
+import io.openservicemesh.certificate.IssuedChain.UnusableCertificateException;
+import io.openservicemesh.certificate.IssuedChain.VerifiedChain;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

@@ -90,6 +90,16 @@ class VaultIssuerTest {
   }
 
   @Test
+  void anAnswerSignedByACaTheMeshDoesNotTrustIsRefused() throws Exception {
+    VaultIssuer issuer = vault.issuer(token()); // trusts the mount's root as it is now
+    vault.pki.generateRoot("osm.other.root", Duration.ofDays(3650), vault.clock.instant());
+
+    assertThatThrownBy(() -> issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER)))
+        .isInstanceOf(IssuanceException.class)
+        .hasMessageContaining("does not chain to the mesh root");
+  }
+
+  @Test
   void extraDnsNamesGoToAltNames() throws Exception {
     VaultIssuer issuer = vault.issuer(token());
     CertificateSpec spec = new CertificateSpec(io.openservicemesh.certificate.CertificateKind.MUTATING_WEBHOOK,

@@ -1,4 +1,4 @@
-package io.openservicemesh.certificate.certmanager;
+package io.openservicemesh.certificate;
 
 import io.openservicemesh.certificate.Crypto;
 import java.security.GeneralSecurityException;
@@ -22,15 +22,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Checks what an issuer returned before the mesh hands it out: the leaf must carry the public key of the CSR,
- * and it must chain to the mesh root peers trust (the {@code ca.crt} of the CA bundle Secret). cert-manager
- * leaves both to the issuer, and the mission's manual step of copying the issuer's root into the Secret is
- * easy to get wrong; a certificate that fails here would fail every mTLS handshake instead, far from the cause.
+ * Checks what an external CA returned before the mesh hands it out: the leaf must carry the public key that was
+ * asked to be certified, and it must chain to the mesh roots peers trust. cert-manager leaves both to the
+ * issuer, Vault's answer names its own issuing CA, and copying the right root into the CA bundle Secret is easy
+ * to get wrong; a certificate that fails here would fail every mTLS handshake instead, far from the cause.
  */
-final class IssuedChain {
+public final class IssuedChain {
 
   /** What an issuer returned that the mesh cannot use. */
-  static final class UnusableCertificateException extends Exception {
+  public static final class UnusableCertificateException extends Exception {
     UnusableCertificateException(String message) {
       super(message);
     }
@@ -40,10 +40,10 @@ final class IssuedChain {
    * @param served the leaf and the intermediates up to, not including, the root: what a TLS peer is sent
    * @param root the mesh root the leaf chains to
    */
-  record VerifiedChain(List<X509Certificate> served, X509Certificate root) {
+  public record VerifiedChain(List<X509Certificate> served, X509Certificate root) {
 
     /** The CA that signed the leaf: the first intermediate, or the root itself. */
-    X509Certificate issuingCa() {
+    public X509Certificate issuingCa() {
       return served.size() > 1 ? served.get(1) : root;
     }
   }
@@ -57,7 +57,7 @@ final class IssuedChain {
    * @param now validity is checked at {@code now}, or at the leaf's NotBefore when that is later, so an issuer
    *     whose clock runs a little ahead is not refused for a certificate that is valid moments later
    */
-  static VerifiedChain verify(
+  public static VerifiedChain verify(
       List<X509Certificate> issued, List<X509Certificate> issuerCa, PublicKey requestedKey,
       List<X509Certificate> roots, Instant now) throws UnusableCertificateException {
     X509Certificate leaf = issued.get(0);
