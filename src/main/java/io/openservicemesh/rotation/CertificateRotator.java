@@ -1,5 +1,6 @@
 package io.openservicemesh.rotation;
 
+import io.openservicemesh.schedule.LogThrottle;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.certificate.CertificateCache;

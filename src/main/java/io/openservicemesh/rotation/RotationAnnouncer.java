@@ -1,5 +1,6 @@
 package io.openservicemesh.rotation;
 
+import io.openservicemesh.schedule.LogThrottle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -8,10 +8,12 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.openservicemesh.identity.ProxyIdentity;
+import io.openservicemesh.schedule.LogThrottle;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -55,8 +57,18 @@ final class ProxyIdentityInterceptor implements ServerInterceptor {
     return Contexts.interceptCall(Context.current().withValue(PROXY, proxy), call, headers, next);
   }
 
+  /**
+   * Anyone who can reach the port can make these calls: a few warnings per window say it happens, the rest are
+   * counted, so a flood of them cannot flood the log.
+   */
+  private static final LogThrottle REFUSALS = new LogThrottle(Duration.ofSeconds(10), 5);
+
   private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, String why) {
-    LOG.warning(() -> "refused an SDS call (" + call.getMethodDescriptor().getFullMethodName() + "): " + why);
+    long suppressed = REFUSALS.permit();
+    if (suppressed >= 0) {
+      LOG.warning(() -> "refused an SDS call (" + call.getMethodDescriptor().getFullMethodName() + "): " + why
+          + LogThrottle.suppressedNote(suppressed));
+    }
     call.close(Status.UNAUTHENTICATED.withDescription(why), new Metadata());
     return new ServerCall.Listener<>() {};
   }

@@ -27,6 +27,9 @@ final class SecretBuilder {
         .build();
   }
 
+  /** The one SAN an outbound context without known identities accepts: the mesh CA never issues it. */
+  static final String NO_KNOWN_IDENTITY = "urn:osm:no-known-identity";
+
   /** {@code validation_context} with the mesh roots: any mesh identity may call in. */
   static Secret inboundValidation(String name, String trustedCasPem) {
     return Secret.newBuilder()
@@ -41,8 +44,10 @@ final class SecretBuilder {
    * a peer matching any one matcher). The DNS form is what a certificate carries when its CA would not put URI
    * SANs in it (a Vault role without {@code allowed_uri_sans}), as OSM matched peers; both forms are only ever
    * issued by the mesh CA for that service account, and the namespace (a DNS label) ends the DNS form
-   * unambiguously before the fixed trust domain. An empty list means the identities are unknown (no Kubernetes
-   * API), and any certificate of the mesh is accepted.
+   * unambiguously before the fixed trust domain. With no identity known (a Service without selector or pods, or
+   * no Kubernetes API to ask), the context matches {@link #NO_KNOWN_IDENTITY} only, which no mesh certificate
+   * carries: Envoy accepts any peer when no matcher is given, and a proxy must not take any mesh workload for
+   * the service it called.
    */
   static Secret outboundValidation(
       String name, String trustedCasPem, Collection<ServiceIdentity> upstreamIdentities, String trustDomain) {
@@ -52,6 +57,9 @@ final class SecretBuilder {
         .forEach(spiffeId -> context.addMatchTypedSubjectAltNames(exactly(SubjectAltNameMatcher.SanType.URI, spiffeId)));
     upstreamIdentities.stream().map(identity -> identity.commonName(trustDomain)).sorted()
         .forEach(dnsName -> context.addMatchTypedSubjectAltNames(exactly(SubjectAltNameMatcher.SanType.DNS, dnsName)));
+    if (upstreamIdentities.isEmpty()) {
+      context.addMatchTypedSubjectAltNames(exactly(SubjectAltNameMatcher.SanType.URI, NO_KNOWN_IDENTITY));
+    }
     return Secret.newBuilder().setName(name).setValidationContext(context).build();
   }
 

@@ -243,7 +243,8 @@ class HelmChartIT {
         Arguments.of(with(vault, "OpenServiceMesh.vault.authMethod", "kubernetes",
                 "OpenServiceMesh.vault.kubernetesRole", "osm", "vaultToken.existingSecret", "t"),
             "OpenServiceMesh.vault.authMethod=kubernetes logs in without one"),
-        Arguments.of(with(vault, "vaultToken.existingSecret", "t", "vaultCa.secretName", "vault-ca"),
+        Arguments.of(with(vault, "OpenServiceMesh.vault.protocol", "http", "vaultToken.existingSecret", "t",
+            "vaultCa.secretName", "vault-ca"),
             "a Vault CA file is only used over HTTPS: --set OpenServiceMesh.vault.protocol=https"));
   }
 

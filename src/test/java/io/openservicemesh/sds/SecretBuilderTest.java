@@ -102,13 +102,17 @@ class SecretBuilderTest {
   }
 
   @Test
-  void outboundValidationWithoutKnownIdentitiesHasTheRootsAndNoMatchers() {
+  void outboundValidationWithoutKnownIdentitiesMatchesNoMeshCertificate() {
     Secret secret = SecretBuilder.outboundValidation(
         "root-cert-for-mtls-outbound:bookstore/bookstore", TestCa.ecRootPem(), Set.of(), TRUST_DOMAIN);
 
     assertThat(secret.getValidationContext().getTrustedCa().getInlineBytes().toString(StandardCharsets.UTF_8))
         .isEqualTo(TestCa.ecRootPem());
-    assertThat(secret.getValidationContext().getMatchTypedSubjectAltNamesList()).isEmpty();
+    // Envoy accepts any peer when the list is empty: it must never be.
+    assertThat(secret.getValidationContext().getMatchTypedSubjectAltNamesList()).singleElement().satisfies(m -> {
+      assertThat(m.getSanType()).isEqualTo(SubjectAltNameMatcher.SanType.URI);
+      assertThat(m.getMatcher().getExact()).isEqualTo(SecretBuilder.NO_KNOWN_IDENTITY);
+    });
     assertThat(secret.getValidationContext().getMatchSubjectAltNamesList()).isEmpty();
   }
 }

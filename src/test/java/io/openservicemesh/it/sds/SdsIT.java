@@ -256,6 +256,35 @@ class SdsIT {
   }
 
   @Test
+  void anUpstreamWithoutPodsIsTrustedForNothingUntilItsPodAppearsAndTheStreamIsPushed() throws Exception {
+    String service = "bookwarehouse-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    mesh.ensureService(service, Map.of("app", service));
+    String outbound = "root-cert-for-mtls-outbound:" + MeshFixture.NAMESPACE + "/" + service;
+    try (EnvoyLikeClient client = connect(bookbuyer)) {
+      SotwStream stream = client.streamSecrets();
+      stream.send(request(bookbuyer.nodeId(), List.of(outbound)).build());
+      DiscoveryResponse first = stream.next();
+      assertThat(matchers(first, outbound)).as("no pod yet: no mesh certificate may pass as " + service)
+          .containsExactly("urn:osm:no-known-identity");
+      stream.send(ack(first, List.of(outbound)));
+
+      mesh.proxyWithPod("warehouse", Map.of("app", service));
+      // Looked at again 5 s after the first answer, then pushed.
+      DiscoveryResponse pushed = stream.next(Duration.ofSeconds(30));
+
+      assertThat(matchers(pushed, outbound)).containsExactly(
+          "spiffe://cluster.local/ns/" + MeshFixture.NAMESPACE + "/sa/warehouse",
+          "warehouse." + MeshFixture.NAMESPACE + ".cluster.local");
+      assertThat(pushed.getVersionInfo()).isNotEqualTo(first.getVersionInfo());
+    }
+  }
+
+  private static List<String> matchers(DiscoveryResponse response, String name) throws Exception {
+    return secrets(response).get(name).getValidationContext().getMatchTypedSubjectAltNamesList().stream()
+        .map(matcher -> matcher.getMatcher().getExact()).toList();
+  }
+
+  @Test
   void renewedCertificateIsPushedToTheStreamWithANewVersion() throws Exception {
     Proxy rotating = freshProxy();
     try (EnvoyLikeClient client = connect(rotating)) {

@@ -1,4 +1,4 @@
-package io.openservicemesh.rotation;
+package io.openservicemesh.schedule;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
  * failure hitting ten thousand certificates at once (a CA down during a renewal wave) is reported, not
  * flooded. Uses a monotonic tick source: it measures intervals, it does not tell the time.
  */
-final class LogThrottle {
+public final class LogThrottle {
 
   private final long windowNanos;
   private final int perWindow;
@@ -18,7 +18,7 @@ final class LogThrottle {
   private long suppressed;
   private boolean started;
 
-  LogThrottle(Duration window, int perWindow) {
+  public LogThrottle(Duration window, int perWindow) {
     this(window, perWindow, System::nanoTime);
   }
 
@@ -32,7 +32,7 @@ final class LogThrottle {
    * Whether a record may be logged now. When it may, the result is the number of records suppressed since
    * the last one let through (to mention in it); when it may not, -1.
    */
-  synchronized long permit() {
+  public synchronized long permit() {
     long now = nanoTicks.getAsLong();
     if (!started || now - windowStart >= windowNanos) {
       started = true;
@@ -50,7 +50,7 @@ final class LogThrottle {
   }
 
   /** " (N similar messages suppressed)" when N > 0, else "". */
-  static String suppressedNote(long suppressed) {
+  public static String suppressedNote(long suppressed) {
     return suppressed > 0 ? " (" + suppressed + " similar messages suppressed before this one)" : "";
   }
 }

@@ -1,5 +1,6 @@
-package io.openservicemesh.rotation;
+package io.openservicemesh.schedule;
 
+import io.openservicemesh.schedule.LogThrottle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
