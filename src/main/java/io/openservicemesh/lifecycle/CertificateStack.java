@@ -8,6 +8,7 @@ import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.Issuer;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
+import io.openservicemesh.certificate.StartedIssuer;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.ServiceIdentity;
@@ -42,20 +43,27 @@ final class CertificateStack implements AutoCloseable {
   private final JitteredRenewalTiming timing;
   private final RotationJournal journal;
   private final List<String> extraServingNames;
+  private final Runnable upkeep;
   private volatile MeshCertificateSpecs specs;
 
   private CertificateStack(CertificateCache cache, RotationAnnouncer announcer, CertificateRotator rotator,
-      JitteredRenewalTiming timing, RotationJournal journal, MeshSettings settings) {
+      JitteredRenewalTiming timing, RotationJournal journal, MeshSettings settings, Runnable upkeep) {
     this.cache = cache;
     this.announcer = announcer;
     this.rotator = rotator;
     this.timing = timing;
     this.journal = journal;
     this.extraServingNames = settings.webhooks().extraServingNames();
+    this.upkeep = upkeep;
     this.specs = specsOf(settings, settings);
   }
 
   static CertificateStack build(MeshSettings settings, Issuer issuer, Clock clock) {
+    return build(settings, new StartedIssuer(issuer, null), clock);
+  }
+
+  static CertificateStack build(MeshSettings settings, StartedIssuer started, Clock clock) {
+    Issuer issuer = started.issuer();
     RotationAnnouncer announcer = new RotationAnnouncer();
     JitteredRenewalTiming timing = new JitteredRenewalTiming(policyOf(settings), UNIFORM);
     CertificateCache cache = new CertificateCache(issuer, clock, timing, announcing(announcer));
@@ -63,7 +71,7 @@ final class CertificateStack implements AutoCloseable {
         RotationLimits.forInterval(settings.rotation().checkInterval()), CertificateRotator.RETRY_BACKOFF, UNIFORM);
     RotationJournal journal = new RotationJournal(clock);
     announcer.subscribe("rotation-journal", journal);
-    return new CertificateStack(cache, announcer, rotator, timing, journal, settings);
+    return new CertificateStack(cache, announcer, rotator, timing, journal, settings, started.upkeep());
   }
 
   /** Every first issuance and every replacement the cache makes, on the announcements channel. */
@@ -142,6 +150,11 @@ final class CertificateStack implements AutoCloseable {
       serials.put(serving.commonName(), cache.getOrIssue(serving).serialHex());
     }
     return serials;
+  }
+
+  /** The issuer backend's upkeep (see {@link StartedIssuer#upkeep()}). */
+  void upkeep() {
+    upkeep.run();
   }
 
   RotationAnnouncer announcer() {

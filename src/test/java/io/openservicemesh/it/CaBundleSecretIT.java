@@ -2,6 +2,8 @@ package io.openservicemesh.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.openservicemesh.identity.CertificateNames;
 import io.openservicemesh.certificate.Crypto;
@@ -11,6 +13,7 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -27,6 +30,29 @@ class CaBundleSecretIT {
   static void controlPlaneIsReady() throws Exception {
     ready = ServerHealth.ofProperty("it.http.port").awaitReadiness(ServerHealth.Report::up, Duration.ofMinutes(2));
     secret = TestCluster.core().readNamespacedSecret(TestCluster.CA_SECRET, TestCluster.OSM_NAMESPACE).execute();
+  }
+
+  @Test
+  void aSecretDeletedWhileTheControlPlaneRunsIsWrittenBackWithTheSameRoot() throws Exception {
+    CoreV1Api api = TestCluster.core();
+    api.deleteNamespacedSecret(TestCluster.CA_SECRET, TestCluster.OSM_NAMESPACE).execute();
+
+    // The control plane looks every 30 s (its issuer upkeep ticks every 5 s).
+    V1Secret back = null;
+    Instant giveUp = Instant.now().plus(Duration.ofSeconds(75));
+    while (back == null && Instant.now().isBefore(giveUp)) {
+      try {
+        back = api.readNamespacedSecret(TestCluster.CA_SECRET, TestCluster.OSM_NAMESPACE).execute();
+      } catch (ApiException e) {
+        assertThat(e.getCode()).isEqualTo(404);
+        Thread.sleep(500);
+      }
+    }
+
+    assertThat(back).as("the CA Secret was written back").isNotNull();
+    assertThat(back.getData().get("ca.crt")).isEqualTo(secret.getData().get("ca.crt"));
+    assertThat(back.getData().get("private.key")).isEqualTo(secret.getData().get("private.key"));
+    assertThat(back.getData()).containsOnlyKeys("ca.crt", "private.key", "expiration");
   }
 
   @Test

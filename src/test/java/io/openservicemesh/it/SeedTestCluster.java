@@ -29,7 +29,7 @@ public final class SeedTestCluster {
     Path kubeconfig = Path.of(args[0]);
     ApiClient client = TestCluster.client(kubeconfig);
     try {
-      seed(new CoreV1Api(client), kubeconfig);
+      seed(client, new CoreV1Api(client), kubeconfig);
     } finally {
       // This runs inside the Maven JVM: leave no HTTP threads behind when the class loader goes away.
       client.getHttpClient().dispatcher().executorService().shutdown();
@@ -37,9 +37,9 @@ public final class SeedTestCluster {
     }
   }
 
-  private static void seed(CoreV1Api api, Path kubeconfig) throws Exception {
+  private static void seed(ApiClient client, CoreV1Api api, Path kubeconfig) throws Exception {
     TestCluster.ensureNamespace(api, TestCluster.OSM_NAMESPACE);
-    TestCluster.deleteSecretIfPresent(api, TestCluster.OSM_NAMESPACE, TestCluster.CA_SECRET);
+    TestCluster.forgetMesh(client, TestCluster.OSM_NAMESPACE, TestCluster.CA_SECRET);
 
     TestCluster.ensureNamespace(api, TestCluster.BROKEN_CA_NAMESPACE);
     TestCluster.deleteSecretIfPresent(api, TestCluster.BROKEN_CA_NAMESPACE, TestCluster.CA_SECRET);

@@ -2,6 +2,7 @@ package io.openservicemesh.it;
 
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -59,6 +60,35 @@ public final class TestCluster {
       api.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(name))).execute();
     } catch (ApiException e) {
       if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Leaves no trace of an earlier mesh in {@code namespace} (a cluster kept between runs): its CA Secret and its
+   * webhook configurations, whose caBundle would otherwise make the built-in CA refuse to create a new root.
+   */
+  public static void forgetMesh(ApiClient client, String namespace, String caSecret) throws ApiException {
+    deleteSecretIfPresent(new CoreV1Api(client), namespace, caSecret);
+    io.openservicemesh.config.WebhookSettings webhooks = io.openservicemesh.config.MeshSettingsParser
+        .parse(key -> java.util.Optional.empty()).orElseThrow().webhooks();
+    AdmissionregistrationV1Api admission = new AdmissionregistrationV1Api(client);
+    ignoreNotFound(() -> admission.deleteMutatingWebhookConfiguration(
+        webhooks.mutatingConfigurationName(namespace)).execute());
+    ignoreNotFound(() -> admission.deleteValidatingWebhookConfiguration(
+        webhooks.validatingConfigurationName(namespace)).execute());
+  }
+
+  private interface ApiCall {
+    Object call() throws ApiException;
+  }
+
+  private static void ignoreNotFound(ApiCall call) throws ApiException {
+    try {
+      call.call();
+    } catch (ApiException e) {
+      if (e.getCode() != 404) {
         throw e;
       }
     }

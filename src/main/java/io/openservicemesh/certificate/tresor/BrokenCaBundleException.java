@@ -12,7 +12,9 @@ public class BrokenCaBundleException extends Exception {
 
   public BrokenCaBundleException(String location, List<String> problems) {
     super("the CA bundle in " + location + " is unusable: " + String.join("; ", problems)
-        + ". Fix it, or delete it to have a new root CA made (every mesh certificate is then reissued).");
+        + ". Fix it or restore it from a backup. Deleting it makes a new root only where no mesh exists yet;"
+        + " over an existing mesh that would cut off every running proxy, so the control plane refuses unless"
+        + " its webhook configuration is deleted too, and every meshed pod must then be restarted.");
     this.problems = List.copyOf(problems);
   }
 

@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -52,11 +53,13 @@ public class TresorBackend implements IssuerBackend {
   public StartedIssuer start(MeshSettings settings) throws StartupException {
     CaBundleStore store = store(settings);
     TresorCaProvisioner provisioner = new TresorCaProvisioner(
-        store, settings.caKey(), settings.caValidity(), settings.clockSkewAllowance(), clock);
+        store, settings.caKey(), settings.caValidity(), settings.clockSkewAllowance(), clock,
+        publishedRoots(settings));
     ProvisionedCa provisioned;
     try {
       provisioned = provisioner.provision();
-    } catch (CaStoreException | BrokenCaBundleException e) {
+    } catch (CaStoreException | BrokenCaBundleException | TresorCaProvisioner.ExistingMeshException e) {
+      // Retried: an operator restoring the Secret is picked up without a restart.
       throw new StartupException(e.getMessage(), true, e);
     }
     CaBundle ca = provisioned.bundle();
@@ -68,7 +71,13 @@ public class TresorBackend implements IssuerBackend {
     });
     keyPool.prefill(settings.certKey());
     return new StartedIssuer(new TresorIssuer(ca, clock, settings.clockSkewAllowance(), keyPool),
-        description(store, provisioned));
+        description(store, provisioned), new CaSecretKeeper(store, ca, clock));
+  }
+
+  /** In a cluster, where the mesh's roots are published besides the CA Secret; none in standalone mode. */
+  private Optional<PublishedRoots> publishedRoots(MeshSettings settings) {
+    return kubernetes.connection().map(connected -> new PublishedMeshRoots(connected.client(),
+        settings.webhooks().mutatingConfigurationName(settings.osmNamespace())));
   }
 
   private CaBundleStore store(MeshSettings settings) throws StartupException {

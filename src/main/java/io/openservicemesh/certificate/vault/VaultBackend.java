@@ -122,10 +122,10 @@ public class VaultBackend implements IssuerBackend {
     VaultIssuer issuer = new VaultIssuer(client, tokens, trust, vault.pkiMount(), vault.role(),
         settings.certKey(), clock);
     session = new VaultSession(tokens, trust);
-    return new StartedIssuer(issuer, description(vault, address, trust, tokens));
+    return new StartedIssuer(issuer, description(vault, address, trust, tokens), this::maintain);
   }
 
-  /** Token renewal and CA refresh; called every few seconds by {@link VaultMaintenanceTimer}. */
+  /** Token renewal and CA refresh: the started issuer's upkeep, called every few seconds. */
   public void maintain() {
     VaultSession current = session;
     if (current != null) {

@@ -253,7 +253,7 @@ class CaBundleCodecTest {
     assertThat(e)
         .hasMessageStartingWith("the CA bundle in " + LOCATION + " is unusable: ")
         .hasMessageContaining("ca.crt is missing; key private.key is missing")
-        .hasMessageContaining("delete it");
+        .hasMessageContaining("restore it from a backup").hasMessageContaining("cut off every running proxy");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.openservicemesh.certificate.tresor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.openservicemesh.config.KeySpec;
@@ -67,6 +68,11 @@ class TresorCaProvisionerTest {
       return content;
     }
 
+    /** Another hand deletes or replaces what the store holds. */
+    synchronized void replaceWith(StoredCaBundle replacement) {
+      content = replacement;
+    }
+
     @Override
     public String location() {
       return "memory test-ns/osm-ca-bundle";
@@ -100,6 +106,46 @@ class TresorCaProvisionerTest {
 
   private TresorCaProvisioner provisioner(CaBundleStore store) {
     return new TresorCaProvisioner(store, KeySpec.ECDSA_P256, CA_VALIDITY, SKEW, clock);
+  }
+
+  /** Roots published elsewhere, as a running mesh's webhook caBundle holds them. */
+  private static PublishedRoots published(Optional<String> roots) {
+    return new PublishedRoots() {
+      @Override
+      public String where() {
+        return "the caBundle of MutatingWebhookConfiguration osm-webhook-test-ns";
+      }
+
+      @Override
+      public Optional<String> find() {
+        return roots;
+      }
+    };
+  }
+
+  @Test
+  void anEmptyStoreOverAnExistingMeshIsRefusedNotGivenANewRoot() {
+    InMemoryStore store = new InMemoryStore();
+    String existingRoot = Pem.encode(TestCa.fixedRoot().certificate());
+    TresorCaProvisioner provisioner = new TresorCaProvisioner(
+        store, KeySpec.ECDSA_P256, CA_VALIDITY, SKEW, clock, Optional.of(published(Optional.of(existingRoot))));
+
+    assertThatThrownBy(provisioner::provision)
+        .isInstanceOf(TresorCaProvisioner.ExistingMeshException.class)
+        .hasMessageContaining("memory test-ns/osm-ca-bundle is missing, but this mesh has a root already")
+        .hasMessageContaining("serial " + TestCa.fixedRoot().serialHex())
+        .hasMessageContaining("Restore the Secret")
+        .hasMessageContaining("delete that webhook configuration first");
+    assertThat(store.creates).hasValue(0);
+  }
+
+  @Test
+  void anEmptyStoreWhereNothingIsPublishedGetsANewRoot() throws Exception {
+    InMemoryStore store = new InMemoryStore();
+    TresorCaProvisioner provisioner = new TresorCaProvisioner(
+        store, KeySpec.ECDSA_P256, CA_VALIDITY, SKEW, clock, Optional.of(published(Optional.empty())));
+
+    assertThat(provisioner.provision().outcome()).isEqualTo(Outcome.CREATED);
   }
 
   @Test

@@ -67,7 +67,7 @@ class BackendsSelectedByConfigurationIT {
   void tresorKeepsItsRootUnderACustomCaBundleSecretNameAndServesOverSds() throws Exception {
     String osmNamespace = "osm-it-custom-ca";
     TestCluster.ensureNamespace(api, osmNamespace);
-    TestCluster.deleteSecretIfPresent(api, osmNamespace, "my-secret-name");
+    TestCluster.forgetMesh(TestCluster.client(), osmNamespace, "my-secret-name");
     try (ExtraControlPlane plane = ExtraControlPlane.start(osmNamespace, Map.of(
         "OpenServiceMesh_osmNamespace", osmNamespace,
         "CERT_MANAGER", "tresor",
