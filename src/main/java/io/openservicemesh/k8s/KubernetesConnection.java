@@ -35,8 +35,13 @@ public final class KubernetesConnection {
     return from(System.getenv(), Files.isReadable(SERVICE_ACCOUNT_TOKEN));
   }
 
+  /**
+   * @throws IOException also in a pod (KUBERNETES_SERVICE_HOST set) whose service account token cannot be read
+   *     and no KUBECONFIG is given: running standalone there would make a throw-away root beside the mesh's
+   */
   static Optional<Connected> from(Map<String, String> environment, boolean serviceAccountMounted) throws IOException {
-    if (environment.containsKey("KUBERNETES_SERVICE_HOST") && serviceAccountMounted) {
+    boolean inPod = environment.containsKey("KUBERNETES_SERVICE_HOST");
+    if (inPod && serviceAccountMounted) {
       ApiClient client = ClientBuilder.cluster().build();
       return Optional.of(new Connected(client, "in-cluster service account, API " + client.getBasePath()));
     }
@@ -50,6 +55,11 @@ public final class KubernetesConnection {
         ApiClient client = ClientBuilder.kubeconfig(config).build();
         return Optional.of(new Connected(client, "KUBECONFIG " + file + ", API " + client.getBasePath()));
       }
+    }
+    if (inPod) {
+      throw new IOException("running in a pod (KUBERNETES_SERVICE_HOST is set) but the service account token "
+          + SERVICE_ACCOUNT_TOKEN + " cannot be read: mount it (automountServiceAccountToken: true) or set"
+          + " KUBECONFIG; the control plane does not run standalone inside a cluster");
     }
     return Optional.empty();
   }

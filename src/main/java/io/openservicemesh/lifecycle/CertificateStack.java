@@ -116,6 +116,10 @@ final class CertificateStack implements AutoCloseable {
     return cache.getOrIssue(specs.service(identity));
   }
 
+  void releaseServiceCertificate(ServiceIdentity identity) {
+    cache.release(specs.service(identity).commonName());
+  }
+
   /** Issued for the caller and not kept: nothing renews a bootstrap certificate in place. */
   Certificate bootstrapCertificate(ProxyIdentity proxy) throws IssuanceException {
     try {

@@ -51,6 +51,11 @@ public class RunningControlPlane implements ServiceCertificates, BootstrapCertif
   }
 
   @Override
+  public void release(ServiceIdentity identity) {
+    stack().ifPresent(running -> running.releaseServiceCertificate(identity));
+  }
+
+  @Override
   public Certificate bootstrapCertificate(ProxyIdentity proxy) throws IssuanceException {
     return ready().bootstrapCertificate(proxy);
   }

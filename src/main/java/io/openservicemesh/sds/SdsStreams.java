@@ -1,8 +1,11 @@
 package io.openservicemesh.sds;
 
 import io.grpc.Status;
+import io.openservicemesh.identity.ServiceIdentity;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -17,14 +20,20 @@ import java.util.function.Consumer;
 public class SdsStreams {
 
   private final Map<String, Set<SdsStream<?>>> byIdentity = new ConcurrentHashMap<>();
+  /** Identities whose last stream ended, and when: their certificates are released after a grace period. */
+  private final Map<String, Idle> idle = new ConcurrentHashMap<>();
   private final PushFanOut pushes;
+  private final Clock clock;
+
+  private record Idle(ServiceIdentity identity, Instant since) {}
 
   public SdsStreams() {
-    this(new PushFanOut(Runtime.getRuntime().availableProcessors()));
+    this(new PushFanOut(Runtime.getRuntime().availableProcessors()), Clock.systemUTC());
   }
 
-  SdsStreams(PushFanOut pushes) {
+  SdsStreams(PushFanOut pushes, Clock clock) {
     this.pushes = pushes;
+    this.clock = clock;
   }
 
   @PreDestroy
@@ -32,15 +41,54 @@ public class SdsStreams {
     pushes.close();
   }
 
+  /** Under the identity's lock, so a stream is never added to a set that a concurrent remove just dropped. */
   void add(SdsStream<?> stream) {
-    byIdentity.computeIfAbsent(stream.serviceCommonName(), identity -> ConcurrentHashMap.newKeySet()).add(stream);
+    byIdentity.compute(stream.serviceCommonName(), (identity, streams) -> {
+      Set<SdsStream<?>> open = streams == null ? ConcurrentHashMap.newKeySet() : streams;
+      open.add(stream);
+      idle.remove(identity);
+      return open;
+    });
   }
 
   void remove(SdsStream<?> stream) {
     byIdentity.computeIfPresent(stream.serviceCommonName(), (identity, streams) -> {
       streams.remove(stream);
-      return streams.isEmpty() ? null : streams;
+      if (!streams.isEmpty()) {
+        return streams;
+      }
+      idle.put(identity, new Idle(stream.proxy().service(), clock.instant()));
+      return null;
     });
+  }
+
+  /**
+   * Releases the certificates of identities that have had no stream for {@code grace}, each under its
+   * identity's lock: a stream arriving meanwhile finds the identity open again, and its first request issues a
+   * fresh certificate, which is then cached and renewed as usual.
+   *
+   * @return how many were released
+   */
+  int releaseIdle(Duration grace, Consumer<ServiceIdentity> release) {
+    Instant cutoff = clock.instant().minus(grace);
+    int[] released = {0};
+    for (Map.Entry<String, Idle> candidate : idle.entrySet()) {
+      if (candidate.getValue().since().isAfter(cutoff)) {
+        continue;
+      }
+      byIdentity.compute(candidate.getKey(), (identity, streams) -> {
+        if (streams == null && idle.remove(identity, candidate.getValue())) {
+          release.accept(candidate.getValue().identity());
+          released[0]++;
+        }
+        return streams;
+      });
+    }
+    return released[0];
+  }
+
+  int idleIdentityCount() {
+    return idle.size();
   }
 
   /** Pushes the current state to the streams of one identity (its certificate changed). */

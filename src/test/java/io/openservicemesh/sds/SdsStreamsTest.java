@@ -14,8 +14,11 @@ import io.openservicemesh.certificate.tresor.TresorIssuer;
 import io.openservicemesh.rotation.CertificateRotated;
 import io.openservicemesh.testing.LogCapture;
 import io.openservicemesh.testing.TestCa;
+import io.openservicemesh.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -160,6 +163,44 @@ class SdsStreamsTest {
   /** The key renewals are announced under, as the service derives it. */
   private static String serviceCommonName(ServiceIdentity identity) {
     return SPECS.service(identity).commonName();
+  }
+
+  @Test
+  void anIdentityWithoutStreamsForTheGracePeriodIsReleasedOnce() {
+    MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+    SdsStreams clocked = new SdsStreams(new PushFanOut(1), clock);
+    TestStream buyer = new TestStream(BOOKBUYER, NOW.plusSeconds(3600), clocked);
+    clocked.add(buyer);
+    List<ServiceIdentity> released = new ArrayList<>();
+
+    buyer.released();
+    clock.advance(Duration.ofMinutes(10).minusSeconds(1));
+    assertThat(clocked.releaseIdle(Duration.ofMinutes(10), released::add)).isZero();
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(clocked.releaseIdle(Duration.ofMinutes(10), released::add)).isOne();
+    assertThat(clocked.releaseIdle(Duration.ofMinutes(10), released::add)).isZero();
+    assertThat(released).containsExactly(BOOKBUYER);
+    clocked.close();
+  }
+
+  @Test
+  void aStreamReturningWithinTheGraceKeepsItsIdentity() {
+    MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+    SdsStreams clocked = new SdsStreams(new PushFanOut(1), clock);
+    TestStream first = new TestStream(BOOKBUYER, NOW.plusSeconds(3600), clocked);
+    clocked.add(first);
+    first.released();
+    clock.advance(Duration.ofMinutes(5));
+    clocked.add(new TestStream(BOOKBUYER, NOW.plusSeconds(3600), clocked));
+
+    clock.advance(Duration.ofMinutes(30));
+
+    assertThat(clocked.releaseIdle(Duration.ofMinutes(10), identity -> {
+      throw new AssertionError("released " + identity + " while a stream is open");
+    })).isZero();
+    assertThat(clocked.idleIdentityCount()).isZero();
+    clocked.close();
   }
 
   private TestStream open(ServiceIdentity identity, Instant closeAt) {
