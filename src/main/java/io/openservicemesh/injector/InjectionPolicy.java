@@ -17,10 +17,14 @@ import java.util.Set;
  *       every process on the node;</li>
  *   <li>a pod already injected (label {@code osm-proxy-uuid} or a container named {@code envoy}) is admitted
  *       unchanged, so a re-sent admission never adds a second sidecar;</li>
+ *   <li>a namespace that is not part of the mesh (its Namespace object, read from the API server, lacks the
+ *       label {@code openservicemesh.io/monitored-by}) is skipped whatever the request says: the webhook
+ *       configuration's selector keeps the API server from sending such pods, so one arriving is a request
+ *       from someone else, and must not get a credential or a Secret written;</li>
  *   <li>the pod's own annotation, else its namespace's, else the configured default decides. A value outside
  *       the accepted words refuses the pod rather than guessing what the operator meant.</li>
  * </ol>
- * The namespace's annotations are fetched only when the pod has none of its own.
+ * The namespace is read for every pod (and cached briefly): membership is never taken from the request.
  */
 public final class InjectionPolicy {
 
@@ -35,16 +39,16 @@ public final class InjectionPolicy {
     this.injectByDefault = injectByDefault;
   }
 
-  /** Reads the annotations of the pod's namespace, when the decision needs them. */
+  /** Reads the pod's namespace from the API server. */
   @FunctionalInterface
   public interface NamespaceLookup {
-    Map<String, String> annotations(String namespace) throws InjectionException;
+    NamespaceFacts facts(String namespace) throws InjectionException;
   }
 
   /**
-   * @throws InjectionException when the namespace's annotations were needed and could not be read
+   * @throws InjectionException when the namespace could not be read
    */
-  public InjectionDecision decide(AdmittedPod pod, NamespaceLookup namespaceAnnotations) throws InjectionException {
+  public InjectionDecision decide(AdmittedPod pod, NamespaceLookup namespaces) throws InjectionException {
     String namespace = pod.namespace();
     if (SYSTEM_NAMESPACES.contains(namespace)) {
       return new Skip("namespace " + namespace + " is a Kubernetes system namespace");
@@ -62,11 +66,16 @@ public final class InjectionPolicy {
     if (pod.labels().containsKey(ProxyIdentity.POD_LABEL) || pod.hasContainerNamed(SIDECAR_CONTAINER)) {
       return new Skip("the pod already has a sidecar");
     }
+    NamespaceFacts facts = namespaces.facts(namespace);
+    if (!facts.inMesh()) {
+      return new Skip("namespace " + namespace + " is not part of the mesh: its Namespace object has no label "
+          + NamespaceFacts.MONITORED_BY);
+    }
     Optional<String> onPod = Optional.ofNullable(pod.annotations().get(InjectionAnnotation.NAME));
     if (onPod.isPresent()) {
       return fromAnnotation(onPod.get(), "pod " + namespace + "/" + pod.displayName());
     }
-    Optional<String> onNamespace = Optional.ofNullable(namespaceAnnotations.annotations(namespace).get(InjectionAnnotation.NAME));
+    Optional<String> onNamespace = Optional.ofNullable(facts.annotations().get(InjectionAnnotation.NAME));
     if (onNamespace.isPresent()) {
       return fromAnnotation(onNamespace.get(), "namespace " + namespace);
     }

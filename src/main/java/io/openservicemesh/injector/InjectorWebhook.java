@@ -41,7 +41,7 @@ public class InjectorWebhook {
   }
 
   private AdmissionEndpoint build() {
-    NamespaceAnnotations.Source namespaces;
+    NamespaceCache.Source namespaces;
     BootstrapSecretStore secrets;
     var core = kubernetes.coreV1();
     if (core.isPresent()) {
@@ -49,7 +49,7 @@ public class InjectorWebhook {
       namespaces = api;
       secrets = api;
     } else {
-      namespaces = namespace -> Map.of();
+      namespaces = namespace -> NamespaceFacts.ABSENT;
       secrets = (namespace, name, labels, data) -> {
         throw new InjectionException("cannot create Secret " + namespace + "/" + name
             + ": the control plane runs without a Kubernetes API (standalone)");
@@ -59,9 +59,10 @@ public class InjectorWebhook {
         settings::current,
         status::notReadyReason,
         bootstrapCertificates,
-        new NamespaceAnnotations(namespaces, clock, NAMESPACE_CACHE_TTL),
+        new NamespaceCache(namespaces, clock, NAMESPACE_CACHE_TTL),
         secrets,
-        UUID::randomUUID);
+        UUID::randomUUID,
+        new SecretCreationLimit(clock));
     return new AdmissionEndpoint("the sidecar injector", injector);
   }
 }

@@ -22,7 +22,6 @@ import java.util.Map;
 public final class InjectorWebhookConfiguration {
 
   public static final String WEBHOOK_NAME = "sidecar-injector.openservicemesh.io";
-  public static final String MONITORED_BY_LABEL = "openservicemesh.io/monitored-by";
   public static final String PATH = "/mutate-pod-creation";
   static final int SERVICE_PORT = 9443;
   static final int TIMEOUT_SECONDS = 10;
@@ -40,7 +39,7 @@ public final class InjectorWebhookConfiguration {
             .operations(List.of("CREATE")).apiGroups(List.of("")).apiVersions(List.of("v1"))
             .resources(List.of("pods")).scope("Namespaced")))
         .namespaceSelector(new V1LabelSelector().matchExpressions(List.of(
-            new V1LabelSelectorRequirement().key(MONITORED_BY_LABEL).operator("Exists"))))
+            new V1LabelSelectorRequirement().key(NamespaceFacts.MONITORED_BY).operator("Exists"))))
         .failurePolicy("Fail")
         .sideEffects("NoneOnDryRun")
         .admissionReviewVersions(List.of("v1"))

@@ -9,8 +9,8 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Secret;
 import java.util.Map;
 
-/** The injector's two uses of the Kubernetes API: namespace annotations and bootstrap Secrets. */
-final class KubernetesInjectorApi implements BootstrapSecretStore, NamespaceAnnotations.Source {
+/** The injector's two uses of the Kubernetes API: namespaces (labels, annotations) and bootstrap Secrets. */
+final class KubernetesInjectorApi implements BootstrapSecretStore, NamespaceCache.Source {
 
   private final CoreV1Api core;
 
@@ -19,18 +19,24 @@ final class KubernetesInjectorApi implements BootstrapSecretStore, NamespaceAnno
   }
 
   @Override
-  public Map<String, String> read(String namespace) throws InjectionException {
+  public NamespaceFacts read(String namespace) throws InjectionException {
     try {
       V1Namespace found = core.readNamespace(namespace).execute();
-      Map<String, String> annotations = found.getMetadata() == null ? null : found.getMetadata().getAnnotations();
-      return annotations == null ? Map.of() : annotations;
+      if (found.getMetadata() == null) {
+        return NamespaceFacts.ABSENT;
+      }
+      return new NamespaceFacts(orEmpty(found.getMetadata().getLabels()), orEmpty(found.getMetadata().getAnnotations()));
     } catch (ApiException e) {
       if (e.getCode() == 404) {
-        return Map.of();
+        return NamespaceFacts.ABSENT;
       }
-      throw new InjectionException("cannot read namespace " + namespace + " for its "
-          + InjectionAnnotation.NAME + " annotation: " + describe(e));
+      throw new InjectionException("cannot read namespace " + namespace + " (its " + NamespaceFacts.MONITORED_BY
+          + " label and " + InjectionAnnotation.NAME + " annotation): " + describe(e));
     }
+  }
+
+  private static Map<String, String> orEmpty(Map<String, String> map) {
+    return map == null ? Map.of() : map;
   }
 
   @Override

@@ -39,9 +39,10 @@ public final class SidecarInjector implements AdmissionHandler {
   private final Supplier<Optional<MeshSettings>> settings;
   private final Supplier<String> notReadyReason;
   private final BootstrapCertificates bootstrapCertificates;
-  private final NamespaceAnnotations namespaces;
+  private final NamespaceCache namespaces;
   private final BootstrapSecretStore secrets;
   private final Supplier<UUID> uuids;
+  private final SecretCreationLimit secretLimit;
 
   /**
    * @param settings the settings in force; empty until the control plane has started
@@ -51,15 +52,17 @@ public final class SidecarInjector implements AdmissionHandler {
       Supplier<Optional<MeshSettings>> settings,
       Supplier<String> notReadyReason,
       BootstrapCertificates bootstrapCertificates,
-      NamespaceAnnotations namespaces,
+      NamespaceCache namespaces,
       BootstrapSecretStore secrets,
-      Supplier<UUID> uuids) {
+      Supplier<UUID> uuids,
+      SecretCreationLimit secretLimit) {
     this.settings = settings;
     this.notReadyReason = notReadyReason;
     this.bootstrapCertificates = bootstrapCertificates;
     this.namespaces = namespaces;
     this.secrets = secrets;
     this.uuids = uuids;
+    this.secretLimit = secretLimit;
   }
 
   @Override
@@ -97,6 +100,12 @@ public final class SidecarInjector implements AdmissionHandler {
     } catch (IllegalArgumentException e) {
       return AdmissionResponse.refuse("cannot inject pod " + pod.namespace() + "/" + pod.displayName() + ": "
           + e.getMessage());
+    }
+    if (!request.dryRun() && !secretLimit.tryAcquire(pod.namespace())) {
+      LOG.warning(() -> "refused pod " + pod.namespace() + "/" + pod.displayName() + ": too many bootstrap Secrets");
+      return AdmissionResponse.tooMany("the sidecar injector creates at most " + secretLimit.describe()
+          + " bootstrap Secrets in namespace " + pod.namespace() + "; the pod is refused for now and will be"
+          + " retried by its controller");
     }
     try {
       UUID uuid = request.dryRun() ? uuids.get() : writeBootstrap(settings.osmNamespace(), identity);

@@ -13,6 +13,7 @@ import java.util.Optional;
 public record AdmissionResponse(boolean allowed, int code, Optional<String> message, Optional<JsonArray> patch) {
 
   public static final int REFUSED = 403;
+  public static final int TOO_MANY = 429;
   public static final int FAILED = 500;
 
   public static AdmissionResponse allow() {
@@ -26,6 +27,11 @@ public record AdmissionResponse(boolean allowed, int code, Optional<String> mess
   /** Refused by policy, e.g. an annotation with a value the webhook does not accept. */
   public static AdmissionResponse refuse(String message) {
     return new AdmissionResponse(false, REFUSED, Optional.of(message), Optional.empty());
+  }
+
+  /** Not now: too many requests of this kind; the caller (a ReplicaSet controller) retries with backoff. */
+  public static AdmissionResponse tooMany(String message) {
+    return new AdmissionResponse(false, TOO_MANY, Optional.of(message), Optional.empty());
   }
 
   /** The webhook could not do its work. */

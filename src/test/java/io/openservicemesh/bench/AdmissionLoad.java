@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   closed loop:  AdmissionLoad URL CA_PEM NAMESPACE closed CONCURRENCY REQUESTS
  *   fixed rate:   AdmissionLoad URL CA_PEM NAMESPACE rate PER_SECOND SECONDS
  * </pre>
- * The namespace must exist and carry openservicemesh.io/sidecar-injection=enabled. Only loopback or the
+ * The namespace must exist, carry the label openservicemesh.io/monitored-by and the annotation
+ * openservicemesh.io/sidecar-injection=enabled. Only loopback or the
  * operator's own test hosts are meant as targets; the run is bounded by its request count or duration.
  */
 public final class AdmissionLoad {

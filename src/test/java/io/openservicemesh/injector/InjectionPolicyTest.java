@@ -25,8 +25,10 @@ class InjectionPolicyTest {
     return new AdmittedPod(pod, namespace);
   }
 
+  /** A namespace of the mesh, annotated with {@code value} (none when null). */
   private static InjectionPolicy.NamespaceLookup namespace(String value) {
-    return ns -> value == null ? Map.of() : Map.of(InjectionAnnotation.NAME, value);
+    return ns -> new NamespaceFacts(Map.of(NamespaceFacts.MONITORED_BY, "osm"),
+        value == null ? Map.of() : Map.of(InjectionAnnotation.NAME, value));
   }
 
   @ParameterizedTest
@@ -56,17 +58,17 @@ class InjectionPolicyTest {
   }
 
   @Test
-  void theNamespaceIsReadOnlyWhenThePodHasNoAnnotation() throws Exception {
-    AtomicInteger reads = new AtomicInteger();
-    InjectionPolicy.NamespaceLookup counting = ns -> {
-      reads.incrementAndGet();
-      return Map.of();
-    };
+  void aNamespaceOutsideTheMeshIsSkippedWhateverThePodOrRequestClaims() throws Exception {
+    InjectionPolicy.NamespaceLookup outside = ns -> new NamespaceFacts(Map.of(),
+        Map.of(InjectionAnnotation.NAME, "enabled"));
 
-    policy.decide(pod("bookstore", Map.of(InjectionAnnotation.NAME, "enabled")), counting);
-    assertThat(reads).hasValue(0);
-    policy.decide(pod("bookstore", Map.of()), counting);
-    assertThat(reads).hasValue(1);
+    InjectionDecision decision = policy.decide(pod("bookstore", Map.of(InjectionAnnotation.NAME, "enabled")), outside);
+
+    assertThat(decision).isInstanceOf(InjectionDecision.Skip.class);
+    assertThat(decision.reason()).isEqualTo("namespace bookstore is not part of the mesh: its Namespace object has no"
+        + " label openservicemesh.io/monitored-by");
+    assertThat(policy.decide(pod("absent", Map.of()), ns -> NamespaceFacts.ABSENT))
+        .isInstanceOf(InjectionDecision.Skip.class);
   }
 
   @ParameterizedTest

@@ -47,8 +47,9 @@ class SidecarInjectorTest {
   private SidecarInjector injector(Optional<Pods.Mesh> ready) {
     return new SidecarInjector(() -> ready.map(Pods.Mesh::settings), () -> "the CA Secret is broken",
         controlPlane.bootstrapCertificates(),
-        new NamespaceAnnotations(ns -> namespaces.getOrDefault(ns, Map.of()), Clock.systemUTC(), Duration.ofSeconds(5)),
-        store, uuids::pop);
+        new NamespaceCache(ns -> new NamespaceFacts(Map.of(NamespaceFacts.MONITORED_BY, "osm"),
+            namespaces.getOrDefault(ns, Map.of())), Clock.systemUTC(), Duration.ofSeconds(5)),
+        store, uuids::pop, new SecretCreationLimit(Clock.systemUTC()));
   }
 
   private static AdmissionRequest create(String namespace, JsonObject pod, boolean dryRun) {
@@ -134,6 +135,42 @@ class SidecarInjectorTest {
   }
 
   @Test
+  void aNamespacePastItsSecretBudgetIsRefusedForNowAndNothingIsWritten() {
+    SidecarInjector limited = new SidecarInjector(() -> Optional.of(controlPlane.settings()), () -> "",
+        controlPlane.bootstrapCertificates(),
+        new NamespaceCache(ns -> new NamespaceFacts(Map.of(NamespaceFacts.MONITORED_BY, "osm"),
+            namespaces.getOrDefault(ns, Map.of())), Clock.systemUTC(), Duration.ofSeconds(5)),
+        store, uuids::pop, new SecretCreationLimit(1, 0, Clock.systemUTC()));
+
+    assertThat(limited.admit(create("bookstore", Pods.minimal(), false)).allowed()).isTrue();
+    AdmissionResponse second = limited.admit(create("bookstore", Pods.minimal(), false));
+
+    assertThat(second.allowed()).isFalse();
+    assertThat(second.code()).isEqualTo(AdmissionResponse.TOO_MANY);
+    assertThat(second.message().orElseThrow()).contains("at most 1 at once", "namespace bookstore", "retried");
+    assertThat(secrets).hasSize(1);
+  }
+
+  @Test
+  void aNamespaceOutsideTheMeshGetsNoSecretWhateverThePodSays() {
+    SidecarInjector outside = new SidecarInjector(() -> Optional.of(controlPlane.settings()), () -> "",
+        controlPlane.bootstrapCertificates(),
+        new NamespaceCache(ns -> new NamespaceFacts(Map.of(), Map.of(InjectionAnnotation.NAME, "enabled")),
+            Clock.systemUTC(), Duration.ofSeconds(5)),
+        store, uuids::pop, new SecretCreationLimit(Clock.systemUTC()));
+    JsonObject pod = Pods.minimal();
+    JsonObject annotations = new JsonObject();
+    annotations.addProperty(InjectionAnnotation.NAME, "enabled");
+    pod.getAsJsonObject("metadata").add("annotations", annotations);
+
+    AdmissionResponse response = outside.admit(create("bookstore", pod, false));
+
+    assertThat(response.allowed()).isTrue();
+    assertThat(response.patch()).isEmpty();
+    assertThat(secrets).isEmpty();
+  }
+
+  @Test
   void beforeTheControlPlaneIsReadyPodsAreDeniedWithTheReason() {
     AdmissionResponse response = injector(Optional.empty()).admit(create("bookstore", Pods.minimal(), false));
 
@@ -145,10 +182,10 @@ class SidecarInjectorTest {
   void aNamespaceThatCannotBeReadDeniesThePod() {
     SidecarInjector injector = new SidecarInjector(() -> Optional.of(controlPlane.settings()), () -> "",
         controlPlane.bootstrapCertificates(),
-        new NamespaceAnnotations(ns -> {
+        new NamespaceCache(ns -> {
           throw new InjectionException("cannot read namespace bookstore: HTTP 403 forbidden");
         }, Clock.systemUTC(), Duration.ofSeconds(5)),
-        store, uuids::pop);
+        store, uuids::pop, new SecretCreationLimit(Clock.systemUTC()));
 
     AdmissionResponse response = injector.admit(create("bookstore", Pods.minimal(), false));
 

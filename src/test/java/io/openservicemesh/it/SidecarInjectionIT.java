@@ -259,6 +259,7 @@ class SidecarInjectionIT {
     Map<String, String> labels = new HashMap<>(namespace.getMetadata().getLabels() == null ? Map.of()
         : namespace.getMetadata().getLabels());
     labels.put(RUN_LABEL, RUN);
+    labels.put("openservicemesh.io/monitored-by", "osm"); // part of the mesh, as osm namespace add does
     Map<String, String> annotations = new HashMap<>(namespace.getMetadata().getAnnotations() == null ? Map.of()
         : namespace.getMetadata().getAnnotations());
     annotations.put("openservicemesh.io/sidecar-injection", injection);

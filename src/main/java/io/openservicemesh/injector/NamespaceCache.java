@@ -10,40 +10,41 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Namespaces' annotations, read from the API and kept for a short time. A burst of pods in one namespace (a
- * Deployment scaling to 100) costs one read, not 100; a changed annotation applies within the time-to-live.
+ * Namespaces' labels and annotations, read from the API and kept for a short time. A burst of pods in one
+ * namespace (a Deployment scaling to 100) costs one read, not 100; a changed label or annotation applies within
+ * the time-to-live.
  * Concurrent callers for one namespace share one read (single flight), including its failure, which is not
  * cached.
  */
-public final class NamespaceAnnotations {
+public final class NamespaceCache {
 
-  /** Reads a namespace's annotations; an absent namespace has none. */
+  /** Reads a namespace; an absent one is {@link NamespaceFacts#ABSENT}. */
   @FunctionalInterface
   public interface Source {
-    Map<String, String> read(String namespace) throws InjectionException;
+    NamespaceFacts read(String namespace) throws InjectionException;
   }
 
   /** Enough namespaces for any cluster; past it the cache starts afresh rather than grow without bound. */
   static final int MAX_ENTRIES = 10_000;
 
-  private record Entry(CompletableFuture<Map<String, String>> annotations, Instant readAt) {}
+  private record Entry(CompletableFuture<NamespaceFacts> facts, Instant readAt) {}
 
   private final Source source;
   private final Clock clock;
   private final Duration timeToLive;
   private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-  public NamespaceAnnotations(Source source, Clock clock, Duration timeToLive) {
+  public NamespaceCache(Source source, Clock clock, Duration timeToLive) {
     this.source = source;
     this.clock = clock;
     this.timeToLive = timeToLive;
   }
 
-  public Map<String, String> get(String namespace) throws InjectionException {
+  public NamespaceFacts get(String namespace) throws InjectionException {
     while (true) {
       Instant now = clock.instant();
       Entry current = entries.get(namespace);
-      if (current != null && (!current.annotations().isDone() || now.isBefore(current.readAt().plus(timeToLive)))) {
+      if (current != null && (!current.facts().isDone() || now.isBefore(current.readAt().plus(timeToLive)))) {
         return await(current);
       }
       if (entries.size() >= MAX_ENTRIES) {
@@ -54,21 +55,21 @@ public final class NamespaceAnnotations {
           : entries.replace(namespace, current, mine);
       if (won) {
         try {
-          Map<String, String> read = Map.copyOf(source.read(namespace));
-          mine.annotations().complete(read);
+          NamespaceFacts read = source.read(namespace);
+          mine.facts().complete(read);
           return read;
         } catch (InjectionException | RuntimeException e) {
           entries.remove(namespace, mine);
-          mine.annotations().completeExceptionally(e);
+          mine.facts().completeExceptionally(e);
           throw e;
         }
       }
     }
   }
 
-  private static Map<String, String> await(Entry entry) throws InjectionException {
+  private static NamespaceFacts await(Entry entry) throws InjectionException {
     try {
-      return entry.annotations().join();
+      return entry.facts().join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof InjectionException injection) {
         throw new InjectionException(injection.getMessage());

@@ -17,42 +17,46 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-class NamespaceAnnotationsTest {
+class NamespaceCacheTest {
 
   private static final String START = "2026-01-01T00:00:00Z";
+
+  private static NamespaceFacts annotated(String key, String value) {
+    return new NamespaceFacts(Map.of(NamespaceFacts.MONITORED_BY, "osm"), Map.of(key, value));
+  }
 
   @Test
   void readsAreKeptForTheTimeToLive() throws Exception {
     MutableClock clock = MutableClock.at(START);
     AtomicInteger reads = new AtomicInteger();
     AtomicReference<String> value = new AtomicReference<>("enabled");
-    NamespaceAnnotations cache = new NamespaceAnnotations(ns -> {
+    NamespaceCache cache = new NamespaceCache(ns -> {
       reads.incrementAndGet();
-      return Map.of(InjectionAnnotation.NAME, value.get());
+      return annotated(InjectionAnnotation.NAME, value.get());
     }, clock, Duration.ofSeconds(5));
 
-    assertThat(cache.get("bookstore")).containsEntry(InjectionAnnotation.NAME, "enabled");
+    assertThat(cache.get("bookstore").annotations()).containsEntry(InjectionAnnotation.NAME, "enabled");
     value.set("disabled");
     clock.advance(Duration.ofMillis(4_999));
-    assertThat(cache.get("bookstore")).containsEntry(InjectionAnnotation.NAME, "enabled");
+    assertThat(cache.get("bookstore").annotations()).containsEntry(InjectionAnnotation.NAME, "enabled");
     assertThat(reads).hasValue(1);
     clock.advance(Duration.ofMillis(1));
-    assertThat(cache.get("bookstore")).containsEntry(InjectionAnnotation.NAME, "disabled");
+    assertThat(cache.get("bookstore").annotations()).containsEntry(InjectionAnnotation.NAME, "disabled");
     assertThat(reads).hasValue(2);
   }
 
   @Test
   void failuresAreNotCached() throws Exception {
     AtomicInteger reads = new AtomicInteger();
-    NamespaceAnnotations cache = new NamespaceAnnotations(ns -> {
+    NamespaceCache cache = new NamespaceCache(ns -> {
       if (reads.incrementAndGet() == 1) {
         throw new InjectionException("API down");
       }
-      return Map.of();
+      return NamespaceFacts.ABSENT;
     }, MutableClock.at(START), Duration.ofSeconds(5));
 
     assertThatThrownBy(() -> cache.get("bookstore")).hasMessage("API down");
-    assertThat(cache.get("bookstore")).isEmpty();
+    assertThat(cache.get("bookstore")).isEqualTo(NamespaceFacts.ABSENT);
   }
 
   @Test
@@ -60,7 +64,7 @@ class NamespaceAnnotationsTest {
     CountDownLatch readStarted = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger reads = new AtomicInteger();
-    NamespaceAnnotations cache = new NamespaceAnnotations(ns -> {
+    NamespaceCache cache = new NamespaceCache(ns -> {
       reads.incrementAndGet();
       readStarted.countDown();
       try {
@@ -68,19 +72,19 @@ class NamespaceAnnotationsTest {
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }
-      return Map.of("k", "v");
+      return annotated("k", "v");
     }, MutableClock.at(START), Duration.ofSeconds(5));
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
-      List<Future<Map<String, String>>> results = new ArrayList<>();
+      List<Future<NamespaceFacts>> results = new ArrayList<>();
       results.add(pool.submit(() -> cache.get("bookstore")));
       assertThat(readStarted.await(10, TimeUnit.SECONDS)).isTrue();
       for (int i = 0; i < 7; i++) {
         results.add(pool.submit(() -> cache.get("bookstore")));
       }
       release.countDown();
-      for (Future<Map<String, String>> result : results) {
-        assertThat(result.get(10, TimeUnit.SECONDS)).containsEntry("k", "v");
+      for (Future<NamespaceFacts> result : results) {
+        assertThat(result.get(10, TimeUnit.SECONDS).annotations()).containsEntry("k", "v");
       }
       assertThat(reads).hasValue(1);
     } finally {
