@@ -71,6 +71,10 @@ class LiveConfigurationIT {
         .getData().get("ca.crt"), StandardCharsets.UTF_8);
     deleteConfigMap();
     TestCluster.ensureNamespace(core, POD_NAMESPACE);
+    // Part of the mesh, as osm namespace add labels it: the injector reads this from the Namespace object.
+    V1Namespace podNamespace = core.readNamespace(POD_NAMESPACE).execute();
+    podNamespace.getMetadata().putLabelsItem("openservicemesh.io/monitored-by", "osm");
+    core.replaceNamespace(POD_NAMESPACE, podNamespace).execute();
     V1Namespace osm = core.readNamespace(TestCluster.OSM_NAMESPACE).execute();
     Map<String, String> labels = new HashMap<>(osm.getMetadata().getLabels() == null ? Map.of()
         : osm.getMetadata().getLabels());

@@ -72,6 +72,7 @@ class SidecarInjectionIT {
 
     prepareNamespace(ENABLED_NAMESPACE, "enabled");
     prepareNamespace(DISABLED_NAMESPACE, "disabled");
+    keepTheControlPlanesOwnWebhookAwayFromThisRun();
 
     V1MutatingWebhook webhook = new V1MutatingWebhook()
         .name("sidecar-injector.it.openservicemesh.io")
@@ -227,6 +228,30 @@ class SidecarInjectionIT {
   }
 
   @Test
+  void aMadeUpReviewForANamespaceOutsideTheMeshWritesNothing() throws Exception {
+    String outside = "outside-mesh-it";
+    TestCluster.ensureNamespace(core, outside); // exists, but carries no openservicemesh.io/monitored-by
+    String review = """
+        {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+         "request": {"uid": "%s", "kind": {"group": "", "version": "v1", "kind": "Pod"}, "namespace": "%s",
+          "operation": "CREATE", "object": {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"generateName": "forged-", "annotations": {"openservicemesh.io/sidecar-injection": "enabled"}},
+            "spec": {"containers": [{"name": "app", "image": "app:v1"}]}}}}""".formatted(UUID.randomUUID(), outside);
+    HttpClient https = HttpClient.newBuilder().sslContext(TlsContexts.trusting(meshCa)).build();
+
+    HttpResponse<String> response = https.send(HttpRequest.newBuilder(
+            URI.create("https://localhost:" + httpsPort + "/mutate-pod-creation"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(review)).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"allowed\":true").doesNotContain("\"patch\"");
+    assertThat(core.listNamespacedSecret(outside).execute().getItems())
+        .extracting(secret -> secret.getMetadata().getName())
+        .noneMatch(name -> name.startsWith("envoy-bootstrap-config-"));
+  }
+
+  @Test
   void thePlainHttpPortDoesNotServeTheWebhook() throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create("http://localhost:" + System.getProperty("it.http.port") + "/mutate-pod-creation"))
@@ -250,6 +275,37 @@ class SidecarInjectionIT {
       createdPods.add(namespace + "/" + created.getMetadata().getName());
     }
     return created;
+  }
+
+  /**
+   * This run's namespaces are part of the mesh (label openservicemesh.io/monitored-by), which the control plane's
+   * own MutatingWebhookConfiguration selects too; it calls the in-cluster Service osm-controller, which a test
+   * cluster does not have. Its selector is narrowed to leave this run's namespaces to the test's webhook (the
+   * control plane keeps only the caBundle of that configuration current, never its selector).
+   */
+  private static void keepTheControlPlanesOwnWebhookAwayFromThisRun() throws Exception {
+    String own = io.openservicemesh.config.MeshSettingsParser.parse(key -> java.util.Optional.empty()).orElseThrow()
+        .webhooks().mutatingConfigurationName(TestCluster.OSM_NAMESPACE);
+    Instant giveUp = Instant.now().plus(Duration.ofSeconds(30));
+    V1MutatingWebhookConfiguration configuration = null;
+    while (configuration == null) {
+      try {
+        configuration = admission.readMutatingWebhookConfiguration(own).execute();
+      } catch (ApiException e) {
+        if (e.getCode() != 404 || Instant.now().isAfter(giveUp)) {
+          throw e;
+        }
+        Thread.sleep(250);
+      }
+    }
+    for (V1MutatingWebhook webhook : configuration.getWebhooks()) {
+      V1LabelSelector selector = webhook.getNamespaceSelector() == null ? new V1LabelSelector()
+          : webhook.getNamespaceSelector();
+      selector.addMatchExpressionsItem(new io.kubernetes.client.openapi.models.V1LabelSelectorRequirement()
+          .key(RUN_LABEL).operator("DoesNotExist"));
+      webhook.namespaceSelector(selector);
+    }
+    admission.replaceMutatingWebhookConfiguration(own, configuration).execute();
   }
 
   /** Namespaces outlive runs (a bare API server never finishes deleting them): relabel for this run. */
