@@ -8,7 +8,6 @@ import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.Issuer;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
-import io.openservicemesh.certificate.StartedIssuer;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.ServiceIdentity;
@@ -58,12 +57,13 @@ final class CertificateStack implements AutoCloseable {
     this.specs = specsOf(settings, settings);
   }
 
+  /** For an issuer with nothing to keep up. */
   static CertificateStack build(MeshSettings settings, Issuer issuer, Clock clock) {
-    return build(settings, new StartedIssuer(issuer, null), clock);
+    return build(settings, issuer, () -> {}, clock);
   }
 
-  static CertificateStack build(MeshSettings settings, StartedIssuer started, Clock clock) {
-    Issuer issuer = started.issuer();
+  /** @param upkeep the issuer backend's upkeep (see {@link io.openservicemesh.certificate.StartedIssuer}) */
+  static CertificateStack build(MeshSettings settings, Issuer issuer, Runnable upkeep, Clock clock) {
     RotationAnnouncer announcer = new RotationAnnouncer();
     JitteredRenewalTiming timing = new JitteredRenewalTiming(policyOf(settings), UNIFORM);
     CertificateCache cache = new CertificateCache(issuer, clock, timing, announcing(announcer));
@@ -71,7 +71,7 @@ final class CertificateStack implements AutoCloseable {
         RotationLimits.forInterval(settings.rotation().checkInterval()), CertificateRotator.RETRY_BACKOFF, UNIFORM);
     RotationJournal journal = new RotationJournal(clock);
     announcer.subscribe("rotation-journal", journal);
-    return new CertificateStack(cache, announcer, rotator, timing, journal, settings, started.upkeep());
+    return new CertificateStack(cache, announcer, rotator, timing, journal, settings, upkeep);
   }
 
   /** Every first issuance and every replacement the cache makes, on the announcements channel. */
@@ -156,7 +156,7 @@ final class CertificateStack implements AutoCloseable {
     return serials;
   }
 
-  /** The issuer backend's upkeep (see {@link StartedIssuer#upkeep()}). */
+  /** The issuer backend's upkeep, on the upkeep timer. */
   void upkeep() {
     upkeep.run();
   }

@@ -79,8 +79,10 @@ public final class ExtraControlPlane implements AutoCloseable {
   }
 
   @Override
+  /** Stops the server and removes the webhook configurations it registered (named by its namespace). */
   public void close() throws Exception {
     serverCommand("stop");
+    TestCluster.forgetWebhooks(TestCluster.client(), name);
   }
 
   private void serverCommand(String verb) throws Exception {

@@ -286,11 +286,32 @@ class SidecarInjectionIT {
   private static void keepTheControlPlanesOwnWebhookAwayFromThisRun() throws Exception {
     String own = io.openservicemesh.config.MeshSettingsParser.parse(key -> java.util.Optional.empty()).orElseThrow()
         .webhooks().mutatingConfigurationName(TestCluster.OSM_NAMESPACE);
+    awaitConfiguration(own);
+    // Every control plane started by the ITs (and any left by earlier runs) registered one like it.
+    for (V1MutatingWebhookConfiguration configuration :
+        admission.listMutatingWebhookConfiguration().execute().getItems()) {
+      String name = configuration.getMetadata().getName();
+      if (name.equals(WEBHOOK_CONFIGURATION)) {
+        continue;
+      }
+      for (V1MutatingWebhook webhook : configuration.getWebhooks()) {
+        V1LabelSelector selector = webhook.getNamespaceSelector() == null ? new V1LabelSelector()
+            : webhook.getNamespaceSelector();
+        selector.addMatchExpressionsItem(new io.kubernetes.client.openapi.models.V1LabelSelectorRequirement()
+            .key(RUN_LABEL).operator("DoesNotExist"));
+        webhook.namespaceSelector(selector);
+      }
+      admission.replaceMutatingWebhookConfiguration(name, configuration).execute();
+    }
+  }
+
+  /** The control plane registers its configuration right after it is ready: waited for, bounded. */
+  private static void awaitConfiguration(String name) throws Exception {
     Instant giveUp = Instant.now().plus(Duration.ofSeconds(30));
-    V1MutatingWebhookConfiguration configuration = null;
-    while (configuration == null) {
+    while (true) {
       try {
-        configuration = admission.readMutatingWebhookConfiguration(own).execute();
+        admission.readMutatingWebhookConfiguration(name).execute();
+        return;
       } catch (ApiException e) {
         if (e.getCode() != 404 || Instant.now().isAfter(giveUp)) {
           throw e;
@@ -298,14 +319,6 @@ class SidecarInjectionIT {
         Thread.sleep(250);
       }
     }
-    for (V1MutatingWebhook webhook : configuration.getWebhooks()) {
-      V1LabelSelector selector = webhook.getNamespaceSelector() == null ? new V1LabelSelector()
-          : webhook.getNamespaceSelector();
-      selector.addMatchExpressionsItem(new io.kubernetes.client.openapi.models.V1LabelSelectorRequirement()
-          .key(RUN_LABEL).operator("DoesNotExist"));
-      webhook.namespaceSelector(selector);
-    }
-    admission.replaceMutatingWebhookConfiguration(own, configuration).execute();
   }
 
   /** Namespaces outlive runs (a bare API server never finishes deleting them): relabel for this run. */

@@ -71,6 +71,14 @@ public final class TestCluster {
    */
   public static void forgetMesh(ApiClient client, String namespace, String caSecret) throws ApiException {
     deleteSecretIfPresent(new CoreV1Api(client), namespace, caSecret);
+    forgetWebhooks(client, namespace);
+  }
+
+  /**
+   * Deletes the webhook configurations a control plane of {@code namespace} registered: cluster-wide objects that
+   * would otherwise outlive it and send pods of every meshed namespace to a Service that does not exist.
+   */
+  public static void forgetWebhooks(ApiClient client, String namespace) throws ApiException {
     io.openservicemesh.config.WebhookSettings webhooks = io.openservicemesh.config.MeshSettingsParser
         .parse(key -> java.util.Optional.empty()).orElseThrow().webhooks();
     AdmissionregistrationV1Api admission = new AdmissionregistrationV1Api(client);

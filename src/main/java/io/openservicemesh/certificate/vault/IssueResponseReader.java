@@ -88,6 +88,7 @@ final class IssueResponseReader {
     chain.add(leaf);
     chain.addAll(intermediates(response, issuingCa));
     try {
+      // Vault made the key pair itself; that the key belongs to the leaf was checked above.
       IssuedChain.verify(chain, List.of(issuingCa), leaf.getPublicKey(), anchors, now);
     } catch (IssuedChain.UnusableCertificateException e) {
       throw new UnusableResponseException(e.getMessage());
