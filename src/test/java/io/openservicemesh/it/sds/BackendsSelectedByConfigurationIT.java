@@ -12,8 +12,6 @@ import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.certificate.tresor.CaBundleCodec;
 import io.openservicemesh.certificate.tresor.TresorIssuer;
-import io.openservicemesh.certificate.vault.TestPkiMount;
-import io.openservicemesh.certificate.vault.VaultTestServer;
 import io.openservicemesh.it.ExtraControlPlane;
 import io.openservicemesh.it.ServerHealth.Report;
 import io.openservicemesh.it.TestCluster;
@@ -27,9 +25,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each certificate manager selected the way a user selects it, through configuration only: a real Liberty
- * server started with the settings as environment variables, then a certificate fetched over SDS by an
- * Envoy-like client whose bootstrap certificate comes from that CA.
+ * A certificate manager selected the way a user selects it, through configuration only: a real Liberty server
+ * started with the settings as environment variables, then a certificate fetched over SDS by an Envoy-like client
+ * whose bootstrap certificate comes from that CA. Vault is {@link VaultControlPlaneIT}, cert-manager
+ * {@code CertManagerSelectedByConfigurationIT}.
  */
 class BackendsSelectedByConfigurationIT {
 
@@ -37,31 +36,6 @@ class BackendsSelectedByConfigurationIT {
   private static final Duration READY_WITHIN = Duration.ofMinutes(2);
 
   private final CoreV1Api api = TestCluster.core();
-
-  @Test
-  void vaultSetUpAsTheMissionSaysIssuesTheServiceCertificateDeliveredOverSds() throws Exception {
-    String osmNamespace = "osm-it-vault";
-    TestCluster.ensureNamespace(api, osmNamespace);
-    try (VaultTestServer vault = VaultTestServer.start(Clock.systemUTC())) {
-      TestPkiMount pki = SdsProbe.missionVault(vault);
-      String root = TestPkiMount.pem(pki.root());
-
-      try (ExtraControlPlane plane = ExtraControlPlane.start(osmNamespace,
-          SdsProbe.missionVaultSettings(osmNamespace, vault, Map.of()))) {
-        awaitReady(plane);
-        ProxyIdentity proxy = SdsProbe.proxyWithPod("bookbuyer");
-        Certificate bootstrap = SdsProbe.vaultIssued(vault.address(), proxy.commonName(), root);
-
-        X509Certificate leaf = SdsProbe.serviceCertificate(plane, osmNamespace, proxy, bootstrap, root);
-
-        assertThat(leaf.getSubjectX500Principal().getName()).startsWith("CN=bookbuyer." + PODS + ".cluster.local");
-        assertThat(leaf.getIssuerX500Principal().getName()).isEqualTo("CN=osm.root");
-        V1Secret published = api.readNamespacedSecret("osm-ca-bundle", osmNamespace).execute();
-        assertThat(new String(published.getData().get("ca.crt"), StandardCharsets.UTF_8)).isEqualTo(root);
-        assertThat(published.getData()).doesNotContainKey("private.key");
-      }
-    }
-  }
 
   @Test
   void tresorKeepsItsRootUnderACustomCaBundleSecretNameAndServesOverSds() throws Exception {
