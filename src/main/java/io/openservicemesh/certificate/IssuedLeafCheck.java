@@ -16,8 +16,6 @@ import java.util.TreeSet;
  */
 public final class IssuedLeafCheck {
 
-  private static final int DNS_NAME = 2;
-  private static final int URI = 6;
   private static final int DIGITAL_SIGNATURE = 0;
   private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
   private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
@@ -33,9 +31,9 @@ public final class IssuedLeafCheck {
       problems.add("it is for CN " + issuedName + ", not the requested " + commonName);
     }
     try {
-      compare("DNS", names(leaf, DNS_NAME), dnsNames, problems);
-      compare("URI", names(leaf, URI), uris, problems);
-    } catch (CertificateParsingException e) {
+      compare("DNS", Set.copyOf(CertificateNames.subjectAltNames(leaf, CertificateNames.DNS_NAME)), dnsNames, problems);
+      compare("URI", Set.copyOf(CertificateNames.subjectAltNames(leaf, CertificateNames.URI)), uris, problems);
+    } catch (IllegalArgumentException unreadable) {
       problems.add("its subject alternative names cannot be read");
     }
     if (leaf.getBasicConstraints() >= 0) {
@@ -67,18 +65,5 @@ public final class IssuedLeafCheck {
     if (!unasked.isEmpty()) {
       problems.add("it names " + type + " SANs nobody asked for " + unasked);
     }
-  }
-
-  private static Set<String> names(X509Certificate leaf, int type) throws CertificateParsingException {
-    Set<String> names = new TreeSet<>();
-    Collection<List<?>> all = leaf.getSubjectAlternativeNames();
-    if (all != null) {
-      for (List<?> name : all) {
-        if ((Integer) name.get(0) == type) {
-          names.add(String.valueOf(name.get(1)));
-        }
-      }
-    }
-    return names;
   }
 }

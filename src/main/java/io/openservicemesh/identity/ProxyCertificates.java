@@ -1,12 +1,7 @@
 package io.openservicemesh.identity;
 
-import io.openservicemesh.identity.CertificateNames;
-import io.openservicemesh.identity.ProxyIdentity;
-import io.openservicemesh.identity.ServiceIdentity;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,8 +19,6 @@ import java.util.regex.Pattern;
  */
 public final class ProxyCertificates {
 
-  private static final int URI_SAN = 6;
-  private static final String SUBJECT_ALTERNATIVE_NAME = "2.5.29.17";
   private static final int UUID_LENGTH = 36;
 
   private ProxyCertificates() {}
@@ -96,18 +89,7 @@ public final class ProxyCertificates {
   }
 
   private static List<String> uriSans(X509Certificate certificate) {
-    try {
-      Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
-      if (sans == null) {
-        if (certificate.getExtensionValue(SUBJECT_ALTERNATIVE_NAME) != null) {
-          throw new IllegalArgumentException("the certificate's subject alternative names cannot be read");
-        }
-        return List.of();
-      }
-      return sans.stream().filter(san -> ((Integer) san.get(0)) == URI_SAN).map(san -> (String) san.get(1)).toList();
-    } catch (CertificateParsingException e) {
-      throw new IllegalArgumentException(
-          "the certificate's subject alternative names cannot be read: " + e.getMessage());
-    }
+    return CertificateNames.subjectAltNames(certificate, CertificateNames.URI);
   }
+
 }
