@@ -24,6 +24,9 @@ public class MeshConfiguration {
   private ParseResult lastRefreshed;
   /** The raw value of every name the first parse read: where restart-only settings stay (see {@link InForceRule}). */
   private final Map<String, Optional<String>> startupValues = new HashMap<>();
+  /** The last {@link #follow()} answer and the refreshed configuration it was derived from. */
+  private ParseResult followedFrom;
+  private Followed followed;
   private List<String> lastAliasConflicts = List.of();
 
   public MeshConfiguration() {
@@ -57,12 +60,15 @@ public class MeshConfiguration {
   public synchronized Followed follow() {
     ParseResult startup = current();
     ParseResult fresh = refresh();
-    if (!fresh.isValid() || !startup.isValid()) {
-      return new Followed(fresh, List.of());
+    if (fresh == followedFrom) {
+      return followed; // refresh() hands back the same result while nothing changed: every pass, usually
     }
     Function<String, Optional<String>> atStartup = key -> startupValues.computeIfAbsent(key, lookup);
-    return new Followed(MeshSettingsParser.parse(InForceRule.inForce(atStartup, lookup)),
-        InForceRule.waitingForRestart(atStartup, lookup));
+    followed = !fresh.isValid() || !startup.isValid() ? new Followed(fresh, List.of())
+        : new Followed(MeshSettingsParser.parse(InForceRule.inForce(atStartup, lookup)),
+            InForceRule.waitingForRestart(atStartup, lookup));
+    followedFrom = fresh;
+    return followed;
   }
 
   /** Parses the configuration again, e.g. after it changed, and returns the new result. */
@@ -70,7 +76,6 @@ public class MeshConfiguration {
     current = parseAndLog();
     return current;
   }
-
 
   /**
    * Parses the configuration again for a component that follows changes at run time (the rotation

@@ -29,7 +29,7 @@ import java.util.logging.Logger;
 
 /**
  * Keeps the webhook configurations' caBundle equal to the mesh roots, on an EJB timer: at start-up (once the CA
- * is ready), at once when {@link #caChanged()} is called, and every {@link #RECHECK} after that, which also
+ * is ready), at once when the trust bundle changes, and every {@link #RECHECK} after that, which also
  * repairs a bundle that an installer reset (a Helm upgrade re-applying an empty caBundle). Failures retry with
  * backoff; the control plane keeps serving meanwhile.
  */
@@ -53,13 +53,9 @@ public class WebhookRegistrations {
     schedule(Duration.ZERO);
   }
 
-  /** For the rotation: the mesh roots changed, bring the caBundles along now rather than at the next check. */
-  public void caChanged() {
-    schedule(Duration.ZERO);
-  }
-
+  /** The mesh roots changed: the caBundles follow now rather than at the next check. */
   public void onTrustBundleChanged(@Observes TrustBundleChanged changed) {
-    caChanged();
+    schedule(Duration.ZERO);
   }
 
   @Timeout
