@@ -1,6 +1,5 @@
 package io.openservicemesh.certificate;
 
-
 /**
  * Told when the {@link CertificateCache} puts a certificate in service for a common name: the first for that
  * name ({@link #issued}), or one replacing its predecessor ({@link #replaced}: a renewal, or a re-issue after

@@ -1,6 +1,5 @@
 package io.openservicemesh.certificate;
 
-import io.openservicemesh.certificate.Crypto;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.PublicKey;

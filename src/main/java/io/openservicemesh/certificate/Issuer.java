@@ -1,6 +1,5 @@
 package io.openservicemesh.certificate;
 
-
 /**
  * A certificate authority backend (Tresor, Vault, cert-manager). Deliberately small: it turns a spec into a
  * certificate and says which roots it chains to. Caching, single-flight and when to renew belong to the

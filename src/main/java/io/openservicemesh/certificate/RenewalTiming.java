@@ -1,6 +1,5 @@
 package io.openservicemesh.certificate;
 
-
 /**
  * Decides, once per issued certificate, when it is to be renewed. The {@link CertificateCache} asks at
  * issuance and keeps the answer in its schedule, so a rotation pass never re-reads certificates.

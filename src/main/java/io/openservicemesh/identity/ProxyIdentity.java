@@ -1,6 +1,5 @@
 package io.openservicemesh.identity;
 
-import io.openservicemesh.identity.ServiceIdentity;
 import java.util.UUID;
 
 /**

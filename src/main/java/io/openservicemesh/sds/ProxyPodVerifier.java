@@ -24,7 +24,6 @@ import java.util.Optional;
 @ApplicationScoped
 public class ProxyPodVerifier {
 
-
   @Inject KubernetesApi kubernetes;
   @Inject Clock clock;
 

@@ -101,6 +101,24 @@ class CertificateCacheTest {
       }
     }
 
+    /**
+     * {@code callers} threads ask for {@code cn} while its issuance is held, all of them parked on it; then it is
+     * released and they are waited for.
+     */
+    private List<Outcome> releasedTogether(int callers, String cn) throws InterruptedException {
+      CountDownLatch arrived = new CountDownLatch(callers);
+      List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+      List<Thread> started = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        started.add(caller(cn, arrived, outcomes));
+      }
+      issuer.awaitEntered(cn);
+      awaitAllParked(arrived, started);
+      issuer.release(cn);
+      join(started);
+      return outcomes;
+    }
+
     private static void join(List<Thread> callers) throws InterruptedException {
       for (Thread thread : callers) {
         thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
@@ -123,17 +141,7 @@ class CertificateCacheTest {
     void concurrentRequestsForOneNameShareOneIssuance() throws Exception {
       int callers = 32;
       issuer.hold("a.example");
-      CountDownLatch arrived = new CountDownLatch(callers);
-      List<Outcome> outcomes = new CopyOnWriteArrayList<>();
-      List<Thread> started = new ArrayList<>();
-      for (int i = 0; i < callers; i++) {
-        started.add(caller("a.example", arrived, outcomes));
-      }
-      issuer.awaitEntered("a.example");
-      awaitAllParked(arrived, started);
-
-      issuer.release("a.example");
-      join(started);
+      List<Outcome> outcomes = releasedTogether(callers, "a.example");
 
       assertThat(issuer.issuances("a.example")).isEqualTo(1);
       assertThat(outcomes).hasSize(callers).allSatisfy(o -> assertThat(o.failure()).isNull());
@@ -171,17 +179,7 @@ class CertificateCacheTest {
       int callers = 8;
       issuer.hold("a.example");
       issuer.failWith("a.example", new IssuanceException("vault is sealed", true));
-      CountDownLatch arrived = new CountDownLatch(callers);
-      List<Outcome> outcomes = new CopyOnWriteArrayList<>();
-      List<Thread> started = new ArrayList<>();
-      for (int i = 0; i < callers; i++) {
-        started.add(caller("a.example", arrived, outcomes));
-      }
-      issuer.awaitEntered("a.example");
-      awaitAllParked(arrived, started);
-
-      issuer.release("a.example");
-      join(started);
+      List<Outcome> outcomes = releasedTogether(callers, "a.example");
 
       assertThat(issuer.issuances("a.example")).isEqualTo(1);
       assertThat(outcomes)

@@ -44,7 +44,6 @@ class ChartValuesTest {
       Setting.OSM_NAMESPACE, "the release namespace",
       Setting.LOCAL_CA_BUNDLE_DIRECTORY, "only used without a Kubernetes API");
 
-
   private static Map<String, Object> values;
   private static JsonObject schema;
 

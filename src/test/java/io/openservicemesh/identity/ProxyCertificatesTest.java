@@ -1,6 +1,5 @@
 package io.openservicemesh.identity;
 
-import io.openservicemesh.identity.ProxyCertificates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,8 +7,6 @@ import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
-import io.openservicemesh.identity.ProxyIdentity;
-import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.certificate.tresor.TresorIssuer;
 import io.openservicemesh.testing.TestCa;
 import java.net.URI;

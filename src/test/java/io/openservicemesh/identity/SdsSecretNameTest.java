@@ -1,10 +1,8 @@
 package io.openservicemesh.identity;
 
-import io.openservicemesh.identity.SdsSecretName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.identity.SdsSecretName.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

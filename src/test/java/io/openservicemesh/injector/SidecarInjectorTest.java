@@ -45,11 +45,19 @@ class SidecarInjectorTest {
   };
 
   private SidecarInjector injector(Optional<Pods.Mesh> ready) {
+    return injector(ready, meshNamespaces(), new SecretCreationLimit(Clock.systemUTC()));
+  }
+
+  /** The namespaces above, each part of the mesh. */
+  private NamespaceCache.Source meshNamespaces() {
+    return ns -> new NamespaceFacts(Map.of(NamespaceFacts.MONITORED_BY, "osm"), namespaces.getOrDefault(ns, Map.of()));
+  }
+
+  private SidecarInjector injector(Optional<Pods.Mesh> ready, NamespaceCache.Source namespaces,
+      SecretCreationLimit limit) {
     return new SidecarInjector(() -> ready.map(Pods.Mesh::settings), () -> "the CA Secret is broken",
-        controlPlane.bootstrapCertificates(),
-        new NamespaceCache(ns -> new NamespaceFacts(Map.of(NamespaceFacts.MONITORED_BY, "osm"),
-            namespaces.getOrDefault(ns, Map.of())), Clock.systemUTC(), Duration.ofSeconds(5)),
-        store, uuids::pop, new SecretCreationLimit(Clock.systemUTC()));
+        controlPlane.bootstrapCertificates(), new NamespaceCache(namespaces, Clock.systemUTC(), Duration.ofSeconds(5)),
+        store, uuids::pop, limit);
   }
 
   private static AdmissionRequest create(String namespace, JsonObject pod, boolean dryRun) {
@@ -136,11 +144,8 @@ class SidecarInjectorTest {
 
   @Test
   void aNamespacePastItsSecretBudgetIsRefusedForNowAndNothingIsWritten() {
-    SidecarInjector limited = new SidecarInjector(() -> Optional.of(controlPlane.settings()), () -> "",
-        controlPlane.bootstrapCertificates(),
-        new NamespaceCache(ns -> new NamespaceFacts(Map.of(NamespaceFacts.MONITORED_BY, "osm"),
-            namespaces.getOrDefault(ns, Map.of())), Clock.systemUTC(), Duration.ofSeconds(5)),
-        store, uuids::pop, new SecretCreationLimit(1, 0, Clock.systemUTC()));
+    SidecarInjector limited = injector(Optional.of(controlPlane), meshNamespaces(),
+        new SecretCreationLimit(1, 0, Clock.systemUTC()));
 
     assertThat(limited.admit(create("bookstore", Pods.minimal(), false)).allowed()).isTrue();
     AdmissionResponse second = limited.admit(create("bookstore", Pods.minimal(), false));
@@ -153,11 +158,9 @@ class SidecarInjectorTest {
 
   @Test
   void aNamespaceOutsideTheMeshGetsNoSecretWhateverThePodSays() {
-    SidecarInjector outside = new SidecarInjector(() -> Optional.of(controlPlane.settings()), () -> "",
-        controlPlane.bootstrapCertificates(),
-        new NamespaceCache(ns -> new NamespaceFacts(Map.of(), Map.of(InjectionAnnotation.NAME, "enabled")),
-            Clock.systemUTC(), Duration.ofSeconds(5)),
-        store, uuids::pop, new SecretCreationLimit(Clock.systemUTC()));
+    SidecarInjector outside = injector(Optional.of(controlPlane),
+        ns -> new NamespaceFacts(Map.of(), Map.of(InjectionAnnotation.NAME, "enabled")),
+        new SecretCreationLimit(Clock.systemUTC()));
     JsonObject pod = Pods.minimal();
     JsonObject annotations = new JsonObject();
     annotations.addProperty(InjectionAnnotation.NAME, "enabled");
@@ -180,12 +183,9 @@ class SidecarInjectorTest {
 
   @Test
   void aNamespaceThatCannotBeReadDeniesThePod() {
-    SidecarInjector injector = new SidecarInjector(() -> Optional.of(controlPlane.settings()), () -> "",
-        controlPlane.bootstrapCertificates(),
-        new NamespaceCache(ns -> {
-          throw new InjectionException("cannot read namespace bookstore: HTTP 403 forbidden");
-        }, Clock.systemUTC(), Duration.ofSeconds(5)),
-        store, uuids::pop, new SecretCreationLimit(Clock.systemUTC()));
+    SidecarInjector injector = injector(Optional.of(controlPlane), ns -> {
+      throw new InjectionException("cannot read namespace bookstore: HTTP 403 forbidden");
+    }, new SecretCreationLimit(Clock.systemUTC()));
 
     AdmissionResponse response = injector.admit(create("bookstore", Pods.minimal(), false));
 

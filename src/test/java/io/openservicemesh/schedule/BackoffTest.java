@@ -1,6 +1,5 @@
 package io.openservicemesh.schedule;
 
-import io.openservicemesh.schedule.Backoff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

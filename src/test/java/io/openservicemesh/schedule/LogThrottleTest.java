@@ -1,6 +1,5 @@
 package io.openservicemesh.schedule;
 
-import io.openservicemesh.schedule.LogThrottle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

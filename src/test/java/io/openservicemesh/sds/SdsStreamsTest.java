@@ -165,10 +165,17 @@ class SdsStreamsTest {
     return SPECS.service(identity).commonName();
   }
 
+  /** Streams on a clock the test moves, for the idle-identity tests. */
+  private final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+  private final SdsStreams clocked = new SdsStreams(new PushFanOut(1), clock);
+
+  @AfterEach
+  void closeClocked() {
+    clocked.close();
+  }
+
   @Test
   void anIdentityWithoutStreamsForTheGracePeriodIsReleasedOnce() {
-    MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
-    SdsStreams clocked = new SdsStreams(new PushFanOut(1), clock);
     TestStream buyer = new TestStream(BOOKBUYER, NOW.plusSeconds(3600), clocked);
     clocked.add(buyer);
     List<ServiceIdentity> released = new ArrayList<>();
@@ -181,13 +188,10 @@ class SdsStreamsTest {
     assertThat(clocked.releaseIdle(Duration.ofMinutes(10), released::add)).isOne();
     assertThat(clocked.releaseIdle(Duration.ofMinutes(10), released::add)).isZero();
     assertThat(released).containsExactly(BOOKBUYER);
-    clocked.close();
   }
 
   @Test
   void aStreamReturningWithinTheGraceKeepsItsIdentity() {
-    MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
-    SdsStreams clocked = new SdsStreams(new PushFanOut(1), clock);
     TestStream first = new TestStream(BOOKBUYER, NOW.plusSeconds(3600), clocked);
     clocked.add(first);
     first.released();
@@ -200,7 +204,6 @@ class SdsStreamsTest {
       throw new AssertionError("released " + identity + " while a stream is open");
     })).isZero();
     assertThat(clocked.idleIdentityCount()).isZero();
-    clocked.close();
   }
 
   private TestStream open(ServiceIdentity identity, Instant closeAt) {

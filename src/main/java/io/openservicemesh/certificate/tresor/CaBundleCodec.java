@@ -27,7 +27,6 @@ public final class CaBundleCodec {
   /** OSM's format, e.g. {@code 2031-01-11T23:15:09.299Z}. */
   static final DateTimeFormatter EXPIRATION_FORMAT = StoredCaBundle.EXPIRATION_FORMAT;
 
-
   private CaBundleCodec() {}
 
   public static StoredCaBundle encode(CaBundle bundle) {
