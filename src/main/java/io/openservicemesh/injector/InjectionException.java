@@ -8,19 +8,7 @@ public class InjectionException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
-  private final boolean conflict;
-
-  public InjectionException(String message, boolean conflict) {
-    super(message, null, false, false);
-    this.conflict = conflict;
-  }
-
   public InjectionException(String message) {
-    this(message, false);
-  }
-
-  /** The object already exists (HTTP 409): a new name may succeed. */
-  public boolean conflict() {
-    return conflict;
+    super(message, null, false, false);
   }
 }

@@ -1,5 +1,6 @@
 package io.openservicemesh.injector;
 
+import io.openservicemesh.bootstrap.BootstrapSecretKeeper;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.certificate.BootstrapCertificates;
 import io.openservicemesh.config.SettingsInForce;
@@ -23,6 +24,7 @@ public class InjectorWebhook {
   @Inject ControlPlaneStatus status;
   @Inject BootstrapCertificates bootstrapCertificates;
   @Inject KubernetesApi kubernetes;
+  @Inject BootstrapSecretKeeper bootstrapSecrets;
   @Inject Clock clock;
 
   private volatile AdmissionEndpoint endpoint;
@@ -41,26 +43,15 @@ public class InjectorWebhook {
   }
 
   private AdmissionEndpoint build() {
-    NamespaceCache.Source namespaces;
-    BootstrapSecretStore secrets;
-    var core = kubernetes.coreV1();
-    if (core.isPresent()) {
-      KubernetesInjectorApi api = new KubernetesInjectorApi(core.get());
-      namespaces = api;
-      secrets = api;
-    } else {
-      namespaces = namespace -> NamespaceFacts.ABSENT;
-      secrets = (namespace, name, labels, data) -> {
-        throw new InjectionException("cannot create Secret " + namespace + "/" + name
-            + ": the control plane runs without a Kubernetes API (standalone)");
-      };
-    }
+    NamespaceCache.Source namespaces = kubernetes.coreV1()
+        .<NamespaceCache.Source>map(KubernetesInjectorApi::new)
+        .orElse(namespace -> NamespaceFacts.ABSENT);
     SidecarInjector injector = new SidecarInjector(
         settings::current,
         status::notReadyReason,
         bootstrapCertificates,
         new NamespaceCache(namespaces, clock, NAMESPACE_CACHE_TTL),
-        secrets,
+        bootstrapSecrets,
         UUID::randomUUID,
         new SecretCreationLimit(clock));
     return new AdmissionEndpoint("the sidecar injector", injector);

@@ -1,6 +1,10 @@
 package io.openservicemesh.injector;
 
 import com.google.gson.JsonArray;
+import io.openservicemesh.bootstrap.BootstrapFiles;
+import io.openservicemesh.bootstrap.BootstrapSecretException;
+import io.openservicemesh.bootstrap.BootstrapSecrets;
+import io.openservicemesh.bootstrap.NewBootstrapSecrets;
 import io.openservicemesh.certificate.BootstrapCertificates;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.IssuanceException;
@@ -12,8 +16,6 @@ import io.openservicemesh.webhook.AdmissionRequest;
 import io.openservicemesh.webhook.AdmissionResponse;
 import io.openservicemesh.injector.InjectionDecision.Inject;
 import io.openservicemesh.injector.InjectionDecision.Refuse;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -24,15 +26,13 @@ import java.util.logging.Logger;
  * UUID and its xDS bootstrap certificate), store its Envoy bootstrap in a Secret, and answer with the patch that
  * adds the sidecar. A dry run gets the same patch and creates nothing: no certificate, no Secret.
  *
- * <p>The bootstrap certificate is not kept in the certificate manager's cache: it lives in the Secret, and
- * caching one ten-year certificate per pod ever created would grow the cache without bound.
+ * <p>The bootstrap certificate is not kept in the certificate manager's cache: it lives in the Secret, which the
+ * control plane keeps renewed while the pod lives ({@link io.openservicemesh.bootstrap.BootstrapSecretKeeper}).
  */
 public final class SidecarInjector implements AdmissionHandler {
 
   private static final Logger LOG = Logger.getLogger(SidecarInjector.class.getName());
 
-  public static final String SECRET_PREFIX = "envoy-bootstrap-config-";
-  static final int SDS_PORT = 15128;
   /** A UUID collision is practically impossible; one retry covers a Secret left by an earlier attempt. */
   static final int MAX_SECRET_ATTEMPTS = 2;
 
@@ -40,7 +40,7 @@ public final class SidecarInjector implements AdmissionHandler {
   private final Supplier<String> notReadyReason;
   private final BootstrapCertificates bootstrapCertificates;
   private final NamespaceCache namespaces;
-  private final BootstrapSecretStore secrets;
+  private final NewBootstrapSecrets secrets;
   private final Supplier<UUID> uuids;
   private final SecretCreationLimit secretLimit;
 
@@ -53,7 +53,7 @@ public final class SidecarInjector implements AdmissionHandler {
       Supplier<String> notReadyReason,
       BootstrapCertificates bootstrapCertificates,
       NamespaceCache namespaces,
-      BootstrapSecretStore secrets,
+      NewBootstrapSecrets secrets,
       Supplier<UUID> uuids,
       SecretCreationLimit secretLimit) {
     this.settings = settings;
@@ -109,7 +109,7 @@ public final class SidecarInjector implements AdmissionHandler {
     }
     try {
       UUID uuid = request.dryRun() ? uuids.get() : writeBootstrap(settings.osmNamespace(), identity);
-      JsonArray patch = SidecarPatch.forPod(pod, uuid, SECRET_PREFIX + uuid, settings.injector());
+      JsonArray patch = SidecarPatch.forPod(pod, uuid, BootstrapSecrets.nameOf(uuid), settings.injector());
       if (!request.dryRun()) {
         LOG.info(() -> "injected the sidecar into pod " + pod.namespace() + "/" + pod.displayName() + " (proxy "
             + uuid + ", " + decision.reason() + ")");
@@ -138,25 +138,15 @@ public final class SidecarInjector implements AdmissionHandler {
         throw new InjectionException("cannot issue the xDS bootstrap certificate for proxy " + proxy.commonName()
             + ": " + e.getMessage());
       }
-      String bootstrap = EnvoyBootstrap.yaml(new EnvoyBootstrap.Parameters(
-          certificate.commonName(),
-          identity.serviceAccount(),
-          identity.namespace(),
-          "osm-controller." + osmNamespace + ".svc.cluster.local",
-          SDS_PORT,
-          certificate.certificateChainPem(),
-          certificate.privateKeyPem(),
-          certificate.trustedCasPem()));
       try {
-        secrets.create(identity.namespace(), SECRET_PREFIX + uuid,
-            Map.of(ProxyIdentity.POD_LABEL, uuid.toString(), "app.kubernetes.io/name", "openservicemesh.io"),
-            Map.of(SidecarPatch.BOOTSTRAP_FILE, bootstrap.getBytes(StandardCharsets.UTF_8)));
+        secrets.create(identity.namespace(), uuid,
+            BootstrapFiles.forProxy(proxy, osmNamespace, BootstrapFiles.Credential.of(certificate)));
         return uuid;
-      } catch (InjectionException e) {
+      } catch (BootstrapSecretException e) {
         if (!e.conflict() || attempt >= MAX_SECRET_ATTEMPTS) {
-          throw e;
+          throw new InjectionException(e.getMessage());
         }
-        LOG.warning(() -> "bootstrap Secret " + SECRET_PREFIX + uuid + " already exists; trying a new proxy UUID");
+        LOG.warning(() -> "bootstrap Secret " + BootstrapSecrets.nameOf(uuid) + " already exists; trying a new proxy UUID");
       }
     }
   }

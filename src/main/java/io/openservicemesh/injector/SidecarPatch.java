@@ -1,5 +1,7 @@
 package io.openservicemesh.injector;
 
+import io.openservicemesh.bootstrap.BootstrapFiles;
+import io.openservicemesh.bootstrap.ProxyPorts;
 import io.openservicemesh.identity.ProxyIdentity;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -22,8 +24,6 @@ import java.util.UUID;
 public final class SidecarPatch {
 
   public static final String BOOTSTRAP_VOLUME = "envoy-bootstrap-config-volume";
-  public static final String BOOTSTRAP_MOUNT_PATH = "/etc/envoy";
-  public static final String BOOTSTRAP_FILE = "bootstrap.yaml";
   public static final String INIT_CONTAINER = "osm-init";
 
   private SidecarPatch() {}
@@ -70,7 +70,7 @@ public final class SidecarPatch {
     container.addProperty("imagePullPolicy", "IfNotPresent");
     container.add("command", strings("envoy"));
     container.add("args", strings(
-        "--config-path", BOOTSTRAP_MOUNT_PATH + "/" + BOOTSTRAP_FILE,
+        "--config-path", BootstrapFiles.MOUNT_PATH + "/" + BootstrapFiles.BOOTSTRAP,
         "--log-level", settings.envoyLogLevel()));
     JsonArray ports = new JsonArray();
     ports.add(port("proxy-admin", ProxyPorts.ADMIN));
@@ -80,7 +80,9 @@ public final class SidecarPatch {
     container.add("ports", ports);
     JsonObject mount = new JsonObject();
     mount.addProperty("name", BOOTSTRAP_VOLUME);
-    mount.addProperty("mountPath", BOOTSTRAP_MOUNT_PATH);
+    // The whole volume, never a subPath: the kubelet updates a Secret volume in place only when it is mounted whole,
+    // and a renewed credential reaches Envoy only that way.
+    mount.addProperty("mountPath", BootstrapFiles.MOUNT_PATH);
     mount.addProperty("readOnly", true);
     JsonArray mounts = new JsonArray();
     mounts.add(mount);

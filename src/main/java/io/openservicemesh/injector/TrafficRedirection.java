@@ -1,5 +1,6 @@
 package io.openservicemesh.injector;
 
+import io.openservicemesh.bootstrap.ProxyPorts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -65,7 +65,7 @@ final class CertificateStack implements AutoCloseable {
   /** @param upkeep the issuer backend's upkeep (see {@link io.openservicemesh.certificate.StartedIssuer}) */
   static CertificateStack build(MeshSettings settings, Issuer issuer, Runnable upkeep, Clock clock) {
     RotationAnnouncer announcer = new RotationAnnouncer();
-    JitteredRenewalTiming timing = new JitteredRenewalTiming(policyOf(settings), UNIFORM);
+    JitteredRenewalTiming timing = new JitteredRenewalTiming(RenewalPolicy.of(settings.rotation()), UNIFORM);
     CertificateCache cache = new CertificateCache(issuer, clock, timing, announcing(announcer));
     CertificateRotator rotator = CertificateRotator.withWorkerThreads(cache, clock,
         RotationLimits.forInterval(settings.rotation().checkInterval()), CertificateRotator.RETRY_BACKOFF, UNIFORM);
@@ -98,14 +98,10 @@ final class CertificateStack implements AutoCloseable {
         current.serviceCertValidity(), current.internalCertValidity(), current.certKey());
   }
 
-  static RenewalPolicy policyOf(MeshSettings settings) {
-    return new RenewalPolicy(settings.rotation().renewBeforeFraction(), settings.rotation().jitterFraction());
-  }
-
   /** The settings in force changed: the next issuance and renewal use these shapes and this policy. */
   void follow(MeshSettings startup, MeshSettings inForce) {
     specs = specsOf(startup, inForce);
-    timing.setPolicy(policyOf(inForce));
+    timing.setPolicy(RenewalPolicy.of(inForce.rotation()));
   }
 
   MeshCertificateSpecs specs() {

@@ -1,6 +1,7 @@
 package io.openservicemesh.rotation;
 
 import io.openservicemesh.certificate.RenewalWindow;
+import io.openservicemesh.config.RotationSettings;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -47,6 +48,11 @@ public record RenewalPolicy(double renewBeforeFraction, double jitterFraction) {
 
   /** A certificate without a successor is overdue when less than this fraction of its lifetime remains. */
   public static final double OVERDUE_FRACTION = 0.05;
+
+  /** The policy the rotation settings in force describe. */
+  public static RenewalPolicy of(RotationSettings settings) {
+    return new RenewalPolicy(settings.renewBeforeFraction(), settings.jitterFraction());
+  }
 
   public RenewalPolicy {
     if (!(renewBeforeFraction > 0 && renewBeforeFraction < 1)) {

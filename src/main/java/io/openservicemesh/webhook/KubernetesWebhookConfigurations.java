@@ -1,10 +1,9 @@
 package io.openservicemesh.webhook;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
+import io.openservicemesh.k8s.ApiFailures;
 import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.models.V1MutatingWebhookConfiguration;
 import io.kubernetes.client.openapi.models.V1ValidatingWebhookConfiguration;
@@ -119,24 +118,7 @@ public final class KubernetesWebhookConfigurations {
   }
 
   private static WebhookApiException failure(String verb, String kind, String name, ApiException e) {
-    String detail;
-    if (e.getCode() == 0) {
-      detail = "the Kubernetes API cannot be reached (" + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")";
-    } else {
-      detail = "HTTP " + e.getCode() + statusMessage(e.getResponseBody());
-    }
-    return new WebhookApiException(e.getCode(), "cannot " + verb + " " + kind + " " + name + ": " + detail);
-  }
-
-  private static String statusMessage(String body) {
-    try {
-      JsonElement status = JsonParser.parseString(body == null ? "" : body);
-      if (status.isJsonObject() && status.getAsJsonObject().has("message")) {
-        return " " + status.getAsJsonObject().get("message").getAsString();
-      }
-    } catch (RuntimeException notAStatus) {
-      // the code alone must do
-    }
-    return "";
+    return new WebhookApiException(e.getCode(), "cannot " + verb + " " + kind + " " + name + ": "
+        + ApiFailures.describe(e));
   }
 }

@@ -43,6 +43,7 @@ class PackageDependenciesTest {
       Map.entry("webhook", 5),
       Map.entry("sds", 5),
       Map.entry("tls", 5),
+      Map.entry("bootstrap", 5),
       Map.entry("injector", 6),
       Map.entry("validator", 6),
       Map.entry("health", 6),

@@ -1,5 +1,9 @@
 package io.openservicemesh.injector;
 
+import io.openservicemesh.bootstrap.BootstrapFiles;
+import io.openservicemesh.bootstrap.BootstrapSecretException;
+import io.openservicemesh.bootstrap.BootstrapSecrets;
+import io.openservicemesh.bootstrap.NewBootstrapSecrets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
@@ -28,20 +32,18 @@ class SidecarInjectorTest {
 
   private final Pods.Mesh controlPlane = Pods.mesh(Pods.settings(), KeySpec.ECDSA_P256);
   private final Map<String, Map<String, byte[]>> secrets = new ConcurrentHashMap<>();
-  private final Map<String, Map<String, String>> secretLabels = new ConcurrentHashMap<>();
-  private final Deque<InjectionException> secretFailures = new ArrayDeque<>();
+  private final Deque<BootstrapSecretException> secretFailures = new ArrayDeque<>();
   private final Map<String, Map<String, String>> namespaces = Map.of(
       "bookstore", Map.of(InjectionAnnotation.NAME, "enabled"),
       "plain", Map.of(),
       "broken", Map.of(InjectionAnnotation.NAME, "perhaps"));
   private final Deque<UUID> uuids = new ArrayDeque<>(List.of(FIRST, SECOND));
 
-  private final BootstrapSecretStore store = (namespace, name, labels, data) -> {
+  private final NewBootstrapSecrets store = (namespace, proxy, files) -> {
     if (!secretFailures.isEmpty()) {
       throw secretFailures.pop();
     }
-    secrets.put(namespace + "/" + name, data);
-    secretLabels.put(namespace + "/" + name, labels);
+    secrets.put(namespace + "/" + BootstrapSecrets.nameOf(proxy), files);
   };
 
   private SidecarInjector injector(Optional<Pods.Mesh> ready) {
@@ -72,16 +74,12 @@ class SidecarInjectorTest {
     assertThat(response.patch()).isPresent();
     String name = "bookstore/envoy-bootstrap-config-" + FIRST;
     assertThat(secrets).containsOnlyKeys(name);
-    assertThat(secretLabels.get(name)).containsEntry("osm-proxy-uuid", FIRST.toString());
     String yaml = new String(secrets.get(name).get("bootstrap.yaml"), StandardCharsets.UTF_8);
     Map<String, Object> bootstrap = new Yaml().load(yaml);
     assertThat(((Map<?, ?>) bootstrap.get("node")).get("id")).isEqualTo(FIRST + ".bookstore-v1.bookstore");
 
-    // The certificate in the bootstrap is the proxy's, signed by the mesh CA.
-    String chain = EnvoyBootstrapTest.parseAsEnvoy(yaml).getStaticResources().getClustersList().stream()
-        .filter(c -> c.getName().equals("osm-controller")).findFirst().orElseThrow().getTransportSocket()
-        .getTypedConfig().unpack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.class)
-        .getCommonTlsContext().getTlsCertificates(0).getCertificateChain().getInlineString();
+    // The certificate beside the bootstrap is the proxy's, signed by the mesh CA.
+    String chain = new String(secrets.get(name).get(BootstrapFiles.CERTIFICATE_CHAIN), StandardCharsets.UTF_8);
     X509Certificate leaf = Pem.decodeCertificate(chain);
     leaf.verify(Pem.decodeCertificate(controlPlane.cache().trustedCasPem()).getPublicKey());
     assertThat(leaf.getSubjectX500Principal().getName()).contains("CN=" + FIRST + ".bookstore-v1.bookstore");
@@ -122,7 +120,7 @@ class SidecarInjectorTest {
 
   @Test
   void aSecretNameTakenAlreadyIsRetriedWithANewUuid() {
-    secretFailures.push(new InjectionException("exists", true));
+    secretFailures.push(new BootstrapSecretException("exists", true));
 
     AdmissionResponse response = injector(Optional.of(controlPlane)).admit(create("bookstore", Pods.minimal(), false));
 
@@ -133,7 +131,8 @@ class SidecarInjectorTest {
 
   @Test
   void anApiFailureWritingTheSecretDeniesWithTheReason() {
-    secretFailures.push(new InjectionException("cannot create Secret bookstore/x: HTTP 503 etcdserver: leader changed"));
+    secretFailures.push(new BootstrapSecretException(
+        "cannot create Secret bookstore/x: HTTP 503 etcdserver: leader changed", false));
 
     AdmissionResponse response = injector(Optional.of(controlPlane)).admit(create("bookstore", Pods.minimal(), false));
 

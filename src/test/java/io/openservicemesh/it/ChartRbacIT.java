@@ -7,6 +7,7 @@ import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
+import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.models.AdmissionregistrationV1WebhookClientConfig;
@@ -32,7 +33,13 @@ import io.openservicemesh.certificate.tresor.CaBundle;
 import io.openservicemesh.certificate.tresor.RootCertificateFactory;
 import io.openservicemesh.certificate.tresor.TresorCaProvisioner;
 import io.openservicemesh.certificate.tresor.TresorCaProvisioner.Outcome;
-import io.openservicemesh.injector.BootstrapSecretCollector;
+import io.openservicemesh.bootstrap.KubernetesBootstrapSecrets;
+import io.openservicemesh.bootstrap.KubernetesMeshPods;
+import io.openservicemesh.bootstrap.MeshPod;
+import io.openservicemesh.bootstrap.OrphanSweep;
+import io.openservicemesh.bootstrap.PodOwner;
+import io.openservicemesh.bootstrap.StoredBootstrapSecret;
+import io.openservicemesh.k8s.LeaseLeadership;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,8 +57,9 @@ import org.junit.jupiter.api.Test;
  * The chart's RBAC exercised for real: the control plane's own code and API calls, run with a token of the chart's
  * service account (TokenRequest API) against the API server, can do their job (the built-in CA's root in the CA
  * bundle Secret, Vault's published roots, the pod and service lookups of SDS, the injector's namespace read and
- * bootstrap Secret, the webhook caBundle patch), and everything else is refused with 403: no Secret can be read
- * but the CA bundle, no other webhook configuration touched, no pod changed.
+ * bootstrap Secrets by name, the leader Lease, the webhook caBundle patch), and everything else is refused with
+ * 403: no Secret can be listed (unless the opt-in sweep is granted), no other Lease or webhook configuration
+ * touched, no pod changed.
  */
 class ChartRbacIT {
 
@@ -141,15 +149,38 @@ class ChartRbacIT {
   }
 
   @Test
-  void theInjectorReadsTheNamespaceAndWritesABootstrapSecretItCannotReadBack() throws Exception {
-    CoreV1Api core = new CoreV1Api(tresorAccount);
-    String name = "envoy-bootstrap-config-" + UUID.randomUUID();
+  void bootstrapSecretsAreCreatedReadRewrittenWithTheirOwnerAndDeletedByNameOnly() throws Exception {
+    new CoreV1Api(vaultAccount).readNamespace(APP).execute();
+    KubernetesBootstrapSecrets secrets = new KubernetesBootstrapSecrets(new CoreV1Api(vaultAccount));
+    UUID proxy = UUID.randomUUID();
+    V1Pod pod = admin.readNamespacedPod("bookstore", APP).execute();
 
-    core.readNamespace(APP).execute();
-    core.createNamespacedSecret(APP, secret(name, "node: {id: x}")).execute();
+    StoredBootstrapSecret created = secrets.create(APP, proxy, Map.of("bootstrap.yaml", bytes("node: {id: x}")));
+    StoredBootstrapSecret read = secrets.read(APP, created.name()).orElseThrow();
+    StoredBootstrapSecret rewritten = secrets.rewrite(read, Map.of("bootstrap.yaml", bytes("node: {id: y}")),
+        new PodOwner("bookstore", pod.getMetadata().getUid()));
+    secrets.delete(APP, created.name(), rewritten.uid());
 
-    assertThat(admin.readNamespacedSecret(name, APP).execute().getMetadata().getName()).isEqualTo(name);
-    assertForbidden(() -> core.readNamespacedSecret(name, APP).execute());
+    assertThat(rewritten.owner()).contains(new PodOwner("bookstore", pod.getMetadata().getUid()));
+    assertThat(admin.listNamespacedSecret(APP).execute().getItems()).extracting(s -> s.getMetadata().getName())
+        .doesNotContain(created.name());
+    assertThat(new KubernetesMeshPods(new CoreV1Api(vaultAccount)).list())
+        .extracting(MeshPod::name).contains("bookstore");
+  }
+
+  @Test
+  void theReplicasElectTheirLeaderOnTheirOwnLeaseOnly() throws Exception {
+    try (LeaseLeadership leadership =
+        new LeaseLeadership(tresorAccount, TRESOR, "osm-controller-leader", "replica-" + SUFFIX)) {
+      leadership.start();
+      assertThat(leadership.awaitLeading(Duration.ofSeconds(30))).isTrue();
+    }
+    CoordinationV1Api leases = new CoordinationV1Api(tresorAccount);
+    assertThat(leases.readNamespacedLease("osm-controller-leader", TRESOR).execute().getSpec().getHolderIdentity())
+        .isEqualTo("replica-" + SUFFIX);
+    assertForbidden(() -> leases.readNamespacedLease("someone-elses", TRESOR).execute());
+    assertForbidden(() -> leases.readNamespacedLease("osm-controller-leader", VAULT).execute());
+    assertForbidden(() -> leases.listNamespacedLease(TRESOR).execute());
   }
 
   @Test
@@ -184,7 +215,7 @@ class ChartRbacIT {
   }
 
   @Test
-  void theCollectorListsMeshedPodsAndBootstrapSecretsAndDeletesAnOrphan() throws Exception {
+  void theOptInSweepListsBootstrapSecretsAndDeletesAnOrphan() throws Exception {
     CoreV1Api core = new CoreV1Api(tresorAccount);
     String orphan = "envoy-bootstrap-config-" + UUID.randomUUID();
     admin.createNamespacedSecret(APP, secret(orphan, "node: {id: x}").metadata(new V1ObjectMeta().name(orphan)
@@ -193,7 +224,7 @@ class ChartRbacIT {
 
     assertThat(core.listPodForAllNamespaces().labelSelector("osm-proxy-uuid").execute().getItems())
         .extracting(pod -> pod.getMetadata().getName()).contains("bookstore");
-    assertThat(core.listSecretForAllNamespaces().labelSelector(BootstrapSecretCollector.SECRET_SELECTOR).execute()
+    assertThat(core.listSecretForAllNamespaces().labelSelector(OrphanSweep.SECRET_SELECTOR).execute()
         .getItems()).extracting(s -> s.getMetadata().getName()).contains(orphan);
     core.deleteNamespacedSecret(orphan, APP).execute();
 
@@ -238,36 +269,21 @@ class ChartRbacIT {
   }
 
   @Test
-  void noSecretButTheCaBundleCanBeReadAndNothingElseChanged() throws Exception {
-    CoreV1Api core = new CoreV1Api(tresorAccount);
+  void noSecretCanBeListedAndNothingElseChanged() throws Exception {
+    CoreV1Api core = new CoreV1Api(vaultAccount);
 
-    assertForbidden(() -> core.readNamespacedSecret("database-password", APP).execute());
-    assertForbidden(() -> core.readNamespacedSecret("unrelated", TRESOR).execute());
-    assertForbidden(() -> core.replaceNamespacedSecret("database-password", APP,
-        secret("database-password", "x")).execute());
-    assertForbidden(() -> core.readNamespacedSecret(CA_SECRET, VAULT).execute());
-    assertForbidden(() -> core.readNamespacedSecret("default-token", "kube-system").execute());
-    // The built-in CA never rewrites its root; only Vault's published roots are replaced. (Deleting Secrets is
-    // granted cluster-wide for the bootstrap Secret collector, which Kubernetes cannot narrow to a label: see
-    // docs/deployment.md.)
-    assertForbidden(() -> core.replaceNamespacedSecret(CA_SECRET, TRESOR, secret(CA_SECRET, "x")).execute());
+    // Secrets are named, never listed: a token that leaks cannot enumerate the cluster's Secrets. (Getting,
+    // updating and deleting by name are granted cluster-wide for the bootstrap Secrets, which Kubernetes cannot
+    // narrow to a name prefix: see docs/deployment.md.)
+    assertForbidden(() -> core.listSecretForAllNamespaces().execute());
+    assertForbidden(() -> core.listNamespacedSecret(APP).execute());
+    assertForbidden(() -> core.listNamespacedSecret("kube-system").execute());
     assertForbidden(() -> core.deleteNamespacedPod("bookstore", APP).execute());
     assertForbidden(() -> core.readNamespacedPod("bookstore", APP).execute());
-    assertForbidden(() -> core.createNamespacedConfigMap(TRESOR, new V1ConfigMap()
+    assertForbidden(() -> core.createNamespacedConfigMap(VAULT, new V1ConfigMap()
         .metadata(new V1ObjectMeta().name("osm-config-" + SUFFIX))).execute());
     assertForbidden(() -> core.createNamespace(new io.kubernetes.client.openapi.models.V1Namespace()
         .metadata(new V1ObjectMeta().name("osm-rbac-nope-" + SUFFIX))).execute());
-  }
-
-  @Test
-  void withDefaultGrantsNoSecretCanBeListedOrDeleted() {
-    CoreV1Api core = new CoreV1Api(vaultAccount);
-
-    assertForbidden(() -> core.listSecretForAllNamespaces().execute());
-    assertForbidden(() -> core.listNamespacedSecret(APP).execute());
-    assertForbidden(() -> core.listNamespacedSecret(VAULT).execute());
-    assertForbidden(() -> core.deleteNamespacedSecret("database-password", APP).execute());
-    assertForbidden(() -> core.deleteNamespacedSecret(CA_SECRET, VAULT).execute());
   }
 
   @Test
@@ -297,6 +313,10 @@ class ChartRbacIT {
   private static StoredCaBundle publicBundle() {
     CaBundle root = newRoot();
     return StoredCaBundle.publicBundle(Pem.encode(root.certificate()), root.notAfter());
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static V1Secret secret(String name, String value) {

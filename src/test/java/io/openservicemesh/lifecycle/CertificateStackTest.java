@@ -1,5 +1,6 @@
 package io.openservicemesh.lifecycle;
 
+import io.openservicemesh.rotation.RenewalPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -141,8 +142,8 @@ class CertificateStackTest {
         "OpenServiceMesh.rotationRenewBeforeFraction", "1/2",
         "OpenServiceMesh.rotationJitterFraction", "0.1"));
 
-    assertThat(CertificateStack.policyOf(custom).renewBeforeFraction()).isEqualTo(0.5);
-    assertThat(CertificateStack.policyOf(custom).jitterFraction()).isEqualTo(0.1);
+    assertThat(RenewalPolicy.of(custom.rotation()).renewBeforeFraction()).isEqualTo(0.5);
+    assertThat(RenewalPolicy.of(custom.rotation()).jitterFraction()).isEqualTo(0.1);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.openservicemesh.injector;
+package io.openservicemesh.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,7 +18,6 @@ import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.openservicemesh.certificate.Certificate;
-import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.ServiceIdentity;
 import java.util.Map;
@@ -38,15 +37,14 @@ class EnvoyBootstrapTest {
   private static String yaml;
   private static Bootstrap bootstrap;
 
+  static final ProxyIdentity PROXY = new ProxyIdentity(
+      UUID.fromString("5c4a7e4e-1b2d-4f7c-9a0e-2f6f1e9d7c11"), new ServiceIdentity("bookstore-v1", "bookstore"));
+
   @BeforeAll
   static void generate() throws Exception {
-    Pods.Mesh mesh = Pods.mesh(Pods.settings(), KeySpec.ECDSA_P256);
-    UUID uuid = UUID.fromString("5c4a7e4e-1b2d-4f7c-9a0e-2f6f1e9d7c11");
-    certificate = mesh.bootstrapCertificates().bootstrapCertificate(
-        new ProxyIdentity(uuid, new ServiceIdentity("bookstore-v1", "bookstore")));
+    certificate = BootstrapFixtures.issue(PROXY);
     yaml = EnvoyBootstrap.yaml(new EnvoyBootstrap.Parameters(certificate.commonName(), "bookstore-v1", "bookstore",
-        "osm-controller.osm-system.svc.cluster.local", 15128, certificate.certificateChainPem(),
-        certificate.privateKeyPem(), certificate.trustedCasPem()));
+        "osm-controller.osm-system.svc.cluster.local", 15128));
     bootstrap = parseAsEnvoy(yaml);
   }
 
@@ -97,13 +95,24 @@ class EnvoyBootstrapTest {
     UpstreamTlsContext tls = cluster.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
     assertThat(tls.getSni()).isEqualTo("osm-controller.osm-system.svc.cluster.local");
     var common = tls.getCommonTlsContext();
-    assertThat(common.getTlsCertificates(0).getCertificateChain().getInlineString())
-        .isEqualTo(certificate.certificateChainPem());
-    assertThat(common.getTlsCertificates(0).getPrivateKey().getInlineString()).isEqualTo(certificate.privateKeyPem());
-    assertThat(common.getValidationContext().getTrustedCa().getInlineString()).isEqualTo(certificate.trustedCasPem());
-    var san = common.getValidationContext().getMatchTypedSubjectAltNames(0);
+    assertThat(common.getTlsCertificatesList()).as("no inline credential").isEmpty();
+    var clientCertificate = common.getTlsCertificateSdsSecretConfigs(0);
+    assertThat(clientCertificate.getName()).isEqualTo("xds-client-certificate");
+    assertFromWatchedFile(clientCertificate.getSdsConfig(), "/etc/envoy/xds-client-certificate.yaml");
+    var validation = common.getCombinedValidationContext();
+    var san = validation.getDefaultValidationContext().getMatchTypedSubjectAltNames(0);
     assertThat(san.getSanType().name()).isEqualTo("DNS");
     assertThat(san.getMatcher().getExact()).isEqualTo("osm-controller.osm-system.svc.cluster.local");
+    assertThat(validation.getValidationContextSdsSecretConfig().getName()).isEqualTo("xds-trusted-roots");
+    assertFromWatchedFile(validation.getValidationContextSdsSecretConfig().getSdsConfig(),
+        "/etc/envoy/xds-trusted-roots.yaml");
+  }
+
+  /** Envoy reloads the file when an entry is moved into the mount directory: the kubelet's atomic update. */
+  private static void assertFromWatchedFile(io.envoyproxy.envoy.config.core.v3.ConfigSource source, String path) {
+    assertThat(source.getResourceApiVersion().name()).isEqualTo("V3");
+    assertThat(source.getPathConfigSource().getPath()).isEqualTo(path);
+    assertThat(source.getPathConfigSource().getWatchedDirectory().getPath()).isEqualTo("/etc/envoy");
   }
 
   @Test
@@ -187,17 +196,10 @@ class EnvoyBootstrapTest {
   }
 
   @Test
-  void pemBlocksAreLiteralYamlSoTheSecretStaysReadable() {
-    assertThat(yaml).contains("inline_string: |\n");
+  void theBootstrapHoldsNoKeyMaterial() {
+    assertThat(yaml).doesNotContain("BEGIN", "inline_string");
     Map<String, Object> reread = new Yaml().load(yaml);
     assertThat(reread).containsKeys("node", "admin", "static_resources");
-  }
-
-  @Test
-  void parametersNeverShowTheKey() {
-    var parameters = new EnvoyBootstrap.Parameters("n", "sa", "ns", "h", 1, "chain", "-----BEGIN PRIVATE KEY-----x",
-        "ca");
-    assertThat(parameters.toString()).doesNotContain("PRIVATE KEY").contains("<redacted>");
   }
 
   private static Cluster cluster(String name) {

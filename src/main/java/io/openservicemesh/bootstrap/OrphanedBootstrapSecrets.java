@@ -1,4 +1,4 @@
-package io.openservicemesh.injector;
+package io.openservicemesh.bootstrap;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,13 +15,13 @@ import java.util.Set;
 public final class OrphanedBootstrapSecrets {
 
   /** A bootstrap Secret as listed: where it is, whose proxy it serves, when it was made. */
-  public record BootstrapSecret(String namespace, String name, String proxyUuid, Instant created) {}
+  public record BootstrapSecret(String namespace, String name, String uid, String proxyUuid, Instant created) {}
 
   private OrphanedBootstrapSecrets() {}
 
   /**
-   * @param livePods "namespace/uuid" of every pod that carries an {@code osm-proxy-uuid} label, listed before
-   *     the Secrets
+   * @param livePods {@link MeshPod#key} of every pod that carries an {@code osm-proxy-uuid} label, listed
+   *     before the Secrets
    */
   public static List<BootstrapSecret> select(
       List<BootstrapSecret> secrets, Set<String> livePods, Instant now, Duration gracePeriod) {

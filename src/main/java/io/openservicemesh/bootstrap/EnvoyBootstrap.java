@@ -1,4 +1,4 @@
-package io.openservicemesh.injector;
+package io.openservicemesh.bootstrap;
 
 import io.openservicemesh.identity.SdsSecretName;
 import io.openservicemesh.identity.ServiceIdentity;
@@ -18,7 +18,10 @@ import org.yaml.snakeyaml.representer.Representer;
  *       client certificate and refuses a stream whose node claims another;</li>
  *   <li>a static cluster {@code osm-controller} for the control plane, HTTP/2 (gRPC), with mutual TLS: the
  *       bootstrap certificate and key as the client certificate, the mesh roots as the only trust anchors, and
- *       the control plane's Service name as the required SAN, so a pod talks to no other server;</li>
+ *       the control plane's Service name as the required SAN, so a pod talks to no other server. The
+ *       certificate, key and roots are files of the mounted bootstrap Secret, read through file-based Secret
+ *       Discovery ({@link BootstrapFiles}): when the control plane renews the certificate or the roots change,
+ *       it rewrites the Secret, the kubelet swaps the files, and Envoy reloads them without a restart;</li>
  *   <li>its mesh certificates over Secret Discovery from that cluster ({@link #sdsConfigSource()}): the inbound
  *       listener (where the init container redirects inbound traffic) terminates mesh mutual TLS with the
  *       service certificate {@code service-cert:<ns>/<sa>} and trusts the peers that
@@ -31,8 +34,6 @@ import org.yaml.snakeyaml.representer.Representer;
  *   <li>the admin interface on loopback only (it can reconfigure the proxy), and a listener on the Prometheus
  *       port that exposes only the statistics page of the admin interface.</li>
  * </ul>
- * Certificates and keys are inline rather than files: the bootstrap is one file in one Secret, mounted read-only,
- * with nothing to keep in step.
  */
 public final class EnvoyBootstrap {
 
@@ -48,37 +49,25 @@ public final class EnvoyBootstrap {
    * @param serviceAccount the pod's service account
    * @param namespace the pod's namespace
    * @param controlPlaneHost the DNS name Envoy dials and requires in the control plane's certificate
-   * @param certificateChainPem the bootstrap certificate, leaf first
-   * @param privateKeyPem its key
-   * @param trustedCasPem the mesh roots
    */
   public record Parameters(
-      String nodeId,
-      String serviceAccount,
-      String namespace,
-      String controlPlaneHost,
-      int controlPlanePort,
-      String certificateChainPem,
-      String privateKeyPem,
-      String trustedCasPem) {
+      String nodeId, String serviceAccount, String namespace, String controlPlaneHost, int controlPlanePort) {
 
     /** {@code <sa>.<ns>}: the proxy's service identity, as Envoy's node cluster. */
     public String nodeCluster() {
       return serviceAccount + "." + namespace;
-    }
-
-    /** Written by hand so the private key never reaches a log. */
-    @Override
-    public String toString() {
-      return "EnvoyBootstrap.Parameters[nodeId=" + nodeId + ", controlPlane=" + controlPlaneHost + ":"
-          + controlPlanePort + ", privateKey=<redacted>]";
     }
   }
 
   private EnvoyBootstrap() {}
 
   public static String yaml(Parameters p) {
-    return yaml().dump(tree(p));
+    return dump(tree(p));
+  }
+
+  /** Envoy configuration as YAML: block style, PEM blocks as literal scalars so the Secret stays readable. */
+  static String dump(Map<String, Object> tree) {
+    return yaml().dump(tree);
   }
 
   /** The bootstrap as nested maps and lists, in the field names of Envoy's v3 API. */
@@ -99,6 +88,19 @@ public final class EnvoyBootstrap {
             "api_type", "GRPC",
             "transport_api_version", "V3",
             "grpc_services", List.of(map("envoy_grpc", map("cluster_name", CONTROL_PLANE_CLUSTER)))),
+        "resource_api_version", "V3");
+  }
+
+  /**
+   * A Secret Discovery resource read from a file of the mounted Secret. The kubelet updates a Secret volume by
+   * writing a new timestamped directory and moving the {@code ..data} link onto it; only that move is atomic, so
+   * Envoy watches the mount directory for moves and then re-reads the file, not the file itself.
+   */
+  static Map<String, Object> fileConfigSource(String file) {
+    return map(
+        "path_config_source", map(
+            "path", BootstrapFiles.path(file),
+            "watched_directory", map("path", BootstrapFiles.MOUNT_PATH)),
         "resource_api_version", "V3");
   }
 
@@ -182,14 +184,18 @@ public final class EnvoyBootstrap {
     Map<String, Object> tls = map(
         "common_tls_context", map(
             "tls_params", map("tls_minimum_protocol_version", "TLSv1_2"),
-            "tls_certificates", List.of(map(
-                "certificate_chain", map("inline_string", p.certificateChainPem()),
-                "private_key", map("inline_string", p.privateKeyPem()))),
-            "validation_context", map(
-                "trusted_ca", map("inline_string", p.trustedCasPem()),
-                "match_typed_subject_alt_names", List.of(map(
-                    "san_type", "DNS",
-                    "matcher", map("exact", p.controlPlaneHost())))),
+            "tls_certificate_sds_secret_configs", List.of(map(
+                "name", BootstrapFiles.CLIENT_CERTIFICATE_SECRET,
+                "sds_config", fileConfigSource(BootstrapFiles.CLIENT_CERTIFICATE_SDS))),
+            // The roots come from a file; the required SAN stays here, so a rewritten file cannot widen it.
+            "combined_validation_context", map(
+                "default_validation_context", map(
+                    "match_typed_subject_alt_names", List.of(map(
+                        "san_type", "DNS",
+                        "matcher", map("exact", p.controlPlaneHost())))),
+                "validation_context_sds_secret_config", map(
+                    "name", BootstrapFiles.TRUSTED_ROOTS_SECRET,
+                    "sds_config", fileConfigSource(BootstrapFiles.TRUSTED_ROOTS_SDS))),
             "alpn_protocols", List.of("h2")),
         "sni", p.controlPlaneHost());
     tls.put("@type", "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext");
@@ -260,7 +266,6 @@ public final class EnvoyBootstrap {
     return map;
   }
 
-  /** Block style; PEM blocks as literal scalars so the Secret stays readable. */
   private static Yaml yaml() {
     DumperOptions options = new DumperOptions();
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);

@@ -1,8 +1,9 @@
-package io.openservicemesh.injector;
+package io.openservicemesh.bootstrap;
 
+import io.openservicemesh.bootstrap.OrphanedBootstrapSecrets;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.openservicemesh.injector.OrphanedBootstrapSecrets.BootstrapSecret;
+import io.openservicemesh.bootstrap.OrphanedBootstrapSecrets.BootstrapSecret;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +16,7 @@ class OrphanedBootstrapSecretsTest {
   private static final Duration GRACE = Duration.ofMinutes(10);
 
   private static BootstrapSecret secret(String namespace, String uuid, Duration age) {
-    return new BootstrapSecret(namespace, "envoy-bootstrap-config-" + uuid, uuid, NOW.minus(age));
+    return new BootstrapSecret(namespace, "envoy-bootstrap-config-" + uuid, "uid-" + uuid, uuid, NOW.minus(age));
   }
 
   @Test
