@@ -35,7 +35,10 @@ public class BootstrapSecretKeeper implements NewBootstrapSecrets {
 
   private static final Logger LOG = Logger.getLogger(BootstrapSecretKeeper.class.getName());
 
-  /** How soon a new pod's Secret gets its owner, and a new leader learns the mesh's pods. */
+  /**
+   * How soon a new pod's Secret gets its owner, and a new leader learns the mesh's pods: at most this, and at most
+   * the grace period of Secrets without a pod (a short grace asks for closer looks).
+   */
   static final Duration DISCOVERY_INTERVAL = Duration.ofSeconds(30);
 
   @Inject SettingsInForce settings;
@@ -115,7 +118,8 @@ public class BootstrapSecretKeeper implements NewBootstrapSecrets {
     boolean becameLeader = leading && !wasLeading;
     wasLeading = leading;
     boolean somethingToLookFor = leading || !pending.isEmpty();
-    if (somethingToLookFor && (becameLeader || !now.isBefore(lastListing.plus(DISCOVERY_INTERVAL)))) {
+    Duration interval = min(DISCOVERY_INTERVAL, inForce.injector().bootstrapSecretGracePeriod());
+    if (somethingToLookFor && (becameLeader || !now.isBefore(lastListing.plus(interval)))) {
       lastListing = now;
       list(parts, inForce, leading, now);
     }
@@ -190,6 +194,10 @@ public class BootstrapSecretKeeper implements NewBootstrapSecrets {
     } catch (BootstrapSecretException e) {
       LOG.warning(() -> e.getMessage() + "; the cluster-wide sweep tries again in " + grace.toSeconds() + " s");
     }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private Optional<Parts> parts() {

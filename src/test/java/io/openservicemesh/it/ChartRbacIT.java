@@ -174,10 +174,10 @@ class ChartRbacIT {
         new LeaseLeadership(tresorAccount, TRESOR, "osm-controller-leader", "replica-" + SUFFIX)) {
       leadership.start();
       assertThat(leadership.awaitLeading(Duration.ofSeconds(30))).isTrue();
+      assertThat(new CoordinationV1Api(tresorAccount).readNamespacedLease("osm-controller-leader", TRESOR).execute()
+          .getSpec().getHolderIdentity()).isEqualTo("replica-" + SUFFIX);
     }
     CoordinationV1Api leases = new CoordinationV1Api(tresorAccount);
-    assertThat(leases.readNamespacedLease("osm-controller-leader", TRESOR).execute().getSpec().getHolderIdentity())
-        .isEqualTo("replica-" + SUFFIX);
     assertForbidden(() -> leases.readNamespacedLease("someone-elses", TRESOR).execute());
     assertForbidden(() -> leases.readNamespacedLease("osm-controller-leader", VAULT).execute());
     assertForbidden(() -> leases.listNamespacedLease(TRESOR).execute());

@@ -132,7 +132,7 @@ class SidecarInjectionIT {
     String yaml = new String(secret.getData().get("bootstrap.yaml"), StandardCharsets.UTF_8);
     Map<String, Object> bootstrap = new Yaml().load(yaml);
     assertThat(path(bootstrap, "node", "id")).isEqualTo(uuid + ".bookstore." + ENABLED_NAMESPACE);
-    String chain = tlsCertificateChain(bootstrap);
+    String chain = new String(secret.getData().get("xds-client.crt"), StandardCharsets.UTF_8);
 
     assertThat(OpenSsl.verify(meshCa, chain).strip()).isEqualTo("leaf.pem: OK");
     X509Certificate certificate = Pem.decodeCertificate(chain);
@@ -365,16 +365,5 @@ class SidecarInjectionIT {
       current = ((Map<String, Object>) current).get(key);
     }
     return current;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static String tlsCertificateChain(Map<String, Object> bootstrap) {
-    List<Map<String, Object>> clusters = (List<Map<String, Object>>) path(bootstrap, "static_resources", "clusters");
-    Map<String, Object> controlPlane = clusters.stream().filter(c -> "osm-controller".equals(c.get("name")))
-        .findFirst().orElseThrow();
-    Map<String, Object> tls = (Map<String, Object>) path(controlPlane, "transport_socket", "typed_config");
-    List<Map<String, Object>> certificates = (List<Map<String, Object>>) path(tls, "common_tls_context",
-        "tls_certificates");
-    return (String) path(certificates.get(0), "certificate_chain", "inline_string");
   }
 }
