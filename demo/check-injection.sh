@@ -53,12 +53,10 @@ secret="envoy-bootstrap-config-$uuid"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-kubectl get secret -n "$namespace" "$secret" -o jsonpath='{.data.bootstrap\.yaml}' | base64 -d > "$work/bootstrap.yaml" \
+# The Secret holds the bootstrap certificate chain, leaf first, as the file Envoy loads (xds-client.crt).
+kubectl get secret -n "$namespace" "$secret" -o jsonpath='{.data.xds-client\.crt}' | base64 -d > "$work/chain.pem" \
   || die "cannot read the bootstrap Secret $namespace/$secret"
-# The bootstrap holds the certificate chain inline (certificate_chain.inline_string), leaf first, indented as YAML.
-sed -n '/certificate_chain:/,/private_key:/p' "$work/bootstrap.yaml" \
-  | sed -n '/BEGIN CERTIFICATE/,/END CERTIFICATE/p' | sed 's/^[[:space:]]*//' > "$work/chain.pem"
-grep -q 'BEGIN CERTIFICATE' "$work/chain.pem" || die "Secret $namespace/$secret holds no certificate_chain"
+grep -q 'BEGIN CERTIFICATE' "$work/chain.pem" || die "Secret $namespace/$secret holds no xds-client.crt"
 
 echo "xDS bootstrap certificate (Secret $namespace/$secret):"
 openssl x509 -in "$work/chain.pem" -noout -subject -issuer -dates -ext subjectAltName | sed 's/^/  /'

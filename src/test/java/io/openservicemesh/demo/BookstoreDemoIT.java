@@ -8,6 +8,7 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1Secret;
+import io.openservicemesh.bootstrap.BootstrapFiles;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
@@ -25,17 +26,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * The bookstore demo against the real API server. No pods run here, so deploy-bookstore.sh runs in its dry-run mode
@@ -140,41 +136,11 @@ class BookstoreDemoIT {
               .xdsBootstrap(proxy));
       admin.createNamespacedSecret(APP_NAMESPACE, new V1Secret()
           .metadata(new V1ObjectMeta().name("envoy-bootstrap-config-" + uuid)).type("Opaque")
-          .data(Map.of("bootstrap.yaml", bootstrap(proxy, certificate).getBytes(StandardCharsets.UTF_8)))).execute();
+          .data(BootstrapFiles.forProxy(proxy, OSM_NAMESPACE, BootstrapFiles.Credential.of(certificate)))).execute();
     }
     admin.createNamespacedPod(APP_NAMESPACE, new V1Pod().metadata(metadata).spec(spec.containers(containers)))
         .execute();
     return uuid;
-  }
-
-  /** The parts of an Envoy bootstrap the check reads, in the injector's layout (PEM as literal blocks). */
-  private static String bootstrap(ProxyIdentity proxy, Certificate certificate) {
-    Map<String, Object> tlsCertificate = new LinkedHashMap<>();
-    tlsCertificate.put("certificate_chain", Map.of("inline_string", certificate.certificateChainPem()));
-    tlsCertificate.put("private_key", Map.of("inline_string", certificate.privateKeyPem()));
-    Map<String, Object> commonTlsContext = new LinkedHashMap<>();
-    commonTlsContext.put("tls_certificates", List.of(tlsCertificate));
-    commonTlsContext.put("validation_context", Map.of("trusted_ca", Map.of("inline_string",
-        certificate.trustedCasPem())));
-    Map<String, Object> cluster = new LinkedHashMap<>();
-    cluster.put("name", "osm-controller");
-    cluster.put("transport_socket", Map.of("name", "envoy.transport_sockets.tls", "typed_config",
-        Map.of("common_tls_context", commonTlsContext)));
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("node", Map.of("id", proxy.commonName()));
-    root.put("static_resources", Map.of("clusters", List.of(cluster)));
-    DumperOptions options = new DumperOptions();
-    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    Representer representer = new Representer(options) {
-      {
-        this.representers.put(String.class, data -> {
-          String text = (String) data;
-          return representScalar(Tag.STR, text,
-              text.contains("\n") ? DumperOptions.ScalarStyle.LITERAL : DumperOptions.ScalarStyle.PLAIN);
-        });
-      }
-    };
-    return new Yaml(representer, options).dump(root);
   }
 
   private static CaBundle newRoot() {

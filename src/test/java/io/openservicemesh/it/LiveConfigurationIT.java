@@ -155,10 +155,8 @@ class LiveConfigurationIT {
     Matcher uuid = Pattern.compile("\"osm-proxy-uuid\":\"([0-9a-f-]{36})\"").matcher(patch);
     assertThat(uuid.find()).isTrue();
     V1Secret secret = core.readNamespacedSecret("envoy-bootstrap-config-" + uuid.group(1), POD_NAMESPACE).execute();
-    String yaml = new String(secret.getData().get("bootstrap.yaml"), StandardCharsets.UTF_8);
-    Matcher pem = Pattern.compile("-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----").matcher(yaml);
-    assertThat(pem.find()).isTrue();
-    X509Certificate leaf = Pem.decodeCertificate(pem.group().replaceAll("\n\\s+", "\n"));
+    X509Certificate leaf = Pem.decodeCertificates(
+        new String(secret.getData().get("xds-client.crt"), StandardCharsets.UTF_8)).get(0);
     assertThat(((ECPublicKey) leaf.getPublicKey()).getParams().getCurve().getField().getFieldSize()).isEqualTo(384);
 
     // The change of every key is logged with its old and new value.

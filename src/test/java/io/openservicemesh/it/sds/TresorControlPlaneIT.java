@@ -15,10 +15,17 @@ import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.util.PatchUtils;
 import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.certificate.store.StoredCaBundle;
+import io.openservicemesh.certificate.tresor.CaBundleCodec;
+import io.openservicemesh.certificate.tresor.TresorIssuer;
+import io.openservicemesh.config.KeySpec;
+import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.it.ExtraControlPlane;
 import io.openservicemesh.it.ServerHealth.Report;
 import io.openservicemesh.it.TestCluster;
+import io.openservicemesh.testing.OpenSsl;
 import io.openservicemesh.testing.TlsContexts;
 import java.math.BigInteger;
 import java.net.URI;
@@ -27,6 +34,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,16 +47,19 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * A proxy's bootstrap credential over the life of its pod, against the real API server and a real control plane
- * whose bootstrap certificates live one minute: the injector writes the Secret for a review, the pod appears
+ * The built-in CA on a real Liberty server started by configuration alone (Tresor under a custom CA Secret name),
+ * shared by its tests. It serves a service certificate over SDS to an Envoy-like client. And it keeps a proxy's
+ * bootstrap credential over the life of its pod, against the real API server, with bootstrap certificates that live
+ * one minute: the injector writes the Secret for a review, the pod appears
  * and becomes the Secret's owner, the leader renews the certificate and rewrites the Secret before it expires,
  * and an Envoy-like client that follows the mounted files (bootstrap, then its file-based SDS resources, then the
  * PEM files they name) reconnects to SDS with the new certificate. A Secret whose pod never comes is deleted after
  * the grace period. The test API server has no garbage collector: the ownerReference is asserted exactly.
  */
-class BootstrapRenewalIT {
+class TresorControlPlaneIT {
 
-  private static final String OSM_NAMESPACE = "osm-it-bootstrap";
+  private static final String OSM_NAMESPACE = "osm-it-custom-ca";
+  private static final String CA_SECRET = "my-secret-name";
   private static final String APPS = "bootstrap-renewal-it";
   private static final Duration LIFETIME = Duration.ofSeconds(60);
   private static final Duration READY_WITHIN = Duration.ofMinutes(2);
@@ -56,21 +67,24 @@ class BootstrapRenewalIT {
   private static final CoreV1Api api = TestCluster.core();
   private static ExtraControlPlane plane;
   private static String root;
+  private static Report ready;
 
   @BeforeAll
   static void startAControlPlaneWithShortLivedBootstrapCertificates() throws Exception {
     TestCluster.ensureNamespace(api, OSM_NAMESPACE);
     TestCluster.ensureNamespace(api, APPS);
-    TestCluster.forgetMesh(TestCluster.client(), OSM_NAMESPACE, "osm-ca-bundle");
+    TestCluster.forgetMesh(TestCluster.client(), OSM_NAMESPACE, CA_SECRET);
     plane = ExtraControlPlane.start(OSM_NAMESPACE, Map.of(
         "OpenServiceMesh_osmNamespace", OSM_NAMESPACE,
+        "CERT_MANAGER", "tresor",
+        "OpenServiceMesh_caBundleSecretName", CA_SECRET,
         "OpenServiceMesh_internalCertValidityDuration", LIFETIME.toSeconds() + "s",
         "OpenServiceMesh_allowShortCertValidity", "true",
         "OpenServiceMesh_bootstrapSecretGracePeriod", "5s",
         "OpenServiceMesh_webhook_extraServingNames", "localhost"));
-    Report ready = plane.health().awaitReadiness(Report::up, READY_WITHIN);
+    ready = plane.health().awaitReadiness(Report::up, READY_WITHIN);
     assertThat(ready.up()).as("readiness: %s\n%s", ready.body(), plane.log()).isTrue();
-    root = new String(api.readNamespacedSecret("osm-ca-bundle", OSM_NAMESPACE).execute().getData().get("ca.crt"),
+    root = new String(api.readNamespacedSecret(CA_SECRET, OSM_NAMESPACE).execute().getData().get("ca.crt"),
         StandardCharsets.UTF_8);
   }
 
@@ -79,6 +93,27 @@ class BootstrapRenewalIT {
     if (plane != null) {
       plane.close();
     }
+  }
+
+  @Test
+  void tresorKeepsItsRootUnderACustomCaBundleSecretNameAndServesOverSds() throws Exception {
+    V1Secret secret = api.readNamespacedSecret(CA_SECRET, OSM_NAMESPACE).execute();
+    assertThat(secret.getData()).containsOnlyKeys("ca.crt", "expiration", "private.key");
+    assertThat(api.listNamespacedSecret(OSM_NAMESPACE).execute().getItems())
+        .extracting(s -> s.getMetadata().getName()).doesNotContain("osm-ca-bundle");
+    assertThat(ready.data("certificate-authority", "caLocation")).contains(CA_SECRET);
+    TresorIssuer ca = new TresorIssuer(CaBundleCodec.decode(new StoredCaBundle(root,
+        new String(secret.getData().get("private.key"), StandardCharsets.UTF_8), null), "test", Instant.now()),
+        Clock.systemUTC(), Duration.ofMinutes(1));
+    ProxyIdentity proxy = SdsProbe.proxyWithPod("bookstore");
+    Certificate bootstrap = ca.issue(new MeshCertificateSpecs("cluster.local", OSM_NAMESPACE, Duration.ofHours(1),
+        KeySpec.ECDSA_P256).xdsBootstrap(proxy));
+
+    X509Certificate leaf = SdsProbe.serviceCertificate(plane, OSM_NAMESPACE, proxy, bootstrap, root);
+
+    assertThat(leaf.getSubjectX500Principal().getName()).startsWith("CN=bookstore." + SdsProbe.PODS
+        + ".cluster.local");
+    OpenSsl.verify(root, Pem.encode(leaf));
   }
 
   @Test
