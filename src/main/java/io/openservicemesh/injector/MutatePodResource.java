@@ -25,13 +25,14 @@ public class MutatePodResource {
   @POST
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.WILDCARD)
-  public Response mutate(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body,
+  public Response mutate(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream body,
       @Context SecurityContext security) {
     if (!security.isSecure()) {
       // The injector issues identities and writes Secrets: only the TLS port serves it.
       return Response.status(403).type(MediaType.TEXT_PLAIN_TYPE)
           .entity("admission webhooks are served over HTTPS only\n").build();
     }
-    return webhook.endpoint().handle(contentType, body).toResponse();
+    return webhook.endpoint().handle(contentType, contentLength, body).toResponse();
   }
 }

@@ -22,12 +22,13 @@ public class ValidateConfigResource {
   @POST
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.WILDCARD)
-  public Response validate(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body,
+  public Response validate(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream body,
       @Context SecurityContext security) {
     if (!security.isSecure()) {
       return Response.status(403).type(MediaType.TEXT_PLAIN_TYPE)
           .entity("admission webhooks are served over HTTPS only\n").build();
     }
-    return webhook.endpoint().handle(contentType, body).toResponse();
+    return webhook.endpoint().handle(contentType, contentLength, body).toResponse();
   }
 }

@@ -1,7 +1,9 @@
 package io.openservicemesh.webhook;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.UUID;
@@ -10,19 +12,14 @@ import java.util.logging.Logger;
 
 /**
  * The HTTP side of an admission webhook, shared by all of them: checks the media type (415), reads a bounded
- * body (400 when empty or not an AdmissionReview, 413 when too large), runs the handler, and always answers a
+ * body (413 when over {@link AdmissionBodyLimits#MAX_BODY_BYTES}, checked before a tree is built; 400 when
+ * empty, not an AdmissionReview, or nested or numerous beyond the JSON limits), runs the handler, and always answers a
  * parsed review with its uid. A handler that throws is answered {@code allowed: false} with a reference to the
  * log entry that holds the details: stack traces stay in the log.
  */
 public final class AdmissionEndpoint {
 
   private static final Logger LOG = Logger.getLogger(AdmissionEndpoint.class.getName());
-
-  /**
-   * An AdmissionReview carries the object and, on UPDATE, the old object; etcd caps an object at 1.5 MiB, so
-   * anything beyond twice that plus the envelope is not a review.
-   */
-  static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
   private final String webhookName;
   private final AdmissionHandler handler;
@@ -33,29 +30,40 @@ public final class AdmissionEndpoint {
     this.handler = handler;
   }
 
-  public HttpAnswer handle(String contentType, InputStream body) {
+  /** For callers without a Content-Length header: the body is counted as it is read. */
+  HttpAnswer handle(String contentType, InputStream body) {
+    return handle(contentType, null, body);
+  }
+
+  /**
+   * @param contentLength the Content-Length header as received, or null (chunked): a declared length over
+   *     {@link AdmissionBodyLimits#MAX_BODY_BYTES} is refused without reading the body
+   */
+  public HttpAnswer handle(String contentType, String contentLength, InputStream body) {
     if (!isJson(contentType)) {
       return HttpAnswer.problem(415, "Content-Type must be application/json, got "
           + (contentType == null || contentType.isBlank() ? "none" : "\"" + clip(contentType) + "\""));
     }
     byte[] bytes;
     try {
-      bytes = body == null ? new byte[0] : body.readNBytes(MAX_BODY_BYTES + 1);
+      bytes = BoundedBody.read(contentLength, body, AdmissionBodyLimits.MAX_BODY_BYTES);
+    } catch (BodyTooLargeException e) {
+      return HttpAnswer.problem(413, e.getMessage());
     } catch (IOException e) {
       return HttpAnswer.problem(400, "cannot read the request body: " + e.getMessage());
     }
-    if (bytes.length > MAX_BODY_BYTES) {
-      return HttpAnswer.problem(413, "the body exceeds " + MAX_BODY_BYTES + " bytes: not an AdmissionReview");
-    }
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    if (text.isBlank()) {
+    if (isBlank(bytes)) {
       return HttpAnswer.problem(400, "empty body: expected an AdmissionReview (admission.k8s.io/v1)");
     }
     AdmissionReviewCodec.Review review;
     try {
-      review = AdmissionReviewCodec.parse(text);
+      // Decoded as it is parsed: no String copy of the body (twice its size in UTF-16) is ever made.
+      review = AdmissionReviewCodec.parse(
+          new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8));
     } catch (MalformedAdmissionReviewException e) {
       return HttpAnswer.problem(400, "not an AdmissionReview: " + e.getMessage());
+    } catch (JsonLimitExceededException e) {
+      return HttpAnswer.problem(400, "refused: " + e.getMessage());
     }
     return HttpAnswer.json(AdmissionReviewCodec.write(
         review.apiVersion(), review.request().uid(), admit(review.request())));
@@ -71,6 +79,16 @@ public final class AdmissionEndpoint {
       return AdmissionResponse.fail(webhookName + " failed unexpectedly on " + request.describeObject()
           + "; the control plane's log has the details under reference " + reference);
     }
+  }
+
+  /** JSON's whitespace only, or nothing. */
+  private static boolean isBlank(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** application/json with any parameters (charset), in any case, as RFC 9110 allows. */

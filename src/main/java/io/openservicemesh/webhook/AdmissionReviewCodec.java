@@ -3,9 +3,9 @@ package io.openservicemesh.webhook;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -17,7 +17,8 @@ import java.util.Set;
  *
  * <p>Gson's tree model is used, not typed models: the object under review is kept as the API server sent it,
  * so fields this code does not know (newer Kubernetes versions) are neither refused nor lost, and the JSON
- * patch is computed against exactly what will be patched. Gson is already in the application through the
+ * patch is computed against exactly what will be patched. The tree is built by {@link BoundedJsonTree}, which
+ * refuses a body deeper or larger than {@link AdmissionBodyLimits} allows before building that much. Gson is already in the application through the
  * Kubernetes client, and behaves the same in unit tests as in the server.
  */
 public final class AdmissionReviewCodec {
@@ -25,17 +26,24 @@ public final class AdmissionReviewCodec {
   static final String GROUP = "admission.k8s.io";
   private static final Set<String> API_VERSIONS = Set.of(GROUP + "/v1", GROUP + "/v1beta1");
   private static final Gson GSON = new Gson();
+  private static final BoundedJsonTree TREE =
+      new BoundedJsonTree(AdmissionBodyLimits.MAX_DEPTH, AdmissionBodyLimits.MAX_VALUES);
 
   private AdmissionReviewCodec() {}
 
   /** A parsed review: its apiVersion (answered in kind) and request. */
   public record Review(String apiVersion, AdmissionRequest request) {}
 
-  public static Review parse(String body) throws MalformedAdmissionReviewException {
+  /**
+   * Parses the review within the limits of {@link AdmissionBodyLimits}.
+   *
+   * @throws JsonLimitExceededException before the tree grows past the depth or value limit
+   */
+  public static Review parse(Reader body) throws MalformedAdmissionReviewException, JsonLimitExceededException {
     JsonElement root;
     try {
-      root = JsonParser.parseString(body);
-    } catch (JsonParseException e) {
+      root = TREE.parse(body);
+    } catch (IOException e) {
       throw new MalformedAdmissionReviewException("the body is not JSON (" + syntaxProblem(e) + ")");
     }
     if (!root.isJsonObject()) {
@@ -103,9 +111,8 @@ public final class AdmissionReviewCodec {
   }
 
   /** Gson's syntax messages give a position; they never quote more than a path. */
-  private static String syntaxProblem(JsonParseException e) {
-    Throwable cause = e.getCause() == null ? e : e.getCause();
-    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  private static String syntaxProblem(IOException e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int seeHelp = message.indexOf("\nSee ");
     return clip(seeHelp < 0 ? message : message.substring(0, seeHelp));
   }

@@ -159,7 +159,7 @@ class AdmissionEndpointTest {
 
   @Test
   void anOversizedBodyIs413() {
-    byte[] huge = new byte[AdmissionEndpoint.MAX_BODY_BYTES + 10];
+    byte[] huge = new byte[AdmissionBodyLimits.MAX_BODY_BYTES + 10];
     java.util.Arrays.fill(huge, (byte) ' ');
 
     assertThat(endpoint(AdmissionResponse.allow()).handle("application/json", new ByteArrayInputStream(huge)).status())
