@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The benchmark suite, in one command: bash bench/run.sh [all|limit|issuance|server|rotation]
+# The benchmark suite, in one command: bash bench/run.sh [all|limit|issuance|server|rotation|webhook]
 #
 # 1. the machine and its physical limit (OpenSSL sign and key-generation rates),
 # 2. issuance in process (JMH: EC/RSA roots and leaves, 1 and 2 threads, cache hit),
 # 3. a control plane started for the benchmark: start-up to ready, idle heap, then the SDS load driver
 #    (streams held, heap per stream, push of a renewed certificate to every stream).
-# `rotation` (not part of `all`) runs the rotation measurements of docs/rotation.md.
+# `rotation` (not part of `all`) runs the rotation measurements of docs/rotation.md; `webhook` (not part of
+# `all`) posts oversized and over-complex admission bodies (BENCH_BODIES per kind, 50; BENCH_BODY_MIB, 10;
+# BENCH_BODY_CONCURRENCY, 10) and reads the server's heap.
 # Results: target/bench/ (raw output) and a summary on stdout, to be copied into docs/benchmarks.md.
 #
 # Ports (loopback): BENCH_HTTP_PORT (9080), BENCH_HTTPS_PORT (9443), BENCH_SDS_PORT (15128).
@@ -86,9 +88,8 @@ issuance() {
 
 server_pid() { cat "$WLP/usr/servers/.pid/$SERVER.pid"; }
 
-server() {
-  say "## Server: start-up, idle heap, SDS"
-  local cp; cp=$(classpath)
+# Builds, configures and starts the benchmark server, then records start-up and idle figures.
+start_server() {
   mvn -q -B -o -Pbench package -DskipTests liberty:create@bench-server liberty:deploy@bench-server >> "$OUT/build.log" 2>&1
   cat > "$SERVER_DIR/bootstrap.properties" <<PROPS
 default.http.port=$HTTP_PORT
@@ -97,13 +98,14 @@ sds.port=$SDS_PORT
 PROPS
   # shellcheck disable=SC2086 # a list of JVM options, one per line
   printf '%s\n' "-Xmx$SERVER_HEAP" ${BENCH_SERVER_JVM_OPTS:-} > "$SERVER_DIR/jvm.options"
-  # Standalone (no Kubernetes API), a fresh root, and service certificates short-lived enough that one is
-  # renewed while the streams are held.
+  # Standalone (no Kubernetes API), a fresh root, service certificates short-lived enough that one is
+  # renewed while the streams are held, and the webhook port's certificate valid for localhost.
   grep -v '^OpenServiceMesh_' "$SERVER_DIR/server.env" > "$SERVER_DIR/server.env.new" || true
   cat >> "$SERVER_DIR/server.env.new" <<ENV
 OpenServiceMesh_sds_verifyProxyPod=false
 OpenServiceMesh_allowShortCertValidity=true
 OpenServiceMesh_serviceCertValidityDuration=4m
+OpenServiceMesh_webhook_extraServingNames=localhost
 ENV
   mv "$SERVER_DIR/server.env.new" "$SERVER_DIR/server.env"
   rm -rf "$SERVER_DIR/osm-ca-bundle" "$SERVER_DIR/tls"
@@ -128,11 +130,29 @@ ENV
   jcmd "$(server_pid)" GC.heap_info > "$OUT/idle-heap.txt"
   say "SERVER | idle heap used after full GC (MiB) | $(grep -oE 'total [0-9]+K, used [0-9]+K' "$OUT/idle-heap.txt" | head -1 | awk '{print int($4 / 1024)}')"
   say "SERVER | resident set size (MiB) | $(($(awk '/VmRSS/ {print $2}' "/proc/$(server_pid)/status") / 1024))"
+}
 
+server() {
+  say "## Server: start-up, idle heap, SDS"
+  local cp; cp=$(classpath)
+  start_server
   java -Xmx1g -cp "$cp" io.openservicemesh.bench.SdsLoadDriver \
     "$SDS_PORT" "$SERVER_DIR/osm-ca-bundle" "$(server_pid)" "$STREAMS" "$CONNECTIONS" "$PUSH_WAIT" \
     2> "$OUT/sds-driver.err" | tee -a "$OUT/summary.txt"
   say "SERVER | threads after the streams closed | $(find "/proc/$(server_pid)/task" -mindepth 1 -maxdepth 1 | wc -l)"
+  "$WLP/bin/server" stop "$SERVER" > /dev/null
+  say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# What hostile admission bodies cost the server's heap (docs/benchmarks.md, section 4).
+webhook() {
+  say "## Webhook bodies (WebhookBodyLoad)"
+  local cp; cp=$(classpath)
+  start_server
+  java -Xmx1g -cp "$cp" io.openservicemesh.bench.WebhookBodyLoad \
+    "https://localhost:$HTTPS_PORT/mutate-pod-creation" "$SERVER_DIR/osm-ca-bundle/ca.crt" "$(server_pid)" \
+    "${BENCH_BODIES:-50}" "${BENCH_BODY_MIB:-10}" "${BENCH_BODY_CONCURRENCY:-10}" \
+    2> "$OUT/webhook-driver.err" | tee -a "$OUT/summary.txt"
   "$WLP/bin/server" stop "$SERVER" > /dev/null
   say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
@@ -147,8 +167,9 @@ rotation() {
 case $WHAT in
   all) machine; limit; issuance; server ;;
   rotation) machine; rotation ;;
+  webhook) machine; webhook ;;
   limit) machine; limit ;;
   issuance) machine; issuance ;;
   server) machine; server ;;
-  *) echo "usage: bash bench/run.sh [all|limit|issuance|server|rotation]" >&2; exit 2 ;;
+  *) echo "usage: bash bench/run.sh [all|limit|issuance|server|rotation|webhook]" >&2; exit 2 ;;
 esac

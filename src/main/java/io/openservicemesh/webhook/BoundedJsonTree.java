@@ -4,9 +4,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
+import com.google.gson.internal.LazilyParsedNumber;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
@@ -79,8 +79,9 @@ final class BoundedJsonTree {
           yield new JsonArray();
         }
         case STRING -> new JsonPrimitive(reader.nextString());
-        // Parsed by Gson as it parses any number, so the number's text is kept exactly as sent.
-        case NUMBER -> JsonParser.parseString(reader.nextString());
+        // The number type Gson's own tree parser uses: it keeps the text exactly as sent and parses it only
+        // when asked, so the tree is the same as JsonParser would give, without a parse per number.
+        case NUMBER -> new JsonPrimitive(new LazilyParsedNumber(reader.nextString()));
         case BOOLEAN -> new JsonPrimitive(reader.nextBoolean());
         case NULL -> {
           reader.nextNull();
