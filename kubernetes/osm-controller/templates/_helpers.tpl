@@ -99,7 +99,20 @@ Checks that need more than one value, with the message an operator needs; the sc
 {{- if and (or .Values.vaultCa.secretName .Values.vaultCa.configMapName $vault.caFile) (ne $vault.protocol "https") }}
 {{- fail "a Vault CA file is only used over HTTPS: --set OpenServiceMesh.vault.protocol=https" }}
 {{- end }}
+{{- $webhook := .Values.OpenServiceMesh.webhook }}
+{{- if and .Values.webhookClientCa.secretName .Values.webhookClientCa.configMapName }}
+{{- fail "set either webhookClientCa.secretName or webhookClientCa.configMapName, not both" }}
 {{- end }}
+{{- if and (or .Values.webhookClientCa.secretName .Values.webhookClientCa.configMapName) $webhook.clientCaFile }}
+{{- fail "webhookClientCa mounts the client CA file and sets OpenServiceMesh.webhook.clientCaFile itself: leave OpenServiceMesh.webhook.clientCaFile empty" }}
+{{- end }}
+{{- if and $webhook.clientNames (not (or .Values.webhookClientCa.secretName .Values.webhookClientCa.configMapName $webhook.clientCaFile)) }}
+{{- fail "OpenServiceMesh.webhook.clientNames are checked on client certificates only: set webhookClientCa.secretName or webhookClientCa.configMapName too" }}
+{{- end }}
+{{- end }}
+
+{{/* The directory where the webhook client CA file is mounted. */}}
+{{- define "osm.webhookClientCaDir" -}}/etc/osm/webhook-client-ca{{- end }}
 
 {{/* The directory where the Vault CA file is mounted. */}}
 {{- define "osm.vaultCaDir" -}}/etc/osm/vault-ca{{- end }}

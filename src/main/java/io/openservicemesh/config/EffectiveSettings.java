@@ -1,5 +1,6 @@
 package io.openservicemesh.config;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -70,6 +71,8 @@ final class EffectiveSettings {
       case BOOTSTRAP_SECRET_GRACE_PERIOD -> GoDuration.format(s.injector().bootstrapSecretGracePeriod());
       case WEBHOOK_CONFIG_NAME_PREFIX -> s.webhooks().configNamePrefix();
       case WEBHOOK_EXTRA_SERVING_NAMES -> s.webhooks().extraServingNames().toString();
+      case WEBHOOK_CLIENT_CA_FILE -> s.webhooks().clientCaFile().map(Path::toString).orElse(NOT_SET);
+      case WEBHOOK_CLIENT_NAMES -> s.webhooks().clientNames().toString();
     };
   }
 

@@ -45,6 +45,8 @@ import static io.openservicemesh.config.Setting.SIDECAR_IMAGE;
 import static io.openservicemesh.config.Setting.BOOTSTRAP_SECRET_GRACE_PERIOD;
 import static io.openservicemesh.config.Setting.SIDECAR_INJECTION_DEFAULT;
 import static io.openservicemesh.config.Setting.WEBHOOK_CONFIG_NAME_PREFIX;
+import static io.openservicemesh.config.Setting.WEBHOOK_CLIENT_CA_FILE;
+import static io.openservicemesh.config.Setting.WEBHOOK_CLIENT_NAMES;
 import static io.openservicemesh.config.Setting.WEBHOOK_EXTRA_SERVING_NAMES;
 
 import java.nio.file.Path;
@@ -220,6 +222,13 @@ public final class MeshSettingsParser {
         reader.read(WEBHOOK_CONFIG_NAME_PREFIX, ValueRules.kubernetesObjectName());
     Optional<List<String>> extraServingNames =
         reader.read(WEBHOOK_EXTRA_SERVING_NAMES, ValueRules.dnsNameList());
+    Optional<Path> webhookClientCaFile = reader.read(WEBHOOK_CLIENT_CA_FILE, ValueRules.file());
+    Optional<List<String>> webhookClientNames =
+        reader.read(WEBHOOK_CLIENT_NAMES, ValueRules.certificateNameList());
+    webhookClientNames.filter(names -> !names.isEmpty() && webhookClientCaFile.isEmpty()).ifPresent(names ->
+        reader.reject(new ConfigProblem(WEBHOOK_CLIENT_NAMES.key(), WEBHOOK_CLIENT_NAMES.key() + " " + names
+            + " is only checked on certificates the client CA signed: set " + WEBHOOK_CLIENT_CA_FILE.key()
+            + " too, or leave the names empty")));
 
     if (!reader.problems().isEmpty()) {
       return ParseResult.invalid(reader.problems());
@@ -273,7 +282,8 @@ public final class MeshSettingsParser {
                 prometheusScraping.get(),
                 injectByDefault.get(),
                 bootstrapSecretGracePeriod.get()),
-            new WebhookSettings(webhookConfigNamePrefix.get(), extraServingNames.get())));
+            new WebhookSettings(webhookConfigNamePrefix.get(), extraServingNames.get(), webhookClientCaFile,
+                webhookClientNames.get())));
   }
 
   private static ValueRule<Duration> certValidityRule(boolean allowShort) {

@@ -333,7 +333,25 @@ public enum Setting {
       "[]",
       "a comma-separated list of DNS names such as osm.example.com,localhost, or [] for none",
       "Extra DNS names in the serving certificate of the webhook port, for API servers that"
-          + " call the webhooks by URL rather than through the in-cluster Services.");
+          + " call the webhooks by URL rather than through the in-cluster Services."),
+  WEBHOOK_CLIENT_CA_FILE(
+      "OpenServiceMesh.webhook.clientCaFile",
+      Change.AT_RESTART,
+      null,
+      "a path to a file of PEM CA certificates",
+      "CA certificates that sign the client certificate the API server presents to the admission"
+          + " webhooks (its AdmissionConfiguration's kubeconfig); when set, the webhook ports ask every"
+          + " caller for a certificate and the webhooks answer only callers with one this CA signed."
+          + " Unset: no client authentication."),
+  WEBHOOK_CLIENT_NAMES(
+      "OpenServiceMesh.webhook.clientNames",
+      Change.AT_RESTART,
+      "[]",
+      "a comma-separated list of names such as kube-apiserver-webhook-client (letters, digits and"
+          + " '.', '-', '_', ':', '@'), or [] for any",
+      "With clientCaFile: the subject CN or DNS SANs the API server's client certificate may carry"
+          + " (case-insensitive); a certificate with none of them is refused. Empty: any certificate"
+          + " the client CA signed.");
 
   /** Shown instead of a secret value, everywhere. */
   public static final String REDACTED = "<redacted>";

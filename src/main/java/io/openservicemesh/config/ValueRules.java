@@ -291,6 +291,20 @@ final class ValueRules {
   }
 
   /**
+   * Names a certificate may carry as its subject CN or a DNS SAN: user names such as
+   * {@code system:kube-apiserver} as well as DNS names, but nothing that would need quoting in a list or a log.
+   */
+  static ValueRule<List<String>> certificateNameList() {
+    return listOf(item -> {
+      if (!item.matches("[A-Za-z0-9._:@-]{1,253}")) {
+        throw new RejectedValueException(quote(item) + ": only letters, digits and '.', '-', '_', ':', '@'"
+            + " (at most 253 characters)");
+      }
+      return item;
+    });
+  }
+
+  /**
    * A comma-separated list, optionally in brackets as Helm prints a list ("[a, b]"); "[]" is empty. Every
    * item is checked and the first bad one is named.
    */

@@ -1,5 +1,6 @@
 package io.openservicemesh.injector;
 
+import io.openservicemesh.webhook.AuthenticatedCaller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -15,8 +16,10 @@ import java.io.InputStream;
 
 /**
  * {@code POST /mutate-pod-creation}: the sidecar injector's AdmissionReview endpoint. Any media type is
- * accepted here so that the endpoint, not the framework, answers a wrong one (415 with a reason).
+ * accepted here so that the endpoint, not the framework, answers a wrong one (415 with a reason). With a client
+ * CA configured, only the API server's certificate gets this far ({@link AuthenticatedCaller}).
  */
+@AuthenticatedCaller
 @Path(InjectorWebhookConfiguration.PATH)
 public class MutatePodResource {
 

@@ -2,6 +2,7 @@ package io.openservicemesh.tls;
 
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateKind;
+import io.openservicemesh.certificate.CaCertificateFile;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.Crypto;
 import io.openservicemesh.certificate.IssuanceException;
@@ -10,6 +11,8 @@ import io.openservicemesh.certificate.Pem.PemException;
 import io.openservicemesh.certificate.ServingCertificates;
 import io.openservicemesh.certificate.TrustBundle;
 import io.openservicemesh.certificate.TrustBundleChanged;
+import io.openservicemesh.config.Setting;
+import io.openservicemesh.config.SettingsInForce;
 import io.openservicemesh.rotation.RotationAnnouncements;
 import io.openservicemesh.status.ControlPlaneReady;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,9 +23,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -30,7 +35,8 @@ import java.util.logging.Logger;
  * mesh CA: {@code osm-controller.<osm-ns>.svc}, the name the API server calls the injector by and Envoy dials
  * SDS by, and {@code osm-config-validator.<osm-ns>.svc} for the config validator's own endpoint) and a trust
  * store of the mesh roots, which the SDS endpoint requires client certificates to chain to. Then it writes the
- * configuration that opens the endpoints (see server.xml), once. Renewals of a serving certificate are written
+ * configuration that opens the endpoints (see server.xml), once; with {@code OpenServiceMesh.webhook.clientCaFile}
+ * set, the webhook endpoints also get a trust store of those CAs and ask callers for a certificate. Renewals of a serving certificate are written
  * to its store as rotation announces them.
  */
 @ApplicationScoped
@@ -42,10 +48,13 @@ public class ServingTlsPublisher {
   static final Path TLS_DIRECTORY = Path.of("tls");
   static final String ENDPOINTS_CONFIG = "tls-endpoints.xml";
   private static final String PASSWORD_PLACEHOLDER = "@PASSWORD@";
+  private static final String CLIENT_TRUST_STORE_PLACEHOLDER = "@WEBHOOK_CLIENT_TRUST_STORE@";
+  private static final String CLIENT_AUTH_PLACEHOLDER = "@WEBHOOK_CLIENT_AUTH@";
 
   @Inject ServingCertificates servingCertificates;
   @Inject TrustBundle trustBundle;
   @Inject RotationAnnouncements announcements;
+  @Inject SettingsInForce settings;
 
   /**
    * PKCS#12 needs a password, though it protects nothing the file permissions do not: a fresh random one per
@@ -101,7 +110,13 @@ public class ServingTlsPublisher {
         publishedRoots = roots;
       }
       if (!endpointsConfigured) {
-        files.replace(ENDPOINTS_CONFIG, endpointsConfig().getBytes(StandardCharsets.UTF_8));
+        Optional<Path> clientCaFile = settings.current().flatMap(s -> s.webhooks().clientCaFile());
+        if (clientCaFile.isPresent()) {
+          // Read once, like the setting: a new client CA takes a restart.
+          List<X509Certificate> clientCas = CaCertificateFile.read(Setting.WEBHOOK_CLIENT_CA_FILE, clientCaFile.get());
+          files.replace(TlsFiles.WEBHOOK_CLIENT_TRUST_STORE, Pkcs12.trustStore(clientCas, storePassword));
+        }
+        files.replace(ENDPOINTS_CONFIG, endpointsConfig(clientCaFile.isPresent()).getBytes(StandardCharsets.UTF_8));
         endpointsConfigured = true;
         LOG.info(() -> "opening the TLS endpoints: " + files.directory().resolve(ENDPOINTS_CONFIG).toAbsolutePath());
       }
@@ -110,17 +125,26 @@ public class ServingTlsPublisher {
     }
   }
 
-  private String endpointsConfig() {
+  private String endpointsConfig(boolean authenticateWebhookCallers) {
     try (InputStream template = ServingTlsPublisher.class.getResourceAsStream(ENDPOINTS_CONFIG)) {
       if (template == null) {
         throw new IllegalStateException(ENDPOINTS_CONFIG + " is missing from the application");
       }
       return new String(template.readAllBytes(), StandardCharsets.UTF_8)
-          .replace(PASSWORD_PLACEHOLDER, new String(storePassword));
+          .replace(PASSWORD_PLACEHOLDER, new String(storePassword))
+          .replace(CLIENT_TRUST_STORE_PLACEHOLDER, authenticateWebhookCallers ? CLIENT_TRUST_STORE : "")
+          .replace(CLIENT_AUTH_PLACEHOLDER, authenticateWebhookCallers
+              ? "trustStoreRef=\"webhookClientTrustStore\" clientAuthenticationSupported=\"true\""
+              : "trustStoreRef=\"meshTrustStore\"");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** The client CAs of OpenServiceMesh.webhook.clientCaFile, as the webhook endpoints' trust store. */
+  private static final String CLIENT_TRUST_STORE = "  <keyStore id=\"webhookClientTrustStore\""
+      + " location=\"${server.output.dir}/tls/" + TlsFiles.WEBHOOK_CLIENT_TRUST_STORE + "\" type=\"PKCS12\"\n"
+      + "            password=\"${osm.tls.storePassword}\" readOnly=\"true\"/>";
 
   /** 32 characters from [A-Za-z0-9]: nothing that needs escaping in XML or in Liberty's variable syntax. */
   private static char[] randomPassword() {

@@ -20,6 +20,8 @@ public final class TlsFiles {
   public static final String SERVING_KEY_STORE = "serving.p12";
   public static final String VALIDATOR_KEY_STORE = "validator.p12";
   public static final String MESH_TRUST_STORE = "mesh-roots.p12";
+  /** The CAs of the API server's client certificate, when the webhooks authenticate their callers. */
+  public static final String WEBHOOK_CLIENT_TRUST_STORE = "webhook-clients.p12";
 
   private final Path directory;
 

@@ -1,5 +1,6 @@
 package io.openservicemesh.validator;
 
+import io.openservicemesh.webhook.AuthenticatedCaller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -13,7 +14,11 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.io.InputStream;
 
-/** {@code POST /validate-webhook}: the config validator's AdmissionReview endpoint, HTTPS only. */
+/**
+ * {@code POST /validate-webhook}: the config validator's AdmissionReview endpoint, HTTPS only, and with a client
+ * CA configured only for the API server ({@link AuthenticatedCaller}).
+ */
+@AuthenticatedCaller
 @Path(ValidatorWebhookConfiguration.PATH)
 public class ValidateConfigResource {
 
