@@ -16,6 +16,8 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.function.IntSupplier;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Hands the TLS layer's verified client certificate to the SDS gRPC service. Liberty's gRPC transport does not
@@ -24,6 +26,10 @@ import java.util.List;
  *
  * <p>Any copy of that header sent by the client is removed first, so a client can never claim an identity by
  * sending it: the header holds the TLS layer's word or nothing.
+ *
+ * <p>Only a request that arrived on the SDS port carries it: that port alone verifies client certificates against
+ * the mesh roots. The webhook ports may verify them against another CA, the API server's client CA
+ * ({@code OpenServiceMesh.webhook.clientCaFile}), whose certificates must never pass for proxies.
  */
 @WebFilter(urlPatterns = "/" + SecretDiscoveryService.SERVICE_NAME + "/*", asyncSupported = true)
 public class VerifiedClientCertificateFilter implements Filter {
@@ -31,6 +37,19 @@ public class VerifiedClientCertificateFilter implements Filter {
   /** Lower case: HTTP/2 header names are. */
   static final String HEADER = "x-osm-verified-client-certificate";
   private static final String CERTIFICATE_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
+  /** The server variable of the SDS endpoint's port (server.xml), as MicroProfile Config sees it. */
+  static final String SDS_PORT_VARIABLE = "sds.port";
+  static final int DEFAULT_SDS_PORT = 15128;
+
+  private final IntSupplier sdsPort;
+
+  public VerifiedClientCertificateFilter() {
+    this(() -> ConfigProvider.getConfig().getOptionalValue(SDS_PORT_VARIABLE, Integer.class).orElse(DEFAULT_SDS_PORT));
+  }
+
+  VerifiedClientCertificateFilter(IntSupplier sdsPort) {
+    this.sdsPort = sdsPort;
+  }
 
   @Override
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
@@ -38,7 +57,8 @@ public class VerifiedClientCertificateFilter implements Filter {
     HttpServletRequest http = (HttpServletRequest) request;
     X509Certificate[] verified = (X509Certificate[]) request.getAttribute(CERTIFICATE_ATTRIBUTE);
     String value = null;
-    if (request.isSecure() && verified != null && verified.length > 0) {
+    if (request.isSecure() && request.getLocalPort() == sdsPort.getAsInt() && verified != null
+        && verified.length > 0) {
       try {
         value = Base64.getEncoder().encodeToString(verified[0].getEncoded());
       } catch (CertificateEncodingException e) {

@@ -673,4 +673,29 @@ class MeshSettingsParserTest {
                 .issuerKind())
         .isEqualTo(CertManagerIssuerKind.CLUSTER_ISSUER);
   }
+
+  @Test
+  void webhookClientAuthenticationIsOffByDefaultAndTakesTheCaFileAndNames() {
+    assertThat(valid(Map.of()).webhooks().clientCaFile()).isEmpty();
+    assertThat(valid(Map.of()).webhooks().clientNames()).isEmpty();
+
+    MeshSettings configured = valid(Map.of(
+        "OpenServiceMesh.webhook.clientCaFile", "/etc/osm/webhook-client-ca/ca.crt",
+        "OpenServiceMesh.webhook.clientNames", "[kube-apiserver-webhook-client, system:kube-apiserver]"));
+
+    assertThat(configured.webhooks().clientCaFile()).contains(java.nio.file.Path.of("/etc/osm/webhook-client-ca/ca.crt"));
+    assertThat(configured.webhooks().clientNames())
+        .containsExactly("kube-apiserver-webhook-client", "system:kube-apiserver");
+  }
+
+  @Test
+  void webhookClientNamesWithoutACaFileOrWithSpacesAreRefusedNamingTheFix() {
+    assertThat(parse("OpenServiceMesh.webhook.clientNames", "kube-apiserver").problems())
+        .extracting(ConfigProblem::message)
+        .containsExactly("OpenServiceMesh.webhook.clientNames [kube-apiserver] is only checked on certificates the"
+            + " client CA signed: set OpenServiceMesh.webhook.clientCaFile too, or leave the names empty");
+    assertThat(parse(Map.of("OpenServiceMesh.webhook.clientCaFile", "/ca.crt",
+        "OpenServiceMesh.webhook.clientNames", "kube apiserver")).problems())
+        .extracting(ConfigProblem::key).containsExactly("OpenServiceMesh.webhook.clientNames");
+  }
 }

@@ -5,6 +5,9 @@ import io.openservicemesh.certificate.Pem.PemException;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -31,6 +34,29 @@ public final class TlsContexts {
     factory.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, factory.getTrustManagers(), null);
+    return context;
+  }
+
+  /**
+   * Like {@link #trusting(String)}, and presenting {@code chain} (leaf first) with its key when the server asks
+   * for a client certificate, as the API server does with the kubeconfig of its AdmissionConfiguration.
+   */
+  public static SSLContext presenting(String caPem, PrivateKey key, X509Certificate... chain)
+      throws PemException, GeneralSecurityException, IOException {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("mesh", Pem.decodeCertificate(caPem));
+    TrustManagerFactory trustFactory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trustFactory.init(trust);
+    char[] password = "client".toCharArray();
+    KeyStore identity = KeyStore.getInstance("PKCS12");
+    identity.load(null, null);
+    identity.setKeyEntry("client", key, password, chain);
+    KeyManagerFactory keyFactory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keyFactory.init(identity, password);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keyFactory.getKeyManagers(), trustFactory.getTrustManagers(), null);
     return context;
   }
 }
