@@ -9,6 +9,7 @@ import com.google.gson.Strictness;
 import com.google.gson.internal.LazilyParsedNumber;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayDeque;
@@ -101,7 +102,7 @@ final class BoundedJsonTree {
       }
     }
     if (root == null) {
-      throw new java.io.EOFException("no JSON value");
+      throw new EOFException("no JSON value");
     }
     return root;
   }

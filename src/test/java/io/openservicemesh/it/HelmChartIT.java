@@ -63,6 +63,8 @@ class HelmChartIT {
             "OpenServiceMesh.vault.host", "10.0.0.12", "OpenServiceMesh.vault.authMethod", "kubernetes",
             "OpenServiceMesh.vault.kubernetesRole", "osm-controller")),
         Arguments.of("cert-manager", Map.of("OpenServiceMesh.certificateManager", "cert-manager")),
+        Arguments.of("webhook-client-ca", Map.of("webhookClientCa.configMapName", "apiserver-webhook-client-ca",
+            "OpenServiceMesh.webhook.clientNames", "{kube-apiserver-webhook-client}")),
         Arguments.of("cert-manager-cluster-issuer", Map.of("OpenServiceMesh.certificateManager", "cert-manager",
             "OpenServiceMesh.certmanager.issuerKind", "ClusterIssuer",
             "OpenServiceMesh.certmanager.issuerName", "mesh-root")));
@@ -100,6 +102,14 @@ class HelmChartIT {
         .getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
         .collect(Collectors.toMap(V1EnvVar::getName, e -> e));
     assertThat(stored.get("OpenServiceMesh_osmNamespace").getValue()).isEqualTo(namespace);
+    if (sets.containsKey("webhookClientCa.configMapName")) {
+      assertThat(stored.get("OpenServiceMesh_webhook_clientCaFile").getValue())
+          .isEqualTo("/etc/osm/webhook-client-ca/ca.crt");
+      assertThat(stored.get("OpenServiceMesh_webhook_clientNames").getValue())
+          .isEqualTo("kube-apiserver-webhook-client");
+    } else {
+      assertThat(stored).as("no client authentication by default").doesNotContainKey("OpenServiceMesh_webhook_clientCaFile");
+    }
     if (sets.containsKey("OpenServiceMesh.certificateManager")) {
       assertThat(stored.get("OpenServiceMesh_certificateManager").getValue())
           .isEqualTo(sets.get("OpenServiceMesh.certificateManager"));
@@ -245,7 +255,13 @@ class HelmChartIT {
             "OpenServiceMesh.vault.authMethod=kubernetes logs in without one"),
         Arguments.of(with(vault, "OpenServiceMesh.vault.protocol", "http", "vaultToken.existingSecret", "t",
             "vaultCa.secretName", "vault-ca"),
-            "a Vault CA file is only used over HTTPS: --set OpenServiceMesh.vault.protocol=https"));
+            "a Vault CA file is only used over HTTPS: --set OpenServiceMesh.vault.protocol=https"),
+        Arguments.of(Map.of("webhookClientCa.secretName", "ca", "webhookClientCa.configMapName", "ca"),
+            "set either webhookClientCa.secretName or webhookClientCa.configMapName, not both"),
+        Arguments.of(Map.of("webhookClientCa.configMapName", "ca", "OpenServiceMesh.webhook.clientCaFile", "/ca.crt"),
+            "webhookClientCa mounts the client CA file and sets OpenServiceMesh.webhook.clientCaFile itself"),
+        Arguments.of(Map.of("OpenServiceMesh.webhook.clientNames", "{kube-apiserver}"),
+            "OpenServiceMesh.webhook.clientNames are checked on client certificates only"));
   }
 
   @ParameterizedTest
