@@ -51,6 +51,8 @@ class SettingTest {
             Setting.VAULT_HOST,
             Setting.VAULT_TOKEN,
             Setting.VAULT_CA_FILE,
-            Setting.VAULT_KUBERNETES_ROLE);
+            Setting.VAULT_KUBERNETES_ROLE,
+            // Unset means no client authentication of the webhooks' callers: there is no natural CA file.
+            Setting.WEBHOOK_CLIENT_CA_FILE);
   }
 }
