@@ -18,6 +18,7 @@ import io.openservicemesh.rotation.Subscription;
 import io.openservicemesh.status.ControlPlaneStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -58,6 +59,11 @@ public class RunningControlPlane implements ServiceCertificates, BootstrapCertif
   @Override
   public Certificate bootstrapCertificate(ProxyIdentity proxy) throws IssuanceException {
     return ready().bootstrapCertificate(proxy);
+  }
+
+  @Override
+  public Optional<X509Certificate> signingRoot() {
+    return stack().flatMap(CertificateStack::signingRoot);
   }
 
   @Override
