@@ -1,16 +1,22 @@
 package io.openservicemesh.certificate.tresor;
 
 import java.util.Optional;
+import java.util.UUID;
 
-/** This replica's name in the rotation's reports: its pod's name (the downward API, else the host name). */
+/**
+ * This replica's name in a rotation's reports: its pod's name (the kubelet sets HOSTNAME to it) and a random
+ * suffix, so that a restarted replica is a new reporter and two replicas never share a report. The report of a
+ * replica that is gone expires (see {@link RootRotationDriver#REPORT_EXPIRES}).
+ */
 final class ReplicaName {
 
   private ReplicaName() {}
 
   static String current() {
-    return Optional.ofNullable(System.getenv("POD_NAME"))
-        .or(() -> Optional.ofNullable(System.getenv("HOSTNAME")))
-        .filter(name -> name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?"))
-        .orElse("replica-" + ProcessHandle.current().pid());
+    String host = Optional.ofNullable(System.getenv("HOSTNAME"))
+        .map(name -> name.replaceAll("[^-._a-zA-Z0-9]", ""))
+        .filter(name -> !name.isEmpty())
+        .orElse("osm-controller");
+    return host + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 }
