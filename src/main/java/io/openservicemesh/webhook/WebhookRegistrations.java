@@ -16,6 +16,7 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.ejb.LocalBean;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;
@@ -39,6 +40,7 @@ import java.util.logging.Logger;
  * backoff; the control plane keeps serving meanwhile.
  */
 @Singleton
+@LocalBean // implementing an interface would otherwise hide the no-interface view its observers need
 public class WebhookRegistrations implements RootDistribution {
 
   private static final Logger LOG = Logger.getLogger(WebhookRegistrations.class.getName());

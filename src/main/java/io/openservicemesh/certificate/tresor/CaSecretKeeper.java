@@ -57,10 +57,10 @@ final class CaSecretKeeper implements Runnable {
     try {
       Optional<StoredCaBundle> stored = store.load();
       if (stored.isEmpty()) {
-        StoredCaBundle now = store.createIfAbsent(inUse);
-        finding = now.equals(inUse) ? Finding.WRITTEN_BACK : Finding.DIFFERENT;
+        StoredCaBundle written = store.createIfAbsent(inUse);
+        finding = written.equals(inUse) ? Finding.WRITTEN_BACK : Finding.DIFFERENT;
       } else {
-        finding = inUse.sameRootAs(stored.get()) ? Finding.IN_PLACE : Finding.DIFFERENT;
+        finding = holds(stored.get(), clock.instant()) ? Finding.IN_PLACE : Finding.DIFFERENT;
       }
     } catch (CaStoreException e) {
       finding = Finding.UNREADABLE;
@@ -69,6 +69,15 @@ final class CaSecretKeeper implements Runnable {
     report(finding, detail);
     last = finding == Finding.WRITTEN_BACK ? Finding.IN_PLACE : finding;
     return finding;
+  }
+
+  /** Decoded, not compared as text: an operator's PEM may wrap lines or write the key as PKCS#1. */
+  private boolean holds(StoredCaBundle stored, Instant now) {
+    try {
+      return CaBundleCodec.decode(stored, store.location(), now).sameAs(signing.get());
+    } catch (BrokenCaBundleException broken) {
+      return false;
+    }
   }
 
   private void report(Finding finding, String detail) {

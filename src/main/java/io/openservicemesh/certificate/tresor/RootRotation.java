@@ -60,10 +60,13 @@ public record RootRotation(Phase phase, CaBundle outgoing, CaBundle incoming, St
   /** What every replica signs with and trusts in this phase: both roots, the signing one first. */
   public TresorRoots roots() {
     CaBundle other = phase == Phase.SIGNING ? outgoing : incoming;
-    return TresorRoots.of(signing(), List.of(other.certificate()));
+    return TresorRoots.of(signing(), List.of(other.trustAnchor()));
   }
 
-  /** The root whose evidence this phase waits for: the bundle of both while publishing, the incoming root after. */
+  /**
+   * What the signing phase waits for everything to be issued by: the incoming CA's signing certificate, so that
+   * a new intermediate under the same root is rotated to as well.
+   */
   public X509Certificate incomingRoot() {
     return incoming.certificate();
   }

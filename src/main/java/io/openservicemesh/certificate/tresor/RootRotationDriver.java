@@ -119,18 +119,44 @@ final class RootRotationDriver {
    */
   private Optional<CaBundle> operatorsRoot(CaBundle signing, Instant now) throws CaStoreException {
     Optional<StoredCaBundle> stored = caStore.load();
-    if (stored.isEmpty() || stored.get().sameRootAs(CaBundleCodec.encode(signing))) {
-      refuse("");
-      return Optional.empty();
+    if (stored.isEmpty()) {
+      return Optional.empty(); // written back by the CA Secret's keeper
     }
     try {
       CaBundle candidate = CaBundleCodec.decode(stored.get(), caStore.location(), now);
       refuse("");
-      return Optional.of(candidate);
+      return candidate.sameAs(signing) ? Optional.empty() : Optional.of(candidate);
     } catch (BrokenCaBundleException e) {
       refuse(e.getMessage() + " The root of serial " + signing.serialHex() + " stays in service.");
       return Optional.empty();
     }
+  }
+
+  /**
+   * Gives the CA Secret the incoming CA unless it holds it already (an operator's CA is there from the start).
+   *
+   * @return what is waited for, when the Secret holds neither CA of the rotation
+   */
+  private Optional<String> swapCaSecret(RootRotation rotation, Instant now) throws CaStoreException {
+    Optional<StoredCaBundle> stored = caStore.load();
+    Optional<CaBundle> held = Optional.empty();
+    if (stored.isPresent()) {
+      try {
+        held = Optional.of(CaBundleCodec.decode(stored.get(), caStore.location(), now));
+      } catch (BrokenCaBundleException unreadable) {
+        held = Optional.empty();
+      }
+    }
+    if (held.filter(rotation.incoming()::sameAs).isPresent()) {
+      return Optional.empty();
+    }
+    if (stored.isPresent() && held.filter(rotation.outgoing()::sameAs).isPresent()
+        && caStore.replaceRoot(stored.get(), CaBundleCodec.encode(rotation.incoming()))) {
+      return Optional.empty();
+    }
+    return Optional.of(caStore.location() + " holds neither the outgoing nor the incoming root: someone changed it"
+        + " during the rotation; restore the outgoing root there, or delete " + state.location()
+        + " to abandon the rotation");
   }
 
   private void step(StoredRotation stored, RootRotation rotation, RootDistribution clusterWide, Instant now)
@@ -138,13 +164,7 @@ final class RootRotationDriver {
     List<String> waiting = new ArrayList<>(replicasWaiting(stored, rotation, now));
     switch (rotation.phase()) {
       case PREPARED -> waiting.addAll(clusterWide.notHolding(rotation.roots().trustPem()));
-      case PUBLISHED -> {
-        if (!caStore.replaceRoot(CaBundleCodec.encode(rotation.outgoing()), CaBundleCodec.encode(rotation.incoming()))) {
-          waiting.add(caStore.location() + " holds neither the outgoing nor the incoming root: someone changed it"
-              + " during the rotation; restore the outgoing root there, or delete " + state.location()
-              + " to abandon the rotation");
-        }
-      }
+      case PUBLISHED -> swapCaSecret(rotation, now).ifPresent(waiting::add);
       case SIGNING -> waiting.addAll(clusterWide.notIssuedBy(rotation.incomingRoot()));
     }
     if (!waiting.isEmpty()) {

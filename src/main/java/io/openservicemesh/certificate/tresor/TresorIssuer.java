@@ -111,7 +111,10 @@ public final class TresorIssuer implements Issuer {
       throw X509Builders.encodingFailure(e);
     }
     X509Certificate leaf = X509Builders.sign(builder, ca.privateKey());
-    return new Certificate(List.of(leaf), Pem.encodePrivateKey(keyPair.getPrivate()), by.roots().signingPem(),
+    List<X509Certificate> chain = new java.util.ArrayList<>(1 + ca.intermediates().size());
+    chain.add(leaf);
+    chain.addAll(ca.intermediates());
+    return new Certificate(chain, Pem.encodePrivateKey(keyPair.getPrivate()), by.roots().signingPem(),
         by.roots().trustPem());
   }
 

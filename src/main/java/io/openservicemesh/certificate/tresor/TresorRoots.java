@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What Tresor signs with and what the mesh trusts, at one moment: one root for both in the steady state, two
- * while a root rotates (the trust bundle holds the outgoing and the incoming root, whichever of them signs).
- * The bundle lists the signing root first, so a reader that takes only the first root still gets the one that
- * signs.
+ * What Tresor signs with and what the mesh trusts, at one moment: one root in the steady state (the signing CA
+ * itself, or the root above a signing intermediate), two while a root rotates (the outgoing and the incoming
+ * root, whichever of them signs). The bundle lists the signing CA's root first, so a reader that takes only the
+ * first root still gets the one that signs.
  */
 public record TresorRoots(CaBundle signing, List<X509Certificate> trusted, String signingPem, String trustPem) {
 
@@ -22,11 +22,11 @@ public record TresorRoots(CaBundle signing, List<X509Certificate> trusted, Strin
     return of(root, List.of());
   }
 
-  /** @param alsoTrusted roots trusted beside the signing one (the other root of a rotation) */
+  /** @param alsoTrusted roots trusted beside the signing CA's own (the other root of a rotation) */
   public static TresorRoots of(CaBundle signing, List<X509Certificate> alsoTrusted) {
     List<X509Certificate> trusted = new ArrayList<>();
-    trusted.add(signing.certificate());
-    alsoTrusted.stream().filter(root -> !root.equals(signing.certificate())).forEach(trusted::add);
+    trusted.add(signing.trustAnchor());
+    alsoTrusted.stream().filter(root -> !trusted.contains(root)).forEach(trusted::add);
     return new TresorRoots(signing, trusted, Pem.encode(signing.certificate()), Pem.encode(trusted));
   }
 
