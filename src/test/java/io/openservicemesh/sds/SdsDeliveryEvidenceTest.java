@@ -136,6 +136,18 @@ class SdsDeliveryEvidenceTest {
   }
 
   @Test
+  void validationContextsWithDifferentBundlesInOneResponseHoldNeither() throws Exception {
+    serve(BUNDLE_AB, leafOf(rootA()));
+    lookup.put(SecretBuilder.outboundValidation(OUTBOUND, BUNDLE_A, Set.of(BOOKBUYER), "cluster.local"));
+    Sotw stream = sotw(INBOUND, OUTBOUND);
+
+    stream.ack();
+
+    assertThat(streams.notHolding(BUNDLE_AB)).hasSize(1);
+    assertThat(streams.notHolding(BUNDLE_A)).hasSize(1);
+  }
+
+  @Test
   void aStreamOfTheServiceCertificateOnlyIsNotAskedForTheBundle() throws Exception {
     serve(BUNDLE_A, leafOf(rootA()));
     Sotw stream = sotw(CERT);
