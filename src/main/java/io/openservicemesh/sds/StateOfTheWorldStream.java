@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -50,10 +51,12 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
     static Carried of(String version, List<Secret> secrets) {
       String bundle = null;
       String chain = null;
+      boolean firstContext = true;
       for (Secret secret : secrets) {
         String material = Material.of(secret);
         if (secret.hasValidationContext()) {
-          bundle = bundle == null || bundle.equals(material) ? material : DIFFERING_BUNDLES;
+          bundle = firstContext || Objects.equals(bundle, material) ? material : DIFFERING_BUNDLES;
+          firstContext = false;
         } else if (secret.hasTlsCertificate()) {
           chain = material;
         }
