@@ -10,31 +10,46 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 
 /**
- * Whether a chain was issued under a given root. Two roots of one mesh usually share their subject (a rotated
- * root keeps its name), so the name alone decides nothing: the key identifiers do when both certificates carry
- * them (a byte comparison, cheap enough for every cached certificate on every check of a root rotation), and
- * the signature does otherwise.
+ * Whether a chain was issued under a given root: the evidence a root rotation counts. Two roots of one mesh usually
+ * share their subject (a rotated root keeps its name), so names alone decide nothing: the key identifiers do when
+ * both certificates carry them (a byte comparison, cheap enough for every cached certificate on every check of a
+ * rotation), and the signature does otherwise.
  */
 public final class IssuedBy {
 
   private IssuedBy() {}
 
-  /** @param chain the leaf first, then any intermediates; the last one is the one a root must have signed */
+  /**
+   * Whether the chain leads to the root link by link: some certificate of it was issued by the root, and each one
+   * before it by the next.
+   *
+   * @param chain the leaf first, then any intermediates (the root itself may end it)
+   */
   public static boolean root(List<X509Certificate> chain, X509Certificate root) {
-    X509Certificate top = chain.get(chain.size() - 1);
-    if (top.equals(root)) {
-      return true;
+    for (int i = 0; i < chain.size(); i++) {
+      X509Certificate certificate = chain.get(i);
+      if (certificate.equals(root) || issued(root, certificate)) {
+        return true;
+      }
+      if (i + 1 == chain.size() || !issued(chain.get(i + 1), certificate)) {
+        return false;
+      }
     }
-    if (!top.getIssuerX500Principal().equals(root.getSubjectX500Principal())) {
+    return false;
+  }
+
+  /** Whether {@code issuer} issued {@code certificate}: by name, then by key identifiers or else the signature. */
+  private static boolean issued(X509Certificate issuer, X509Certificate certificate) {
+    if (!certificate.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
       return false;
     }
-    byte[] authorityKeyId = authorityKeyId(top);
-    byte[] rootKeyId = subjectKeyId(root);
-    if (authorityKeyId != null && rootKeyId != null) {
-      return Arrays.equals(authorityKeyId, rootKeyId);
+    byte[] authorityKeyId = authorityKeyId(certificate);
+    byte[] issuerKeyId = subjectKeyId(issuer);
+    if (authorityKeyId != null && issuerKeyId != null) {
+      return Arrays.equals(authorityKeyId, issuerKeyId);
     }
     try {
-      top.verify(root.getPublicKey());
+      certificate.verify(issuer.getPublicKey());
       return true;
     } catch (GeneralSecurityException otherKey) {
       return false;

@@ -1,5 +1,6 @@
 package io.openservicemesh.sds;
 
+import io.openservicemesh.certificate.WaitingList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -20,7 +21,7 @@ final class DeliveryEvidence {
    */
   static List<String> shortfalls(Iterable<SdsStream<?>> streams, Function<SdsStream<?>, List<Uptake>> uptakeOf,
       Predicate<String> holds, String wanted) {
-    ShortList answer = new ShortList("SDS streams");
+    WaitingList answer = new WaitingList("SDS streams");
     for (SdsStream<?> stream : streams) {
       for (Uptake uptake : uptakeOf.apply(stream)) {
         if (!holds.test(uptake.acked())) {

@@ -1,5 +1,6 @@
 package io.openservicemesh.sds;
 
+import io.openservicemesh.certificate.IssuedBy;
 import io.openservicemesh.certificate.Pem;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -8,9 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Whether a certificate chain, as SDS delivered it, was issued by one root: the leaf is signed by the root, or
- * by an intermediate of the same chain that leads to it link by link. Issuer names alone do not decide it, since
- * a replacement root usually has the same subject as the root it replaces; every link's signature is checked.
+ * Whether a certificate chain, as SDS delivered it, was issued by one root ({@link IssuedBy}), from its PEM.
  *
  * <p>Used for one evidence call: the verdict is kept per chain, because thousands of streams share each
  * identity's chain (the same String), so each is parsed and verified once.
@@ -35,32 +34,9 @@ final class IssuedByRoot {
   }
 
   private boolean verify(String chainPem) {
-    List<X509Certificate> chain;
     try {
-      chain = Pem.decodeCertificates(chainPem);
+      return IssuedBy.root(Pem.decodeCertificates(chainPem), root);
     } catch (Pem.PemException e) {
-      return false;
-    }
-    for (int i = 0; i < chain.size(); i++) {
-      X509Certificate certificate = chain.get(i);
-      if (signedBy(certificate, root)) {
-        return true;
-      }
-      if (i + 1 == chain.size() || !signedBy(certificate, chain.get(i + 1))) {
-        return false;
-      }
-    }
-    return false;
-  }
-
-  private static boolean signedBy(X509Certificate certificate, X509Certificate issuer) {
-    if (!certificate.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
-      return false;
-    }
-    try {
-      certificate.verify(issuer.getPublicKey());
-      return true;
-    } catch (GeneralSecurityException e) {
       return false;
     }
   }

@@ -1,5 +1,6 @@
 package io.openservicemesh.sds;
 
+import io.openservicemesh.certificate.WaitingList;
 import static io.openservicemesh.sds.SdsRequests.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -253,10 +254,10 @@ class SdsDeliveryEvidenceTest {
 
     List<String> answer = streams.notHolding(BUNDLE_A);
 
-    assertThat(answer).hasSize(ShortList.SHOWN + 1);
-    assertThat(answer.subList(0, ShortList.SHOWN)).allSatisfy(entry -> assertThat(entry)
+    assertThat(answer).hasSize(WaitingList.LISTED + 1);
+    assertThat(answer.subList(0, WaitingList.LISTED)).allSatisfy(entry -> assertThat(entry)
         .startsWith("SDS stream of proxy ").contains("has not ACKed the trust bundle (pending since version"));
-    assertThat(answer.get(ShortList.SHOWN)).isEqualTo("and 3 more SDS streams");
+    assertThat(answer.get(WaitingList.LISTED)).isEqualTo("and 3 more SDS streams");
   }
 
   // --- delta ----------------------------------------------------------------------------------------------------
