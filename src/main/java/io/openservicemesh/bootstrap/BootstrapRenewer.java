@@ -4,6 +4,9 @@ import io.openservicemesh.bootstrap.TrackedCredential.State;
 import io.openservicemesh.certificate.BootstrapCertificates;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.IssuanceException;
+import io.openservicemesh.certificate.IssuedBy;
+import io.openservicemesh.certificate.RootDistribution;
+import io.openservicemesh.certificate.WaitingList;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.Pem.PemException;
 import io.openservicemesh.certificate.TrustBundle;
@@ -36,7 +39,7 @@ import java.util.logging.Logger;
  * one pod list per discovery pass. A failed renewal keeps the old Secret and is retried with backoff; a
  * credential near expiry without a successor is reported by {@link #overdue}.
  */
-public final class BootstrapRenewer {
+public final class BootstrapRenewer implements RootDistribution {
 
   private static final Logger LOG = Logger.getLogger(BootstrapRenewer.class.getName());
   static final Backoff RETRY = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5));
@@ -100,9 +103,10 @@ public final class BootstrapRenewer {
       LOG.fine(() -> "bootstrap renewal waits for the mesh roots: " + e.getMessage());
       return new PassResult(0, 0, 0, 0);
     }
+    Optional<X509Certificate> signing = issuer.signingRoot();
     Counts counts = new Counts();
     for (TrackedCredential entry : new ArrayList<>(tracked.values())) {
-      if (entry.retryAt.isAfter(now) || !needsAttention(entry, policy, roots, now)) {
+      if (entry.retryAt.isAfter(now) || !needsAttention(entry, policy, roots, signing, now)) {
         continue;
       }
       try {
@@ -136,14 +140,50 @@ public final class BootstrapRenewer {
     return (int) tracked.values().stream().filter(entry -> entry.state == State.KNOWN).count();
   }
 
-  private static boolean needsAttention(TrackedCredential entry, RenewalPolicy policy, String roots, Instant now) {
+  private static boolean needsAttention(TrackedCredential entry, RenewalPolicy policy, String roots,
+      Optional<X509Certificate> signing, Instant now) {
     return switch (entry.state) {
       case UNREAD -> true;
       case FOREIGN, MISSING -> false;
-      case KNOWN -> !entry.owned || !roots.equals(entry.trustedRootsPem)
+      case KNOWN -> !entry.owned || !roots.equals(entry.trustedRootsPem) || notIssuedBy(entry, signing)
           || policy.isDue(entry.notBefore, entry.notAfter, entry.jitter, now);
     };
   }
+
+  /** Issued under another root of the mesh than the one that signs now: a root rotation re-issues it. */
+  private static boolean notIssuedBy(TrackedCredential entry, Optional<X509Certificate> signing) {
+    return signing.isPresent() && entry.issuedTop != null && !IssuedBy.root(List.of(entry.issuedTop), signing.get());
+  }
+
+  /** Live proxies' Secrets whose roots file is not yet this bundle, or that were not read yet. */
+  @Override
+  public synchronized List<String> notHolding(String trustBundlePem) {
+    return WaitingList.of(tracked.values().stream()
+        .filter(entry -> entry.state == State.UNREAD || entry.state == State.KNOWN
+            && !trustBundlePem.equals(entry.trustedRootsPem))
+        .map(entry -> "bootstrap Secret " + entry.pod.namespace() + "/" + entry.pod.secretName()
+            + (entry.state == State.UNREAD ? " was not read yet" : " does not hold the new trust bundle yet")
+            + failureNote(entry))
+        .toList(), "bootstrap Secrets");
+  }
+
+  /** Live proxies' Secrets whose certificate the given root did not issue, or that were not read yet. */
+  @Override
+  public synchronized List<String> notIssuedBy(X509Certificate root) {
+    return WaitingList.of(tracked.values().stream()
+        .filter(entry -> entry.state == State.UNREAD || entry.state == State.KNOWN
+            && notIssuedBy(entry, Optional.of(root)))
+        .map(entry -> "bootstrap Secret " + entry.pod.namespace() + "/" + entry.pod.secretName()
+            + (entry.state == State.UNREAD ? " was not read yet" : " holds a certificate of the outgoing root")
+            + failureNote(entry))
+        .toList(), "bootstrap Secrets");
+  }
+
+  private static String failureNote(TrackedCredential entry) {
+    return entry.lastFailure == null ? "" : " (last attempt: " + entry.lastFailure + ")";
+  }
+
+
 
   private void attend(
       TrackedCredential entry, RenewalPolicy policy, String osmNamespace, String roots,
@@ -168,8 +208,10 @@ public final class BootstrapRenewer {
     if (entry.state != State.KNOWN) {
       entry.jitter = random.getAsDouble();
     }
+    Optional<X509Certificate> signing = issuer.signingRoot();
     boolean renew = credential.isEmpty()
         || !credential.get().commonName().equals(pod.proxy().commonName())
+        || signing.isPresent() && !IssuedBy.root(credential.get().chain(), signing.get())
         || policy.isDue(credential.get().notBefore(), credential.get().notAfter(), entry.jitter, now);
     StoredBootstrapSecret written;
     if (renew) {
@@ -177,7 +219,7 @@ public final class BootstrapRenewer {
       BootstrapFiles.Credential fresh = BootstrapFiles.Credential.of(renewed);
       written = secrets.rewrite(stored, BootstrapFiles.forProxy(pod.proxy(), osmNamespace, fresh), pod.owner());
       entry.jitter = random.getAsDouble();
-      remember(entry, renewed.notBefore(), renewed.notAfter(), fresh.trustedRootsPem());
+      remember(entry, renewed.notBefore(), renewed.notAfter(), fresh.trustedRootsPem(), top(renewed.chain()));
       counts.renewed++;
       LOG.fine(() -> "renewed the bootstrap certificate in Secret " + pod.namespace() + "/" + pod.secretName()
           + ", valid until " + renewed.notAfter());
@@ -193,13 +235,19 @@ public final class BootstrapRenewer {
       } else {
         written = stored;
       }
-      remember(entry, current.notBefore(), current.notAfter(), roots);
+      remember(entry, current.notBefore(), current.notAfter(), roots, top(current.chain()));
     }
     entry.owned = written.owner().filter(pod.owner()::equals).isPresent();
   }
 
-  private static void remember(TrackedCredential entry, Instant notBefore, Instant notAfter, String roots) {
+  private static X509Certificate top(List<X509Certificate> chain) {
+    return chain.get(chain.size() - 1);
+  }
+
+  private static void remember(TrackedCredential entry, Instant notBefore, Instant notAfter, String roots,
+      X509Certificate issuedTop) {
     entry.state = State.KNOWN;
+    entry.issuedTop = issuedTop;
     entry.notBefore = notBefore;
     entry.notAfter = notAfter;
     entry.trustedRootsPem = roots;

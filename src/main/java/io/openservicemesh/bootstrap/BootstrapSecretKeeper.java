@@ -2,7 +2,9 @@ package io.openservicemesh.bootstrap;
 
 import io.openservicemesh.bootstrap.PendingBootstrapSecrets.Outcome;
 import io.openservicemesh.certificate.BootstrapCertificates;
+import io.openservicemesh.certificate.RootDistribution;
 import io.openservicemesh.certificate.TrustBundle;
+import java.security.cert.X509Certificate;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.SettingsInForce;
 import io.openservicemesh.k8s.KubernetesApi;
@@ -31,7 +33,7 @@ import java.util.stream.Collectors;
  * {@link #DISCOVERY_INTERVAL}, and only when there is something to look for.
  */
 @ApplicationScoped
-public class BootstrapSecretKeeper implements NewBootstrapSecrets {
+public class BootstrapSecretKeeper implements NewBootstrapSecrets, RootDistribution {
 
   private static final Logger LOG = Logger.getLogger(BootstrapSecretKeeper.class.getName());
 
@@ -104,6 +106,17 @@ public class BootstrapSecretKeeper implements NewBootstrapSecrets {
   /** How many live proxies' Secrets the renewer keeps (0 on a replica that does not lead). */
   public int keptCount() {
     return parts().map(p -> p.renewer().trackedCount()).orElse(0);
+  }
+
+  /** The leader's evidence for a root rotation: every live proxy's Secret (nothing to show elsewhere). */
+  @Override
+  public List<String> notHolding(String trustBundlePem) {
+    return parts().map(p -> p.renewer().notHolding(trustBundlePem)).orElse(List.of());
+  }
+
+  @Override
+  public List<String> notIssuedBy(X509Certificate root) {
+    return parts().map(p -> p.renewer().notIssuedBy(root)).orElse(List.of());
   }
 
   public int pendingCount() {

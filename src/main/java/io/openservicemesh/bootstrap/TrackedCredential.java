@@ -1,5 +1,6 @@
 package io.openservicemesh.bootstrap;
 
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 
 /**
@@ -26,6 +27,8 @@ final class TrackedCredential {
   /** The certificate's jitter draw, made once per certificate. */
   double jitter;
   String trustedRootsPem;
+  /** The certificate chain's top, which tells which root issued it. */
+  X509Certificate issuedTop;
   boolean owned;
   int failures;
   Instant retryAt = Instant.MIN;

@@ -1,9 +1,10 @@
 package io.openservicemesh.certificate;
 
 import io.openservicemesh.identity.ProxyIdentity;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
 
 /** The xDS bootstrap certificate of a proxy being injected: it authenticates the proxy to SDS. */
-@FunctionalInterface
 public interface BootstrapCertificates {
 
   /**
@@ -13,4 +14,13 @@ public interface BootstrapCertificates {
    * @throws IssuanceException when it cannot be issued, or (retryable) while the control plane is not ready
    */
   Certificate bootstrapCertificate(ProxyIdentity proxy) throws IssuanceException;
+
+  /**
+   * The root new certificates are issued under, when the control plane's roots are its own (Tresor): a stored
+   * credential issued under another root of the mesh (the one a rotation retires) is renewed. Empty for an
+   * external CA, whose roots change on its own schedule.
+   */
+  default Optional<X509Certificate> signingRoot() {
+    return Optional.empty();
+  }
 }

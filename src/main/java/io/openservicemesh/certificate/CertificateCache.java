@@ -1,10 +1,12 @@
 package io.openservicemesh.certificate;
 
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -113,6 +115,48 @@ public class CertificateCache {
 
   public String trustedCasPem() {
     return issuer.trustedCasPem();
+  }
+
+  /**
+   * The cached certificates that the given root did not issue: what a root rotation still waits for once the
+   * new root signs. At most {@code maxListed} common names, then how many more.
+   */
+  public List<String> notIssuedBy(X509Certificate root) {
+    List<String> waiting = new ArrayList<>();
+    for (Map.Entry<String, Entry> cached : entries.entrySet()) {
+      Certificate certificate = cached.getValue().certificate.isDone()
+          ? completedValue(cached.getValue().certificate).orElse(null) : null;
+      if (certificate == null || IssuedBy.root(certificate.chain(), root)) {
+        continue;
+      }
+      waiting.add(cached.getValue().spec.kind() + " certificate " + cached.getKey() + " (serial "
+          + certificate.serialHex() + ") is not yet re-issued under the new root");
+    }
+    return WaitingList.of(waiting, "cached certificates");
+  }
+
+  /**
+   * Makes every cached certificate that the given root did not issue due for renewal now: once a new root
+   * signs, the certificates of the old one are replaced at the rotation's pace, not at their own.
+   *
+   * @return how many were moved forward
+   */
+  public int expediteNotIssuedBy(X509Certificate root, Instant now) {
+    int moved = 0;
+    for (String name : List.copyOf(entries.keySet())) {
+      boolean[] changed = {false};
+      replaceIf(name, current -> current.scheduledAt != null && current.scheduledAt.isAfter(now)
+          && current.certificate.isDone() && completedValue(current.certificate)
+              .filter(certificate -> !IssuedBy.root(certificate.chain(), root)).isPresent(),
+          current -> {
+            changed[0] = true;
+            return current.retryAt(now, current.failedRenewals);
+          });
+      if (changed[0]) {
+        moved++;
+      }
+    }
+    return moved;
   }
 
   /** The soonest scheduled renewal (or retry) of any certificate. */

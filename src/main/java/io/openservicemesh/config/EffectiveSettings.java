@@ -60,6 +60,7 @@ final class EffectiveSettings {
       case ROTATION_CHECK_INTERVAL -> GoDuration.format(s.rotation().checkInterval());
       case ROTATION_RENEW_BEFORE_FRACTION -> Fractions.format(s.rotation().renewBeforeFraction());
       case ROTATION_JITTER_FRACTION -> Fractions.format(s.rotation().jitterFraction());
+      case CA_ROTATION_START_FRACTION -> Fractions.format(s.rotation().caRotationStartFraction());
       case ALLOW_SHORT_CERT_VALIDITY -> String.valueOf(s.rotation().allowShortValidity());
       case SIDECAR_IMAGE -> s.injector().sidecarImage();
       case INIT_CONTAINER_IMAGE -> s.injector().initContainerImage();

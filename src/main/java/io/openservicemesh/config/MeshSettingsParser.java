@@ -18,6 +18,7 @@ import static io.openservicemesh.config.Setting.LOCAL_CA_BUNDLE_DIRECTORY;
 import static io.openservicemesh.config.Setting.OSM_NAMESPACE;
 import static io.openservicemesh.config.Setting.ROTATION_CHECK_INTERVAL;
 import static io.openservicemesh.config.Setting.ROTATION_JITTER_FRACTION;
+import static io.openservicemesh.config.Setting.CA_ROTATION_START_FRACTION;
 import static io.openservicemesh.config.Setting.ROTATION_RENEW_BEFORE_FRACTION;
 import static io.openservicemesh.config.Setting.SDS_MAX_STREAM_AGE;
 import static io.openservicemesh.config.Setting.SDS_VERIFY_PROXY_POD;
@@ -171,6 +172,8 @@ public final class MeshSettingsParser {
     Optional<Double> jitterFraction =
         reader.read(
             ROTATION_JITTER_FRACTION, ValueRules.fraction(0, true, MAX_JITTER_FRACTION, true));
+    Optional<Double> caRotationStartFraction =
+        reader.read(CA_ROTATION_START_FRACTION, ValueRules.fraction(0.5, true, 0.95, true));
     if (renewBeforeFraction.isPresent() && jitterFraction.isPresent()) {
       renewalWindowProblem(renewBeforeFraction.get(), jitterFraction.get())
           .ifPresent(reader::reject);
@@ -272,7 +275,8 @@ public final class MeshSettingsParser {
                 rotationCheckInterval.get(),
                 renewBeforeFraction.get(),
                 jitterFraction.get(),
-                allowShortValidity.get()),
+                allowShortValidity.get(),
+                caRotationStartFraction.get()),
             new InjectorSettings(
                 sidecarImage.get(),
                 initImage.get(),

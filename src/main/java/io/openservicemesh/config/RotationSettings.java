@@ -12,9 +12,11 @@ import java.time.Duration;
  * @param jitterFraction the renewal point moves by up to this fraction of the lifetime either way
  * @param allowShortValidity whether validities under the 10 minute minimum were allowed (tests
  *     only)
+ * @param caRotationStartFraction the part of the built-in root's lifetime after which its rotation starts
  */
 public record RotationSettings(
     Duration checkInterval,
     double renewBeforeFraction,
     double jitterFraction,
-    boolean allowShortValidity) {}
+    boolean allowShortValidity,
+    double caRotationStartFraction) {}

@@ -258,6 +258,14 @@ public enum Setting {
           + " random either side of the renewal point, so that certificates issued together do"
           + " not renew together; renewBeforeFraction minus the jitter must be at least 0.05 and"
           + " renewBeforeFraction plus the jitter at most 0.95."),
+  CA_ROTATION_START_FRACTION(
+      "OpenServiceMesh.caRotationStartFraction",
+      Change.AT_RESTART,
+      "0.8",
+      "a fraction from 0.5 to 0.95, as a decimal such as 0.8 or a ratio such as 4/5",
+      "When the built-in CA's root has used this part of its lifetime, the leading replica starts"
+          + " a root rotation on its own (publish the next root, sign with it, retire the old one);"
+          + " 0.8 starts a ten-year root's rotation after eight years."),
   ALLOW_SHORT_CERT_VALIDITY(
       "OpenServiceMesh.allowShortCertValidity",
       Change.LIVE,

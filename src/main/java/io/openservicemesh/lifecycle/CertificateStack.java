@@ -20,10 +20,15 @@ import io.openservicemesh.rotation.RotationAnnouncer;
 import io.openservicemesh.rotation.RotationJournal;
 import io.openservicemesh.rotation.RotationLimits;
 import io.openservicemesh.rotation.ServedCertificate;
+import io.openservicemesh.certificate.RootDistribution;
+import io.openservicemesh.certificate.RootLifecycle;
+import io.openservicemesh.certificate.StartedIssuer;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
@@ -43,10 +48,14 @@ final class CertificateStack implements AutoCloseable {
   private final RotationJournal journal;
   private final List<String> extraServingNames;
   private final Runnable upkeep;
+  private final Optional<RootLifecycle> roots;
   private volatile MeshCertificateSpecs specs;
+  /** The root this replica signed with at the last look: a change re-issues what the previous one signed. */
+  private X509Certificate signingRoot;
 
   private CertificateStack(CertificateCache cache, RotationAnnouncer announcer, CertificateRotator rotator,
-      JitteredRenewalTiming timing, RotationJournal journal, MeshSettings settings, Runnable upkeep) {
+      JitteredRenewalTiming timing, RotationJournal journal, MeshSettings settings, Runnable upkeep,
+      Optional<RootLifecycle> roots) {
     this.cache = cache;
     this.announcer = announcer;
     this.rotator = rotator;
@@ -54,16 +63,22 @@ final class CertificateStack implements AutoCloseable {
     this.journal = journal;
     this.extraServingNames = settings.webhooks().extraServingNames();
     this.upkeep = upkeep;
+    this.roots = roots;
     this.specs = specsOf(settings, settings);
   }
 
   /** For an issuer with nothing to keep up. */
   static CertificateStack build(MeshSettings settings, Issuer issuer, Clock clock) {
-    return build(settings, issuer, () -> {}, clock);
+    return build(settings, issuer, () -> {}, Optional.empty(), clock);
   }
 
-  /** @param upkeep the issuer backend's upkeep (see {@link io.openservicemesh.certificate.StartedIssuer}) */
-  static CertificateStack build(MeshSettings settings, Issuer issuer, Runnable upkeep, Clock clock) {
+  /** @param started the issuer, its upkeep and its root lifecycle, if it has one */
+  static CertificateStack build(MeshSettings settings, StartedIssuer started, Clock clock) {
+    return build(settings, started.issuer(), started.upkeep(), started.roots(), clock);
+  }
+
+  private static CertificateStack build(MeshSettings settings, Issuer issuer, Runnable upkeep,
+      Optional<RootLifecycle> roots, Clock clock) {
     RotationAnnouncer announcer = new RotationAnnouncer();
     JitteredRenewalTiming timing = new JitteredRenewalTiming(RenewalPolicy.of(settings.rotation()), UNIFORM);
     CertificateCache cache = new CertificateCache(issuer, clock, timing, announcing(announcer));
@@ -71,7 +86,7 @@ final class CertificateStack implements AutoCloseable {
         RotationLimits.forInterval(settings.rotation().checkInterval()), CertificateRotator.RETRY_BACKOFF, UNIFORM);
     RotationJournal journal = new RotationJournal(clock);
     announcer.subscribe("rotation-journal", journal);
-    return new CertificateStack(cache, announcer, rotator, timing, journal, settings, upkeep);
+    return new CertificateStack(cache, announcer, rotator, timing, journal, settings, upkeep, roots);
   }
 
   /** Every first issuance and every replacement the cache makes, on the announcements channel. */
@@ -155,6 +170,53 @@ final class CertificateStack implements AutoCloseable {
   /** The issuer backend's upkeep, on the upkeep timer. */
   void upkeep() {
     upkeep.run();
+  }
+
+  /**
+   * Every replica: follows the root lifecycle's persisted state; when the signing root changed, what the
+   * previous one signed is made due for renewal at once, so the rotation's next evidence comes in one pass.
+   *
+   * @param local this replica's SDS streams; the cache adds its own certificates
+   */
+  synchronized void followRoots(RootDistribution local, Clock clock) {
+    if (roots.isEmpty()) {
+      return;
+    }
+    X509Certificate signing = roots.get().follow(MeshRootDistribution.of(local, cacheDistribution()));
+    if (signingRoot != null && !signing.equals(signingRoot)) {
+      int expedited = cache.expediteNotIssuedBy(signing, clock.instant());
+      java.util.logging.Logger.getLogger(CertificateStack.class.getName()).info(() -> "the signing root changed: "
+          + expedited + " cached certificates are renewed under it now");
+    }
+    signingRoot = signing;
+  }
+
+  /** The leading replica: moves a root rotation forward on the evidence of the cluster-wide consumers. */
+  void driveRoots(RootDistribution clusterWide) {
+    roots.ifPresent(lifecycle -> lifecycle.drive(clusterWide));
+  }
+
+  /** The root that signs, when the issuer's roots are its own (Tresor); empty for an external CA. */
+  Optional<X509Certificate> signingRoot() {
+    return Optional.ofNullable(signingRoot);
+  }
+
+  Map<String, String> rootDetails() {
+    return roots.map(RootLifecycle::details).orElse(Map.of());
+  }
+
+  private RootDistribution cacheDistribution() {
+    return new RootDistribution() {
+      @Override
+      public List<String> notHolding(String trustBundlePem) {
+        return List.of(); // a cached certificate carries the bundle it was issued with; SDS hands out the current one
+      }
+
+      @Override
+      public List<String> notIssuedBy(X509Certificate root) {
+        return cache.notIssuedBy(root);
+      }
+    };
   }
 
   RotationAnnouncer announcer() {

@@ -100,7 +100,7 @@ public class ControlPlaneStartup {
     }
     try {
       StartedIssuer started = backend.get().start(settings);
-      CertificateStack built = CertificateStack.build(settings, started.issuer(), started.upkeep(), clock);
+      CertificateStack built = CertificateStack.build(settings, started, clock);
       Map<String, String> webhookSerials;
       try {
         webhookSerials = built.issueServingCertificates();

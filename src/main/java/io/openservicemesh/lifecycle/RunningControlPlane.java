@@ -18,7 +18,10 @@ import io.openservicemesh.rotation.Subscription;
 import io.openservicemesh.status.ControlPlaneStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.security.cert.X509Certificate;
+import io.openservicemesh.certificate.RootStatus;
 import java.util.Collection;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -31,7 +34,7 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class RunningControlPlane implements ServiceCertificates, BootstrapCertificates, ServingCertificates,
-    TrustBundle, RotationAnnouncements, RotationView {
+    TrustBundle, RotationAnnouncements, RotationView, RootStatus {
 
   @Inject ControlPlaneStatus status;
 
@@ -58,6 +61,16 @@ public class RunningControlPlane implements ServiceCertificates, BootstrapCertif
   @Override
   public Certificate bootstrapCertificate(ProxyIdentity proxy) throws IssuanceException {
     return ready().bootstrapCertificate(proxy);
+  }
+
+  @Override
+  public Map<String, String> rootDetails() {
+    return stack().map(CertificateStack::rootDetails).orElse(Map.of());
+  }
+
+  @Override
+  public Optional<X509Certificate> signingRoot() {
+    return stack().flatMap(CertificateStack::signingRoot);
   }
 
   @Override

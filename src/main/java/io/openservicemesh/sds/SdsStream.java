@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.openservicemesh.identity.ProxyIdentity;
 import java.time.Instant;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -56,6 +57,15 @@ abstract class SdsStream<R> {
 
   /** Sends the current state again where it changed: called when a certificate or root changed. */
   abstract void refresh();
+
+  /**
+   * What the client has ACKed of the mesh roots: one entry per subscribed validation context that may differ,
+   * none when the stream is not started or subscribes to no validation context. Takes the stream's lock briefly.
+   */
+  abstract List<Uptake> trustBundleUptake();
+
+  /** What the client has ACKed of its service certificate chain, as {@link #trustBundleUptake()}. */
+  abstract List<Uptake> certificateUptake();
 
   /**
    * Checks what every request must satisfy: the Secret type, and a node id matching the certificate (the

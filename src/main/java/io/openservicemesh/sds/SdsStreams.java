@@ -1,13 +1,17 @@
 package io.openservicemesh.sds;
 
 import io.grpc.Status;
+import io.openservicemesh.certificate.RootDistribution;
 import io.openservicemesh.identity.ServiceIdentity;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -15,9 +19,13 @@ import java.util.function.Consumer;
 /**
  * The open SDS streams, indexed by the common name of their proxy's service certificate, so that a renewed
  * service certificate is pushed to the streams of that identity only, and a root change to all.
+ *
+ * <p>It is also the SDS part of the evidence a root rotation waits for: which streams' clients have not ACKed
+ * the trust bundle, or a certificate of the new root. Walking the streams takes no lock of the registry; each
+ * stream's own lock is taken briefly to read what its client ACKed.
  */
 @ApplicationScoped
-public class SdsStreams {
+public class SdsStreams implements RootDistribution {
 
   private final Map<String, Set<SdsStream<?>>> byIdentity = new ConcurrentHashMap<>();
   /** Identities whose last stream ended, and when: their certificates are released after a grace period. */
@@ -117,6 +125,35 @@ public class SdsStreams {
       }
     }));
     return closed[0];
+  }
+
+  /**
+   * The started streams subscribed to a validation context whose client has not ACKed a response carrying
+   * exactly this bundle in every such context (pending, NACKed, or still holding another); a stream subscribed
+   * only to its service certificate is never listed.
+   */
+  @Override
+  public List<String> notHolding(String trustBundlePem) {
+    Objects.requireNonNull(trustBundlePem, "trustBundlePem: pass the PEM bundle the streams should hold");
+    return DeliveryEvidence.shortfalls(openStreams(), SdsStream::trustBundleUptake, trustBundlePem::equals,
+        "the trust bundle");
+  }
+
+  /**
+   * The started streams subscribed to their service certificate whose client has not ACKed a chain issued by
+   * {@code root} (checked by signature, once per distinct chain).
+   */
+  @Override
+  public List<String> notIssuedBy(X509Certificate root) {
+    Objects.requireNonNull(root, "root: pass the root certificate the streams' chains should lead to");
+    IssuedByRoot issuedBy = new IssuedByRoot(root);
+    return DeliveryEvidence.shortfalls(openStreams(), SdsStream::certificateUptake, issuedBy::test,
+        issuedBy.describeRoot());
+  }
+
+  /** Every registered stream, walked lazily and without a registry lock (weakly consistent, as evidence may be). */
+  private Iterable<SdsStream<?>> openStreams() {
+    return () -> byIdentity.values().stream().flatMap(Set::stream).iterator();
   }
 
   public int streamCount() {

@@ -1,6 +1,5 @@
 package io.openservicemesh.sds;
 
-import com.google.protobuf.ByteString;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
@@ -9,7 +8,6 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.identity.ServiceIdentity;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 
 /** Envoy's {@code Secret} messages for the three kinds of SDS secret. Pure: no lookups, no state. */
@@ -68,7 +66,11 @@ final class SecretBuilder {
         .build();
   }
 
+  /**
+   * Inline as a string: the proto then holds the very String the certificate or the trust bundle holds, shared
+   * by every stream, rather than a fresh byte copy per response; the delivery evidence refers to it.
+   */
   private static DataSource inline(String pem) {
-    return DataSource.newBuilder().setInlineBytes(ByteString.copyFrom(pem, StandardCharsets.UTF_8)).build();
+    return DataSource.newBuilder().setInlineString(pem).build();
   }
 }

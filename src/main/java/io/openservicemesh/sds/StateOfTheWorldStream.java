@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -24,6 +25,9 @@ import java.util.logging.Logger;
  *   <li>a changed set of resource names is a new subscription and is answered;
  *   <li>the first request of a stream is always answered, so a reconnecting Envoy gets the current state.
  * </ul>
+ *
+ * <p>For delivery evidence it remembers what the last response and the last ACKed response carried (references
+ * to the trust bundle and chain Strings, a few dozen bytes), and the detail of a NACK of the last response.
  */
 final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
 
@@ -31,7 +35,35 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
 
   private Set<String> subscribed = Set.of();
   private String lastNonce;
-  private String lastSentVersion;
+  /** What the response with {@link #lastNonce} carried, with its version. */
+  private Carried lastSent;
+  /** What the last response the client ACKed carried; null before the first ACK. */
+  private Carried acked;
+  /** The client's error detail when it NACKed the response with {@link #lastNonce}, trimmed; else null. */
+  private String rejection;
+
+  /** A response's version and the material evidence is about, as the Strings inside its secrets. */
+  private record Carried(String version, String trustBundle, String certificateChain) {
+
+    /** Differing validation contexts in one response: equal to no bundle, so the stream is listed. */
+    static final String DIFFERING_BUNDLES = "(validation contexts with different trusted CAs)";
+
+    static Carried of(String version, List<Secret> secrets) {
+      String bundle = null;
+      String chain = null;
+      boolean firstContext = true;
+      for (Secret secret : secrets) {
+        String material = Material.of(secret);
+        if (secret.hasValidationContext()) {
+          bundle = firstContext || Objects.equals(bundle, material) ? material : DIFFERING_BUNDLES;
+          firstContext = false;
+        } else if (secret.hasTlsCertificate()) {
+          chain = material;
+        }
+      }
+      return new Carried(version, bundle, chain);
+    }
+  }
 
   StateOfTheWorldStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
       StreamObserver<DiscoveryResponse> responses, Instant closeAt, Runnable onClosed) {
@@ -52,8 +84,12 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
       }
       Set<String> names = new LinkedHashSet<>(request.getResourceNamesList());
       if (request.hasErrorDetail()) {
-        LOG.warning(() -> "proxy " + proxy.commonName() + " rejected SDS version " + lastSentVersion + " of "
+        LOG.warning(() -> "proxy " + proxy.commonName() + " rejected SDS version " + lastSent.version() + " of "
             + subscribed + ": " + request.getErrorDetail().getMessage());
+        rejection = Uptake.trimmedDetail(request.getErrorDetail().getMessage());
+      } else {
+        acked = lastSent;
+        rejection = null;
       }
       if (!names.equals(subscribed)) {
         subscribe(request.getResourceNamesList());
@@ -71,7 +107,7 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
     try {
       List<Secret> secrets = resolveAll(subscribed);
       String version = Versions.of(secrets);
-      if (!version.equals(lastSentVersion)) {
+      if (!version.equals(lastSent.version())) {
         respond(secrets, version);
       }
     } catch (SdsException e) {
@@ -103,7 +139,35 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
         .setVersionInfo(version).setTypeUrl(TypeUrls.SECRET).setNonce(nonce);
     secrets.forEach(secret -> response.addResources(Any.pack(secret)));
     lastNonce = nonce;
-    lastSentVersion = version;
+    lastSent = Carried.of(version, secrets);
+    rejection = null;
     send(response.build());
+  }
+
+  @Override
+  synchronized List<Uptake> trustBundleUptake() {
+    if (isClosed() || !started() || subscribed.stream().noneMatch(Material::isValidationContext)) {
+      return List.of();
+    }
+    return List.of(uptake(acked == null ? null : acked.trustBundle()));
+  }
+
+  @Override
+  synchronized List<Uptake> certificateUptake() {
+    if (isClosed() || !started() || subscribed.stream().noneMatch(Material::isServiceCertificate)) {
+      return List.of();
+    }
+    return List.of(uptake(acked == null ? null : acked.certificateChain()));
+  }
+
+  /** A state-of-the-world client holds what it last ACKed; the last response is ACKed, pending or NACKed. */
+  private Uptake uptake(String held) {
+    if (rejection != null) {
+      return new Uptake(held, Uptake.State.REJECTED, rejection);
+    }
+    if (acked != lastSent) {
+      return new Uptake(held, Uptake.State.PENDING, "version " + lastSent.version());
+    }
+    return new Uptake(held, Uptake.State.ACKED, acked.version());
   }
 }

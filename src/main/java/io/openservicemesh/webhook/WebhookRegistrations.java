@@ -3,6 +3,7 @@ package io.openservicemesh.webhook;
 import io.openservicemesh.schedule.EjbTimers;
 import io.kubernetes.client.openapi.ApiClient;
 import io.openservicemesh.certificate.IssuanceException;
+import io.openservicemesh.certificate.RootDistribution;
 import io.openservicemesh.certificate.TrustBundle;
 import io.openservicemesh.certificate.TrustBundleChanged;
 import io.openservicemesh.config.MeshSettings;
@@ -15,13 +16,18 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.ejb.LocalBean;
+import jakarta.ejb.Lock;
+import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerService;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
@@ -34,7 +40,8 @@ import java.util.logging.Logger;
  * backoff; the control plane keeps serving meanwhile.
  */
 @Singleton
-public class WebhookRegistrations {
+@LocalBean // implementing an interface would otherwise hide the no-interface view its observers need
+public class WebhookRegistrations implements RootDistribution {
 
   private static final Logger LOG = Logger.getLogger(WebhookRegistrations.class.getName());
   static final Duration RECHECK = Duration.ofSeconds(60);
@@ -48,6 +55,9 @@ public class WebhookRegistrations {
 
   private int failedAttempts;
   private boolean standaloneLogged;
+  /** The bundle every configuration was last brought to, and why the last attempt failed: a rotation's evidence. */
+  private volatile String reconciledRoots;
+  private volatile String lastFailure;
 
   public void onReady(@Observes ControlPlaneReady ready) {
     schedule(Duration.ZERO);
@@ -78,13 +88,39 @@ public class WebhookRegistrations {
       }
       return;
     }
-    Optional<String> failure = reconcileAll(webhooks, connection.get().client(), inForce.get(), trustBundle);
+    String roots;
+    try {
+      roots = trustBundle.pem();
+    } catch (IssuanceException e) {
+      onFailure(e.getMessage());
+      return;
+    }
+    Optional<String> failure = reconcileAll(webhooks, connection.get().client(), inForce.get(), () -> roots);
     if (failure.isPresent()) {
       onFailure(failure.get());
     } else {
+      reconciledRoots = roots;
+      lastFailure = null;
       failedAttempts = 0;
       schedule(RECHECK);
     }
+  }
+
+  @Override
+  @Lock(LockType.READ)
+  public List<String> notHolding(String trustBundlePem) {
+    if (trustBundlePem.equals(reconciledRoots) || kubernetes.connection().isEmpty()) {
+      return List.of();
+    }
+    return List.of("the webhook configurations' caBundle is not yet the new trust bundle"
+        + (lastFailure == null ? "" : " (last attempt: " + lastFailure + ")"));
+  }
+
+  /** The caBundle is roots only: it holds no certificate of its own. */
+  @Override
+  @Lock(LockType.READ)
+  public List<String> notIssuedBy(X509Certificate root) {
+    return List.of();
   }
 
   /**
@@ -110,6 +146,7 @@ public class WebhookRegistrations {
   }
 
   private void onFailure(String reason) {
+    lastFailure = reason;
     Duration wait = BACKOFF.delay(failedAttempts++, ThreadLocalRandom.current().nextDouble());
     LOG.warning(() -> "webhook caBundle not updated (attempt " + failedAttempts + ", next in " + wait.toMillis()
         + " ms): " + reason);

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.openservicemesh.testing.ControllableIssuer;
 import io.openservicemesh.testing.MutableClock;
 import io.openservicemesh.testing.TestCa;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -393,6 +394,37 @@ class CertificateCacheTest {
 
     private static CertificateSpec spec(String cn) {
       return new CertificateSpec(CertificateKind.SERVICE, cn, List.of(cn), List.of(), VALIDITY, KeySpec.ECDSA_P256);
+    }
+
+    @Test
+    void certificatesOfAnotherRootAreListedAndMadeDueAtOnce() throws Exception {
+      Certificate a = manager.getOrIssue(spec("a.ns.cluster.local"));
+      manager.getOrIssue(spec("b.ns.cluster.local"));
+      X509Certificate signing = TestCa.fixedRoot().certificate();
+      X509Certificate incoming = TestCa.otherEcRoot().certificate();
+
+      assertThat(manager.notIssuedBy(signing)).isEmpty();
+      assertThat(manager.notIssuedBy(incoming)).hasSize(2)
+          .anySatisfy(line -> assertThat(line).contains("a.ns.cluster.local").contains(a.serialHex()));
+      assertThat(manager.claimDue(clock.instant(), 10)).as("nothing due on its own yet").isEmpty();
+
+      assertThat(manager.expediteNotIssuedBy(incoming, clock.instant())).isEqualTo(2);
+      assertThat(manager.expediteNotIssuedBy(signing, clock.instant())).isZero();
+      List<DueRenewal> due = manager.claimDue(clock.instant(), 10);
+      assertThat(due).extracting(DueRenewal::commonName)
+          .containsExactlyInAnyOrder("a.ns.cluster.local", "b.ns.cluster.local");
+      due.forEach(claim -> manager.retryLater(claim, Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void manyCertificatesOfAnotherRootAreCountedNotAllListed() throws Exception {
+      for (int i = 0; i < 8; i++) {
+        manager.getOrIssue(spec("s" + i + ".ns.cluster.local"));
+      }
+
+      List<String> waiting = manager.notIssuedBy(TestCa.otherEcRoot().certificate());
+
+      assertThat(waiting).hasSize(WaitingList.LISTED + 1).last().isEqualTo("and 3 more cached certificates");
     }
 
     @Test

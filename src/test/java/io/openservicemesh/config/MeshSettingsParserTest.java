@@ -105,7 +105,7 @@ class MeshSettingsParserTest {
                     "osm-ca", CertManagerIssuerKind.ISSUER, "cert-manager.io", Duration.ofSeconds(15), false),
                 new SdsSettings(true, Duration.ofMinutes(30)),
                 Duration.ofHours(87_600),
-                new RotationSettings(Duration.ofSeconds(5), 1.0 / 3, 0.05, false),
+                new RotationSettings(Duration.ofSeconds(5), 1.0 / 3, 0.05, false, 0.8),
                 new InjectorSettings(
                     "envoyproxy/envoy:v1.28.0",
                     "openservicemesh/init:v1.2.0",

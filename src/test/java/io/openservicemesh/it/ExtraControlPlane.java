@@ -45,7 +45,11 @@ public final class ExtraControlPlane implements AutoCloseable {
    * @param environment its settings, as MicroProfile Config environment variables; KUBECONFIG is added
    */
   public static ExtraControlPlane start(String name, Map<String, String> environment) throws Exception {
-    int base = Integer.getInteger("it.extra.port", 9480);
+    return start(name, environment, Integer.getInteger("it.extra.port", 9480));
+  }
+
+  /** A second replica beside the first: its own four ports from {@code base}. */
+  public static ExtraControlPlane start(String name, Map<String, String> environment, int base) throws Exception {
     Path server = WLP.resolve("usr/servers").resolve(name);
     deleteRecursively(server);
     Files.createDirectories(server);

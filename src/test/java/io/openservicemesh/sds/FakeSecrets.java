@@ -34,6 +34,12 @@ final class FakeSecrets implements SecretLookup {
     return this;
   }
 
+  /** Sets a secret as built by SecretBuilder, under its own name. */
+  FakeSecrets put(Secret secret) {
+    secrets.put(secret.getName(), secret);
+    return this;
+  }
+
   void failWith(String name, Status.Code code, String message) {
     failures.put(name, new SdsException(code, message));
   }

@@ -245,5 +245,15 @@ class SdsStreamsTest {
     void refresh() {
       refreshes++;
     }
+
+    @Override
+    List<Uptake> trustBundleUptake() {
+      return List.of();
+    }
+
+    @Override
+    List<Uptake> certificateUptake() {
+      return List.of();
+    }
   }
 }

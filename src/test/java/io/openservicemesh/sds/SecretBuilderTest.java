@@ -11,7 +11,6 @@ import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.testing.TestCa;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -32,15 +31,17 @@ class SecretBuilderTest {
     assertThat(secret.getName()).isEqualTo("service-cert:bookstore/bookbuyer");
     assertThat(secret.getTypeCase()).isEqualTo(Secret.TypeCase.TLS_CERTIFICATE);
     TlsCertificate tls = secret.getTlsCertificate();
-    assertThat(tls.getCertificateChain().getInlineBytes().toString(StandardCharsets.UTF_8))
+    assertThat(tls.getCertificateChain().getInlineString())
         .isEqualTo(BOOKBUYER_CERTIFICATE.certificateChainPem())
         .startsWith("-----BEGIN CERTIFICATE-----");
-    assertThat(tls.getPrivateKey().getInlineBytes().toString(StandardCharsets.UTF_8))
+    assertThat(tls.getPrivateKey().getInlineString())
         .isEqualTo(BOOKBUYER_CERTIFICATE.privateKeyPem())
         .contains("PRIVATE KEY-----");
-    // Inline bytes, not a file name or an environment variable Envoy would look up.
-    assertThat(tls.getCertificateChain().getSpecifierCase().name()).isEqualTo("INLINE_BYTES");
-    assertThat(tls.getPrivateKey().getSpecifierCase().name()).isEqualTo("INLINE_BYTES");
+    // Inline strings, not a file name or an environment variable Envoy would look up.
+    assertThat(tls.getCertificateChain().getSpecifierCase().name()).isEqualTo("INLINE_STRING");
+    assertThat(tls.getPrivateKey().getSpecifierCase().name()).isEqualTo("INLINE_STRING");
+    // The certificate's own String, not a copy: every stream's response refers to the one chain.
+    assertThat(tls.getCertificateChain().getInlineString()).isSameAs(BOOKBUYER_CERTIFICATE.certificateChainPem());
   }
 
   @Test
@@ -50,7 +51,7 @@ class SecretBuilderTest {
     assertThat(secret.getName()).isEqualTo("root-cert-for-mtls-inbound:bookstore/bookbuyer");
     assertThat(secret.getTypeCase()).isEqualTo(Secret.TypeCase.VALIDATION_CONTEXT);
     CertificateValidationContext context = secret.getValidationContext();
-    assertThat(context.getTrustedCa().getInlineBytes().toString(StandardCharsets.UTF_8)).isEqualTo(TestCa.ecRootPem());
+    assertThat(context.getTrustedCa().getInlineString()).isSameAs(TestCa.ecRootPem());
     assertThat(context.getMatchTypedSubjectAltNamesList()).isEmpty();
   }
 
@@ -66,7 +67,7 @@ class SecretBuilderTest {
 
     CertificateValidationContext context = secret.getValidationContext();
     assertThat(secret.getName()).isEqualTo("root-cert-for-mtls-outbound:bookstore/bookstore");
-    assertThat(context.getTrustedCa().getInlineBytes().toString(StandardCharsets.UTF_8)).isEqualTo(TestCa.ecRootPem());
+    assertThat(context.getTrustedCa().getInlineString()).isEqualTo(TestCa.ecRootPem());
     assertThat(context.getMatchTypedSubjectAltNamesList())
         .allSatisfy(matcher -> {
           assertThat(matcher.getMatcher().getMatchPatternCase().name()).isEqualTo("EXACT");
@@ -106,7 +107,7 @@ class SecretBuilderTest {
     Secret secret = SecretBuilder.outboundValidation(
         "root-cert-for-mtls-outbound:bookstore/bookstore", TestCa.ecRootPem(), Set.of(), TRUST_DOMAIN);
 
-    assertThat(secret.getValidationContext().getTrustedCa().getInlineBytes().toString(StandardCharsets.UTF_8))
+    assertThat(secret.getValidationContext().getTrustedCa().getInlineString())
         .isEqualTo(TestCa.ecRootPem());
     // Envoy accepts any peer when the list is empty: it must never be.
     assertThat(secret.getValidationContext().getMatchTypedSubjectAltNamesList()).singleElement().satisfies(m -> {

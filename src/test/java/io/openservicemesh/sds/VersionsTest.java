@@ -2,7 +2,6 @@ package io.openservicemesh.sds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.openservicemesh.certificate.Certificate;
@@ -125,7 +124,7 @@ class VersionsTest {
   }
 
   private static DataSource inline(String text) {
-    return DataSource.newBuilder().setInlineBytes(ByteString.copyFromUtf8(text)).build();
+    return DataSource.newBuilder().setInlineString(text).build();
   }
 
   private static Secret inbound(String roots) {

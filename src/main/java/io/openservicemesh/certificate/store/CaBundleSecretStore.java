@@ -15,7 +15,7 @@ import java.util.Optional;
  * 409 Conflict and load the winner's bundle. A bundle with a private key is never overwritten; a key-less
  * public bundle is replaced with optimistic concurrency (the read resourceVersion must still be current).
  */
-public final class CaBundleSecretStore implements PublicCaBundleStore {
+public final class CaBundleSecretStore implements PublicCaBundleStore, RotatingCaBundleStore {
 
   public static final String NAME_LABEL = "app.kubernetes.io/name";
   public static final String NAME_LABEL_VALUE = "openservicemesh.io";
@@ -104,6 +104,64 @@ public final class CaBundleSecretStore implements PublicCaBundleStore {
         + " attempts to write it; is another writer fighting over it?");
   }
 
+  @Override
+  public boolean replaceRoot(StoredCaBundle expected, StoredCaBundle replacement) throws CaStoreException {
+    V1Secret existing;
+    try {
+      existing = api.readNamespacedSecret(name, namespace).execute();
+    } catch (ApiException e) {
+      throw e.getCode() == NOT_FOUND ? new CaStoreException(location() + " is missing; it is written back from"
+          + " the root in use before a rotation goes on") : failure("read", e);
+    }
+    StoredCaBundle stored = toBundle(existing);
+    if (stored.sameRootAs(replacement)) {
+      return true;
+    }
+    if (!stored.sameRootAs(expected)) {
+      return false;
+    }
+    return replacePublic(existing, replacement);
+  }
+
+  @Override
+  public boolean rotationRequested() throws CaStoreException {
+    try {
+      Map<String, String> annotations = api.readNamespacedSecret(name, namespace).execute().getMetadata()
+          .getAnnotations();
+      return annotations != null && annotations.containsKey(ROTATE_ROOT_ANNOTATION);
+    } catch (ApiException e) {
+      if (e.getCode() == NOT_FOUND) {
+        return false;
+      }
+      throw failure("read", e);
+    }
+  }
+
+  @Override
+  public void clearRotationRequest() throws CaStoreException {
+    for (int round = 1; round <= MAX_PUBLISH_ROUNDS; round++) {
+      try {
+        V1Secret existing = api.readNamespacedSecret(name, namespace).execute();
+        Map<String, String> annotations = existing.getMetadata().getAnnotations();
+        if (annotations == null || !annotations.containsKey(ROTATE_ROOT_ANNOTATION)) {
+          return;
+        }
+        annotations.remove(ROTATE_ROOT_ANNOTATION);
+        api.replaceNamespacedSecret(name, namespace, existing).execute();
+        return;
+      } catch (ApiException e) {
+        if (e.getCode() == NOT_FOUND) {
+          return;
+        }
+        if (e.getCode() != CONFLICT) {
+          throw failure("update", e);
+        }
+      }
+    }
+    throw new CaStoreException("cannot remove annotation " + ROTATE_ROOT_ANNOTATION + " from " + location()
+        + ": the Secret kept changing");
+  }
+
   /** False when another writer created it first: the caller reads it and decides again. */
   private boolean createPublic(StoredCaBundle bundle) throws CaStoreException {
     try {
@@ -150,11 +208,7 @@ public final class CaBundleSecretStore implements PublicCaBundleStore {
   }
 
   private CaStoreException failure(String verb, ApiException e) {
-    String why = e.getCode() == 0 ? "the Kubernetes API is unreachable (" + e.getMessage() + ")"
-        : "the Kubernetes API answered " + e.getCode() + (e.getCode() == 403
-            ? " Forbidden: the control plane's service account needs '" + verb + "' on secrets in " + namespace
-            : "");
-    return new CaStoreException("cannot " + verb + " " + location() + ": " + why, e);
+    return SecretFailures.of(verb, location(), namespace, e);
   }
 
   private static Map<String, byte[]> toData(StoredCaBundle bundle) {

@@ -29,6 +29,12 @@ public record StoredCaBundle(String caCrt, String privateKey, String expiration)
     return new StoredCaBundle(caCrt, null, EXPIRATION_FORMAT.format(notAfter));
   }
 
+  /** Same certificate and key: {@code expiration} is written for readers, never trusted, so it does not count. */
+  public boolean sameRootAs(StoredCaBundle other) {
+    return String.valueOf(caCrt).trim().equals(String.valueOf(other.caCrt).trim())
+        && String.valueOf(privateKey).trim().equals(String.valueOf(other.privateKey).trim());
+  }
+
   public Optional<String> caCrtIfPresent() {
     return Optional.ofNullable(caCrt);
   }

@@ -30,8 +30,11 @@ public final class CaBundleCodec {
   private CaBundleCodec() {}
 
   public static StoredCaBundle encode(CaBundle bundle) {
+    List<X509Certificate> chain = new ArrayList<>();
+    chain.add(bundle.certificate());
+    chain.addAll(bundle.above());
     return new StoredCaBundle(
-        Pem.encode(bundle.certificate()),
+        Pem.encode(chain),
         Pem.encodePrivateKey(bundle.privateKey()),
         EXPIRATION_FORMAT.format(bundle.notAfter()));
   }
@@ -42,18 +45,58 @@ public final class CaBundleCodec {
    */
   public static CaBundle decode(StoredCaBundle stored, String location, Instant now) throws BrokenCaBundleException {
     List<String> problems = new ArrayList<>();
-    X509Certificate certificate = certificate(stored, problems);
+    List<X509Certificate> chain = chain(stored, problems);
+    X509Certificate certificate = chain.isEmpty() ? null : chain.get(0);
     PrivateKey key = privateKey(stored, problems);
-    if (certificate != null) {
-      problems.addAll(CaCertificates.problems(certificate, StoredCaBundle.CA_CRT, now));
+    for (int i = 0; i < chain.size(); i++) {
+      String where = i == 0 ? StoredCaBundle.CA_CRT : StoredCaBundle.CA_CRT + " (certificate " + (i + 1) + ")";
+      problems.addAll(CaCertificates.problems(chain.get(i), where, now));
     }
+    problems.addAll(chainProblems(chain));
     if (certificate != null && key != null && !belongTogether(certificate, key)) {
-      problems.add(StoredCaBundle.PRIVATE_KEY + " does not match the certificate in " + StoredCaBundle.CA_CRT);
+      problems.add(StoredCaBundle.PRIVATE_KEY + " does not match the " + (chain.size() > 1 ? "first " : "")
+          + "certificate in " + StoredCaBundle.CA_CRT);
     }
     if (!problems.isEmpty()) {
       throw new BrokenCaBundleException(location, problems);
     }
-    return new CaBundle(certificate, key);
+    return new CaBundle(certificate, key, chain.subList(1, chain.size()));
+  }
+
+  /**
+   * A signing intermediate must come with every certificate up to its root, each signed by the next, the last
+   * self-signed: peers are given only the root, and a leaf's chain must reach it.
+   */
+  private static List<String> chainProblems(List<X509Certificate> chain) {
+    if (chain.size() < 2) {
+      return List.of(); // a lone CA certificate is its own anchor, as before intermediates were accepted
+    }
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i + 1 < chain.size(); i++) {
+      if (!signedBy(chain.get(i), chain.get(i + 1))) {
+        problems.add("certificate " + (i + 1) + " of " + StoredCaBundle.CA_CRT + " is not signed by certificate "
+            + (i + 2) + ": list the signing CA first, then each issuer up to the root");
+      }
+    }
+    X509Certificate top = chain.get(chain.size() - 1);
+    if (!signedBy(top, top)) {
+      problems.add("the last certificate of " + StoredCaBundle.CA_CRT + " is not a self-signed root ("
+          + top.getSubjectX500Principal().getName() + " is issued by " + top.getIssuerX500Principal().getName()
+          + "): add the certificates up to the root");
+    }
+    return problems;
+  }
+
+  private static boolean signedBy(X509Certificate certificate, X509Certificate issuer) {
+    if (!certificate.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
+      return false;
+    }
+    try {
+      certificate.verify(issuer.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
   }
 
   /** The certificate of a bundle that carries no key (Vault, cert-manager): only ca.crt must be sound. */
@@ -77,15 +120,24 @@ public final class CaBundleCodec {
   }
 
   private static X509Certificate certificate(StoredCaBundle stored, List<String> problems) {
+    List<X509Certificate> chain = chain(stored, problems);
+    return chain.isEmpty() ? null : chain.get(0);
+  }
+
+  private static List<X509Certificate> chain(StoredCaBundle stored, List<String> problems) {
     if (stored.caCrt() == null || stored.caCrt().isBlank()) {
       problems.add("key " + StoredCaBundle.CA_CRT + " is missing");
-      return null;
+      return List.of();
     }
     try {
-      return Pem.decodeCertificate(stored.caCrt());
+      List<X509Certificate> chain = Pem.decodeCertificates(stored.caCrt());
+      if (chain.isEmpty()) {
+        problems.add(StoredCaBundle.CA_CRT + " holds no PEM certificate");
+      }
+      return chain;
     } catch (PemException e) {
       problems.add(StoredCaBundle.CA_CRT + " is not a PEM certificate (" + e.getMessage() + ")");
-      return null;
+      return List.of();
     }
   }
 

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -25,14 +26,15 @@ final class CaSecretKeeper implements Runnable {
   enum Finding { IN_PLACE, WRITTEN_BACK, DIFFERENT, UNREADABLE }
 
   private final CaBundleStore store;
-  private final StoredCaBundle inUse;
+  /** The root that signs now: a root rotation changes it while this keeper runs. */
+  private final Supplier<CaBundle> signing;
   private final Clock clock;
   private Instant nextCheck;
   private Finding last = Finding.IN_PLACE;
 
-  CaSecretKeeper(CaBundleStore store, CaBundle inUse, Clock clock) {
+  CaSecretKeeper(CaBundleStore store, Supplier<CaBundle> signing, Clock clock) {
     this.store = store;
-    this.inUse = CaBundleCodec.encode(inUse);
+    this.signing = signing;
     this.clock = clock;
     this.nextCheck = clock.instant().plus(CHECK_EVERY);
   }
@@ -51,13 +53,14 @@ final class CaSecretKeeper implements Runnable {
   synchronized Finding check() {
     Finding finding;
     String detail = "";
+    StoredCaBundle inUse = CaBundleCodec.encode(signing.get());
     try {
       Optional<StoredCaBundle> stored = store.load();
       if (stored.isEmpty()) {
-        StoredCaBundle now = store.createIfAbsent(inUse);
-        finding = now.equals(inUse) ? Finding.WRITTEN_BACK : Finding.DIFFERENT;
+        StoredCaBundle written = store.createIfAbsent(inUse);
+        finding = written.equals(inUse) ? Finding.WRITTEN_BACK : Finding.DIFFERENT;
       } else {
-        finding = sameRoot(stored.get()) ? Finding.IN_PLACE : Finding.DIFFERENT;
+        finding = holds(stored.get(), clock.instant()) ? Finding.IN_PLACE : Finding.DIFFERENT;
       }
     } catch (CaStoreException e) {
       finding = Finding.UNREADABLE;
@@ -68,10 +71,13 @@ final class CaSecretKeeper implements Runnable {
     return finding;
   }
 
-  /** The certificate and key decide; a stale {@code expiration} is the codec's business, not a change of root. */
-  private boolean sameRoot(StoredCaBundle stored) {
-    return inUse.caCrt().trim().equals(String.valueOf(stored.caCrt()).trim())
-        && inUse.privateKey().trim().equals(String.valueOf(stored.privateKey()).trim());
+  /** Decoded, not compared as text: an operator's PEM may wrap lines or write the key as PKCS#1. */
+  private boolean holds(StoredCaBundle stored, Instant now) {
+    try {
+      return CaBundleCodec.decode(stored, store.location(), now).sameAs(signing.get());
+    } catch (BrokenCaBundleException broken) {
+      return false;
+    }
   }
 
   private void report(Finding finding, String detail) {
@@ -81,9 +87,9 @@ final class CaSecretKeeper implements Runnable {
     switch (finding) {
       case WRITTEN_BACK -> LOG.warning(() -> store.location() + " was deleted while the control plane ran: wrote"
           + " it back from the root in use, so proxies keep trusting it and a restart loads it again");
-      case DIFFERENT -> LOG.warning(() -> store.location() + " now holds another root than the one in use; the"
-          + " control plane keeps signing with the one every proxy trusts. To adopt the stored root, restart"
-          + " once every proxy trusts it (a root rotation), or restore the Secret");
+      case DIFFERENT -> LOG.warning(() -> store.location() + " now holds another root than the one that signs; the"
+          + " control plane keeps signing with the one every proxy trusts. In a cluster a sound new root is adopted"
+          + " through a root rotation (published to every proxy first); a broken one is refused and left alone");
       case UNREADABLE -> LOG.warning(() -> "cannot check " + store.location() + ": " + detail);
       case IN_PLACE -> LOG.info(() -> store.location() + " holds the root in use again");
     }

@@ -5,6 +5,11 @@ import io.openservicemesh.certificate.store.CaBundleSecretStore;
 import io.openservicemesh.certificate.store.CaBundleStore;
 import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
+import io.openservicemesh.certificate.store.RotatingCaBundleStore;
+import io.openservicemesh.certificate.store.RotationStateSecretStore;
+import io.openservicemesh.certificate.store.RotationStateStore;
+import io.openservicemesh.certificate.RootLifecycle;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.openservicemesh.certificate.tresor.TresorCaProvisioner.ProvisionedCa;
 import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
@@ -70,8 +75,26 @@ public class TresorBackend implements IssuerBackend {
           + store.location() + ": " + ca;
     });
     keyPool.prefill(settings.certKey());
-    return new StartedIssuer(new TresorIssuer(ca, clock, settings.clockSkewAllowance(), keyPool),
-        description(store, provisioned), new CaSecretKeeper(store, ca, clock));
+    TresorIssuer issuer = new TresorIssuer(TresorRoots.of(ca), clock, settings.clockSkewAllowance(), keyPool);
+    CaSecretKeeper keeper = new CaSecretKeeper(store, () -> issuer.roots().signing(), clock);
+    Optional<RootLifecycle> roots = store instanceof RotatingCaBundleStore rotating
+        ? kubernetes.coreV1().map(api -> rootLifecycle(settings, rotating, issuer, api)) : Optional.empty();
+    return new StartedIssuer(issuer, description(store, provisioned), keeper, roots);
+  }
+
+  /**
+   * In a cluster: the persisted rotation, if one is under way, is applied before anything is signed, so a
+   * replica that starts mid-rotation trusts both roots from its first certificate on.
+   */
+  private RootLifecycle rootLifecycle(MeshSettings settings, RotatingCaBundleStore caStore, TresorIssuer issuer,
+      CoreV1Api api) {
+    RotationStateStore state = new RotationStateSecretStore(api, settings.osmNamespace(), settings.caBundleSecretName());
+    RootRotationFollower follower = new RootRotationFollower(state, caStore, issuer, ReplicaName.current(), clock);
+    follower.applyPersisted();
+    RootRotationDriver driver = new RootRotationDriver(state, caStore, issuer::roots,
+        new RootRotationDriver.Policy(settings.caKey(), settings.caValidity(), settings.clockSkewAllowance(),
+            settings.rotation().caRotationStartFraction()), clock);
+    return new TresorRootLifecycle(issuer, follower, driver);
   }
 
   /** In a cluster, where the mesh's roots are published besides the CA Secret; none in standalone mode. */

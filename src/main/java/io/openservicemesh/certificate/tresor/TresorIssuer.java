@@ -33,10 +33,8 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
  */
 public final class TresorIssuer implements Issuer {
 
-  private final CaBundle ca;
-  private final X500Name caName;
-  private final String caPem;
-  private final AuthorityKeyIdentifier authorityKeyId;
+  /** What signs and what is trusted, swapped whole when a root rotation moves on. */
+  private volatile Signer signer;
   private final Clock clock;
   private final Duration clockSkewAllowance;
   private final JcaX509ExtensionUtils extensions = X509Builders.extensionUtils();
@@ -48,13 +46,37 @@ public final class TresorIssuer implements Issuer {
 
   /** @param keys where leaf key pairs come from: a pool keeps RSA key generation off request paths */
   public TresorIssuer(CaBundle ca, Clock clock, Duration clockSkewAllowance, KeyPairSource keys) {
-    this.ca = ca;
-    this.caName = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
-    this.caPem = Pem.encode(ca.certificate());
-    this.authorityKeyId = authorityKeyIdOf(ca.certificate());
+    this(TresorRoots.of(ca), clock, clockSkewAllowance, keys);
+  }
+
+  public TresorIssuer(TresorRoots roots, Clock clock, Duration clockSkewAllowance, KeyPairSource keys) {
     this.clock = clock;
     this.clockSkewAllowance = clockSkewAllowance;
     this.keys = keys;
+    this.signer = Signer.of(roots);
+  }
+
+  /** The root, its name and key identifier as leaves name them: derived once per root, not per leaf. */
+  private record Signer(TresorRoots roots, X500Name name, AuthorityKeyIdentifier authorityKeyId) {
+    static Signer of(TresorRoots roots) {
+      X509Certificate root = roots.signing().certificate();
+      return new Signer(roots, X500Name.getInstance(root.getSubjectX500Principal().getEncoded()),
+          authorityKeyIdOf(root));
+    }
+  }
+
+  /**
+   * Signs and trusts as a root rotation's step says from now on. A leaf being signed meanwhile finishes with
+   * the roots it started with; the rotation re-issues whatever the previous root signed.
+   */
+  public void follow(TresorRoots roots) {
+    if (!roots.equals(signer.roots())) {
+      signer = Signer.of(roots);
+    }
+  }
+
+  public TresorRoots roots() {
+    return signer.roots();
   }
 
   /**
@@ -66,11 +88,13 @@ public final class TresorIssuer implements Issuer {
    */
   @Override
   public Certificate issue(CertificateSpec spec) {
+    Signer by = signer;
+    CaBundle ca = by.roots().signing();
     Instant now = clock.instant();
     Instant notAfter = min(now.plus(spec.validity()), ca.notAfter());
     KeyPair keyPair = keys.next(spec.key());
     X509v3CertificateBuilder builder = X509Builders.builder(
-        caName, X509Builders.subject(spec.commonName()), now.minus(clockSkewAllowance), notAfter,
+        by.name(), X509Builders.subject(spec.commonName()), now.minus(clockSkewAllowance), notAfter,
         keyPair.getPublic());
     try {
       builder
@@ -82,17 +106,21 @@ public final class TresorIssuer implements Issuer {
           .addExtension(Extension.subjectAlternativeName, false, subjectAlternativeNames(spec))
           .addExtension(Extension.subjectKeyIdentifier, false,
               extensions.createSubjectKeyIdentifier(keyPair.getPublic()))
-          .addExtension(Extension.authorityKeyIdentifier, false, authorityKeyId);
+          .addExtension(Extension.authorityKeyIdentifier, false, by.authorityKeyId());
     } catch (CertIOException e) {
       throw X509Builders.encodingFailure(e);
     }
     X509Certificate leaf = X509Builders.sign(builder, ca.privateKey());
-    return new Certificate(List.of(leaf), Pem.encodePrivateKey(keyPair.getPrivate()), caPem, caPem);
+    List<X509Certificate> chain = new java.util.ArrayList<>(1 + ca.intermediates().size());
+    chain.add(leaf);
+    chain.addAll(ca.intermediates());
+    return new Certificate(chain, Pem.encodePrivateKey(keyPair.getPrivate()), by.roots().signingPem(),
+        by.roots().trustPem());
   }
 
   @Override
   public String trustedCasPem() {
-    return caPem;
+    return signer.roots().trustPem();
   }
 
   /**
@@ -100,10 +128,10 @@ public final class TresorIssuer implements Issuer {
    * may have derived its identifier another way (e.g. RFC 7093's truncated SHA-256), and verifiers such as
    * OpenSSL match a leaf to its issuer by it.
    */
-  private AuthorityKeyIdentifier authorityKeyIdOf(X509Certificate caCertificate) {
+  private static AuthorityKeyIdentifier authorityKeyIdOf(X509Certificate caCertificate) {
     byte[] extension = caCertificate.getExtensionValue(Extension.subjectKeyIdentifier.getId());
     if (extension == null) {
-      return extensions.createAuthorityKeyIdentifier(caCertificate.getPublicKey());
+      return X509Builders.extensionUtils().createAuthorityKeyIdentifier(caCertificate.getPublicKey());
     }
     byte[] keyId = SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(extension).getOctets())
         .getKeyIdentifier();

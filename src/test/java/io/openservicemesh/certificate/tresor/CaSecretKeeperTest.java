@@ -19,7 +19,7 @@ class CaSecretKeeperTest {
   private final CaBundle inUse = TestCa.fixedRoot();
   private final StoredCaBundle stored = CaBundleCodec.encode(inUse);
   private final InMemoryStore store = new InMemoryStore(stored);
-  private final CaSecretKeeper keeper = new CaSecretKeeper(store, inUse, clock);
+  private final CaSecretKeeper keeper = new CaSecretKeeper(store, () -> inUse, clock);
 
   @Test
   void aDeletedSecretIsWrittenBackWithTheRootInUse() {

@@ -66,15 +66,15 @@ class SdsIT {
       assertThat(secrets).containsOnlyKeys(bookbuyer.serviceCert(), bookbuyer.inboundRoot(), outbound);
 
       Secret service = secrets.get(bookbuyer.serviceCert());
-      String chain = service.getTlsCertificate().getCertificateChain().getInlineBytes().toStringUtf8();
-      String key = service.getTlsCertificate().getPrivateKey().getInlineBytes().toStringUtf8();
+      String chain = service.getTlsCertificate().getCertificateChain().getInlineString();
+      String key = service.getTlsCertificate().getPrivateKey().getInlineString();
       OpenSsl.verify(mesh.meshCaPem, chain);
       assertThat(OpenSsl.publicKeyOfKey(key)).isEqualTo(OpenSsl.publicKeyOfCert(chain));
       assertThat(OpenSsl.text(chain))
           .contains("DNS:bookbuyer." + MeshFixture.NAMESPACE + ".cluster.local")
           .contains("URI:spiffe://cluster.local/ns/" + MeshFixture.NAMESPACE + "/sa/bookbuyer");
 
-      assertThat(secrets.get(bookbuyer.inboundRoot()).getValidationContext().getTrustedCa().getInlineBytes().toStringUtf8())
+      assertThat(secrets.get(bookbuyer.inboundRoot()).getValidationContext().getTrustedCa().getInlineString())
           .isEqualTo(mesh.meshCaPem);
       assertThat(secrets.get(outbound).getValidationContext().getMatchTypedSubjectAltNamesList())
           .extracting(matcher -> matcher.getMatcher().getExact())
@@ -347,7 +347,7 @@ class SdsIT {
   }
 
   private static String chain(DiscoveryResponse response, String secretName) {
-    return secrets(response).get(secretName).getTlsCertificate().getCertificateChain().getInlineBytes().toStringUtf8();
+    return secrets(response).get(secretName).getTlsCertificate().getCertificateChain().getInlineString();
   }
 
   private static Map<String, Secret> secrets(DiscoveryResponse response) {

@@ -69,7 +69,7 @@ public final class SdsProbe {
     assertThat(response.getResourcesList()).hasSize(1);
     Secret secret = response.getResources(0).unpack(Secret.class);
     assertThat(secret.getName()).isEqualTo(name);
-    String chain = secret.getTlsCertificate().getCertificateChain().getInlineBytes().toStringUtf8();
+    String chain = secret.getTlsCertificate().getCertificateChain().getInlineString();
     OpenSsl.verify(root, chain);
     return Pem.decodeCertificates(chain).get(0);
   }

@@ -217,7 +217,7 @@ class TresorControlPlaneIT {
       response = client.fetch(EnvoyLikeClient.request(bootstrap.commonName(), List.of(name)).build());
     }
     Secret secret = response.getResources(0).unpack(Secret.class);
-    return Pem.decodeCertificate(secret.getTlsCertificate().getCertificateChain().getInlineBytes().toStringUtf8());
+    return Pem.decodeCertificate(secret.getTlsCertificate().getCertificateChain().getInlineString());
   }
 
   private static V1Secret await(String name, Predicate<V1Secret> condition, Duration within) throws Exception {

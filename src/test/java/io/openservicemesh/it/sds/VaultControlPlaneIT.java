@@ -118,6 +118,6 @@ class VaultControlPlaneIT {
   private static List<X509Certificate> trustedRoots(DiscoveryResponse response) throws Exception {
     assertThat(response.getResourcesList()).hasSize(1);
     Secret secret = response.getResources(0).unpack(Secret.class);
-    return Pem.decodeCertificates(secret.getValidationContext().getTrustedCa().getInlineBytes().toStringUtf8());
+    return Pem.decodeCertificates(secret.getValidationContext().getTrustedCa().getInlineString());
   }
 }

@@ -1,0 +1,243 @@
+package io.openservicemesh.certificate.tresor;
+
+import io.openservicemesh.certificate.RootDistribution;
+import io.openservicemesh.certificate.WaitingList;
+import io.openservicemesh.certificate.store.CaStoreException;
+import io.openservicemesh.certificate.store.RotatingCaBundleStore;
+import io.openservicemesh.certificate.store.RotationStateStore;
+import io.openservicemesh.certificate.store.RotationStateStore.StoredRotation;
+import io.openservicemesh.certificate.store.StoredCaBundle;
+import io.openservicemesh.certificate.tresor.RootRotationCodec.Active;
+import io.openservicemesh.certificate.tresor.RootRotationCodec.ReplicaReport;
+import io.openservicemesh.config.KeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Moves a root rotation forward, on the leading replica only. It starts one when an operator asks (the
+ * {@value RotatingCaBundleStore#ROTATE_ROOT_ANNOTATION} annotation on the CA Secret), when the signing root has
+ * used up the configured part of its life, or when an operator put another sound root into the CA Secret; and
+ * it takes each next step only on evidence: every replica's report and every cluster-wide consumer. What it
+ * waits for is written into the state (and logged when it changes), so a stuck step says why, and any replica
+ * that leads after a crash resumes from the persisted phase.
+ */
+final class RootRotationDriver {
+
+  /** A replica whose last report is older than this is taken to be gone: its proxies reconnect elsewhere. */
+  static final Duration REPORT_EXPIRES = Duration.ofSeconds(30);
+  private static final Logger LOG = Logger.getLogger(RootRotationDriver.class.getName());
+
+  /** What a new root looks like and when the current one is due for rotation. */
+  record Policy(KeySpec caKey, Duration caValidity, Duration clockSkewAllowance, double startFraction) {
+    Instant dueAt(java.security.cert.X509Certificate root) {
+      Instant notBefore = root.getNotBefore().toInstant();
+      long lifetime = Duration.between(notBefore, root.getNotAfter().toInstant()).toMillis();
+      return notBefore.plusMillis((long) (lifetime * startFraction));
+    }
+  }
+
+  private final RotationStateStore state;
+  private final RotatingCaBundleStore caStore;
+  private final Supplier<TresorRoots> inUse;
+  private final Policy policy;
+  private final Clock clock;
+  private List<String> lastWaiting = List.of();
+  private String lastRefusal = "";
+
+  RootRotationDriver(RotationStateStore state, RotatingCaBundleStore caStore, Supplier<TresorRoots> inUse,
+      Policy policy, Clock clock) {
+    this.state = state;
+    this.caStore = caStore;
+    this.inUse = inUse;
+    this.policy = policy;
+    this.clock = clock;
+  }
+
+  synchronized void drive(RootDistribution clusterWide) throws CaStoreException {
+    Instant now = clock.instant();
+    Optional<StoredRotation> stored = state.load();
+    RootRotationCodec.State decoded = null;
+    if (stored.isPresent()) {
+      try {
+        decoded = RootRotationCodec.decode(stored.get().data(), state.location(), now);
+      } catch (BrokenCaBundleException e) {
+        refuse(e.getMessage() + " The rotation cannot go on: fix or delete " + state.location());
+        return;
+      }
+    }
+    if (decoded instanceof Active active) {
+      step(stored.get(), active.rotation(), clusterWide, now);
+    } else {
+      maybeStart(stored, now);
+    }
+  }
+
+  private void maybeStart(Optional<StoredRotation> stored, Instant now) throws CaStoreException {
+    CaBundle signing = inUse.get().signing();
+    Optional<String> reason = Optional.empty();
+    CaBundle incoming = null;
+    Optional<CaBundle> operators = operatorsRoot(signing, now);
+    if (operators.isPresent()) {
+      reason = Optional.of("operator");
+      incoming = operators.get();
+    } else if (caStore.rotationRequested()) {
+      reason = Optional.of("requested");
+    } else if (!now.isBefore(policy.dueAt(signing.certificate()))) {
+      reason = Optional.of("lifetime");
+    }
+    if (reason.isEmpty()) {
+      return;
+    }
+    if (incoming == null) {
+      incoming = RootCertificateFactory.create(policy.caKey(), policy.caValidity(), now, policy.clockSkewAllowance());
+    }
+    RootRotation rotation = RootRotation.prepare(signing, incoming, reason.get(), now);
+    Map<String, String> data = RootRotationCodec.encode(rotation);
+    Optional<StoredRotation> written = stored.isPresent() ? state.replace(stored.get(), data) : state.create(data);
+    if (written.isEmpty()) {
+      return; // someone wrote first: the next pass reads what they wrote
+    }
+    if (reason.get().equals("requested")) {
+      caStore.clearRotationRequest();
+    }
+    RootRotation started = rotation;
+    LOG.info(() -> "root rotation started (" + started.reason() + "): the root of serial "
+        + started.incoming().serialHex() + " is published beside the root of serial "
+        + started.outgoing().serialHex() + ", which keeps signing until every proxy trusts both");
+  }
+
+  /**
+   * Another sound root in the CA Secret than the one that signs: an operator's CA, adopted through the same
+   * publish-first steps. A broken one is refused with its reason, and the root in use stays.
+   */
+  private Optional<CaBundle> operatorsRoot(CaBundle signing, Instant now) throws CaStoreException {
+    Optional<StoredCaBundle> stored = caStore.load();
+    if (stored.isEmpty()) {
+      return Optional.empty(); // written back by the CA Secret's keeper
+    }
+    try {
+      CaBundle candidate = CaBundleCodec.decode(stored.get(), caStore.location(), now);
+      refuse("");
+      return candidate.sameAs(signing) ? Optional.empty() : Optional.of(candidate);
+    } catch (BrokenCaBundleException e) {
+      refuse(e.getMessage() + " The root of serial " + signing.serialHex() + " stays in service.");
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Gives the CA Secret the incoming CA unless it holds it already (an operator's CA is there from the start).
+   *
+   * @return what is waited for, when the Secret holds neither CA of the rotation
+   */
+  private Optional<String> swapCaSecret(RootRotation rotation, Instant now) throws CaStoreException {
+    Optional<StoredCaBundle> stored = caStore.load();
+    Optional<CaBundle> held = Optional.empty();
+    if (stored.isPresent()) {
+      try {
+        held = Optional.of(CaBundleCodec.decode(stored.get(), caStore.location(), now));
+      } catch (BrokenCaBundleException unreadable) {
+        held = Optional.empty();
+      }
+    }
+    if (held.filter(rotation.incoming()::sameAs).isPresent()) {
+      return Optional.empty();
+    }
+    if (stored.isPresent() && held.filter(rotation.outgoing()::sameAs).isPresent()
+        && caStore.replaceRoot(stored.get(), CaBundleCodec.encode(rotation.incoming()))) {
+      return Optional.empty();
+    }
+    return Optional.of(caStore.location() + " holds neither the outgoing nor the incoming root: someone changed it"
+        + " during the rotation; restore the outgoing root there, or delete " + state.location()
+        + " to abandon the rotation");
+  }
+
+  private void step(StoredRotation stored, RootRotation rotation, RootDistribution clusterWide, Instant now)
+      throws CaStoreException {
+    List<String> waiting = new ArrayList<>(replicasWaiting(stored, rotation, now));
+    switch (rotation.phase()) {
+      case PREPARED -> waiting.addAll(clusterWide.notHolding(rotation.roots().trustPem()));
+      case PUBLISHED -> swapCaSecret(rotation, now).ifPresent(waiting::add);
+      case SIGNING -> waiting.addAll(clusterWide.notIssuedBy(rotation.incomingRoot()));
+    }
+    if (!waiting.isEmpty()) {
+      wait(stored, rotation, waiting);
+      return;
+    }
+    lastWaiting = List.of();
+    if (rotation.phase() == RootRotation.Phase.SIGNING) {
+      RetiredRoot retired = new RetiredRoot(rotation.incomingRoot(), rotation.outgoing().certificate(), now);
+      if (state.replace(stored, RootRotationCodec.encode(retired)).isPresent()) {
+        LOG.info(() -> "root rotation complete: the root of serial " + rotation.outgoing().serialHex()
+            + " is retired; the mesh trusts only the root of serial " + rotation.incoming().serialHex()
+            + " (started " + rotation.startedAt() + ")");
+      }
+      return;
+    }
+    RootRotation next = rotation.advance(now);
+    if (state.replace(stored, RootRotationCodec.carryReports(stored.data(), RootRotationCodec.encode(next)))
+        .isPresent()) {
+      LOG.info(() -> "root rotation: " + rotation.phase().configName() + " -> " + next.phase().configName()
+          + (next.phase() == RootRotation.Phase.SIGNING ? "; the incoming root signs, leaves are re-issued" : ""));
+    }
+  }
+
+  /** Every replica that reported recently must have reported this phase, with nothing left to wait for. */
+  private List<String> replicasWaiting(StoredRotation stored, RootRotation rotation, Instant now) {
+    List<ReplicaReport> live = RootRotationCodec.reports(stored.data()).stream()
+        .filter(report -> report.at().plus(REPORT_EXPIRES).isAfter(now))
+        .toList();
+    if (rotation.phase() == RootRotation.Phase.PUBLISHED) {
+      return List.of(); // the evidence was taken in the previous phase; this one only swaps the CA Secret
+    }
+    List<String> waiting = new ArrayList<>();
+    String phase = rotation.phase().configName();
+    if (live.stream().noneMatch(report -> report.phase().equals(phase) && !report.at().isBefore(rotation.phaseSince()))) {
+      waiting.add("no replica has reported phase " + phase + " yet");
+    }
+    for (ReplicaReport report : live) {
+      if (!report.ready(phase, rotation.phaseSince())) {
+        String what = report.waitingFor().isEmpty() ? "has not reported phase " + phase + " yet"
+            : "waits for " + String.join("; ", report.waitingFor());
+        waiting.add("replica " + report.replica() + " " + what);
+      }
+    }
+    return WaitingList.of(waiting, "replicas");
+  }
+
+  /** Said once per change, and written into the state so that {@code kubectl get secret} shows it too. */
+  private void wait(StoredRotation stored, RootRotation rotation, List<String> waiting) throws CaStoreException {
+    if (waiting.equals(lastWaiting)) {
+      return;
+    }
+    lastWaiting = List.copyOf(waiting);
+    LOG.info(() -> "root rotation " + rotation.phase().configName() + " waits for: " + String.join("; ", waiting));
+    if (!RootRotationCodec.waitingFor(stored.data()).equals(waiting)) {
+      state.replace(stored, RootRotationCodec.withWaitingFor(stored.data(), waiting));
+    }
+  }
+
+  private void refuse(String text) {
+    if (!text.equals(lastRefusal)) {
+      lastRefusal = text;
+      if (!text.isEmpty()) {
+        LOG.warning(text);
+      }
+    }
+  }
+
+  synchronized List<String> waiting() {
+    return lastWaiting;
+  }
+
+  synchronized String refusal() {
+    return lastRefusal;
+  }
+}

@@ -1,0 +1,69 @@
+package io.openservicemesh.certificate.tresor;
+
+import io.openservicemesh.certificate.RootDistribution;
+import io.openservicemesh.certificate.RootLifecycle;
+import io.openservicemesh.certificate.store.CaStoreException;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/** Tresor's root lifecycle: every replica follows the persisted rotation, the leader drives it. */
+final class TresorRootLifecycle implements RootLifecycle {
+
+  private static final Logger LOG = Logger.getLogger(TresorRootLifecycle.class.getName());
+
+  private final TresorIssuer issuer;
+  private final RootRotationFollower follower;
+  private final RootRotationDriver driver;
+  private volatile Optional<RootRotation> followed = Optional.empty();
+
+  TresorRootLifecycle(TresorIssuer issuer, RootRotationFollower follower, RootRotationDriver driver) {
+    this.issuer = issuer;
+    this.follower = follower;
+    this.driver = driver;
+  }
+
+  @Override
+  public X509Certificate follow(RootDistribution local) {
+    followed = follower.follow(local);
+    return issuer.roots().signing().certificate();
+  }
+
+  @Override
+  public void drive(RootDistribution clusterWide) {
+    try {
+      driver.drive(clusterWide);
+    } catch (CaStoreException e) {
+      // The next pass tries again; the persisted phase is where it left off.
+      LOG.warning(() -> "the root rotation cannot take its next step now: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public Map<String, String> details() {
+    Map<String, String> details = new LinkedHashMap<>();
+    TresorRoots roots = issuer.roots();
+    details.put("signingRootSerial", roots.signing().serialHex());
+    details.put("trustedRoots", Integer.toString(roots.trusted().size()));
+    followed.ifPresent(rotation -> {
+      details.put("rootRotation", rotation.phase().configName());
+      details.put("rootRotationReason", rotation.reason());
+      details.put("rootRotationSince", rotation.phaseSince().toString());
+      details.put("rootRotationIncomingSerial", rotation.incoming().serialHex());
+    });
+    follower.lastReport().filter(report -> followed.isPresent() && !report.waitingFor().isEmpty())
+        .ifPresent(report -> details.put("rootRotationWaitingFor", String.join("; ", report.waitingFor())));
+    if (!driver.waiting().isEmpty() && followed.isPresent()) {
+      details.put("rootRotationLeaderWaitingFor", String.join("; ", driver.waiting()));
+    }
+    if (!driver.refusal().isEmpty()) {
+      details.put("caSecretRefused", driver.refusal());
+    }
+    if (!follower.lastProblem().isEmpty()) {
+      details.put("rootRotationProblem", follower.lastProblem());
+    }
+    return details;
+  }
+}

@@ -1,0 +1,140 @@
+package io.openservicemesh.certificate.tresor;
+
+import io.openservicemesh.certificate.store.CaStoreException;
+import io.openservicemesh.certificate.store.RotatingCaBundleStore;
+import io.openservicemesh.certificate.store.RotationStateStore;
+import io.openservicemesh.certificate.store.StoredCaBundle;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The CA Secret and the rotation state Secret in memory, with the API server's optimistic concurrency: every
+ * write names the version it read, and a stale one is refused.
+ */
+final class RotationStoresInMemory {
+
+  final CaStore ca;
+  final StateStore state = new StateStore();
+
+  RotationStoresInMemory(StoredCaBundle initial) {
+    ca = new CaStore(initial);
+  }
+
+  static final class CaStore implements RotatingCaBundleStore {
+    private StoredCaBundle content;
+    private boolean requested;
+
+    CaStore(StoredCaBundle content) {
+      this.content = content;
+    }
+
+    synchronized StoredCaBundle content() {
+      return content;
+    }
+
+    /** An operator's hand. */
+    synchronized void replaceWith(StoredCaBundle replacement) {
+      content = replacement;
+    }
+
+    /** {@code kubectl annotate secret osm-ca-bundle openservicemesh.io/rotate-root=now}. */
+    synchronized void requestRotation() {
+      requested = true;
+    }
+
+    @Override
+    public String location() {
+      return "memory osm-system/osm-ca-bundle";
+    }
+
+    @Override
+    public synchronized Optional<StoredCaBundle> load() {
+      return Optional.ofNullable(content);
+    }
+
+    @Override
+    public synchronized StoredCaBundle createIfAbsent(StoredCaBundle bundle) {
+      if (content == null) {
+        content = bundle;
+      }
+      return content;
+    }
+
+    @Override
+    public synchronized boolean replaceRoot(StoredCaBundle expected, StoredCaBundle replacement)
+        throws CaStoreException {
+      if (content == null) {
+        throw new CaStoreException(location() + " is missing");
+      }
+      if (content.sameRootAs(replacement)) {
+        return true;
+      }
+      if (!content.sameRootAs(expected)) {
+        return false;
+      }
+      content = replacement;
+      return true;
+    }
+
+    @Override
+    public synchronized boolean rotationRequested() {
+      return requested;
+    }
+
+    @Override
+    public synchronized void clearRotationRequest() {
+      requested = false;
+    }
+  }
+
+  static final class StateStore implements RotationStateStore {
+    private StoredRotation content;
+    private int version;
+
+    synchronized Optional<StoredRotation> current() {
+      return Optional.ofNullable(content);
+    }
+
+    /** Another writer changes the state between someone's read and write. */
+    synchronized void touch() {
+      content = new StoredRotation(content.data(), Integer.toString(++version));
+    }
+
+    @Override
+    public String location() {
+      return "memory osm-system/osm-ca-bundle-rotation";
+    }
+
+    @Override
+    public synchronized Optional<StoredRotation> load() {
+      return Optional.ofNullable(content);
+    }
+
+    @Override
+    public synchronized Optional<StoredRotation> create(Map<String, String> data) {
+      if (content != null) {
+        return Optional.empty();
+      }
+      content = new StoredRotation(data, Integer.toString(++version));
+      return Optional.of(content);
+    }
+
+    @Override
+    public synchronized Optional<StoredRotation> replace(StoredRotation current, Map<String, String> data) {
+      if (content == null || !content.version().equals(current.version())) {
+        return Optional.empty();
+      }
+      content = new StoredRotation(data, Integer.toString(++version));
+      return Optional.of(content);
+    }
+
+    @Override
+    public synchronized boolean delete(StoredRotation current) {
+      if (content == null || !content.version().equals(current.version())) {
+        return false;
+      }
+      content = null;
+      return true;
+    }
+  }
+}
