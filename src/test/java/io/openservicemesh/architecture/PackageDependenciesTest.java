@@ -33,6 +33,8 @@ class PackageDependenciesTest {
       Map.entry("identity", 0),
       Map.entry("schedule", 0),
       Map.entry("k8s", 0),
+      Map.entry("events", 0),
+      Map.entry("events.kubernetes", 1),
       Map.entry("status", 1),
       Map.entry("certificate.store", 1),
       Map.entry("certificate", 2),
