@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * The object an Event is about, as core/v1's {@code involvedObject} names it. The Event is stored in the
- * subject's namespace, or, for a Namespace, in that namespace itself, so {@code kubectl describe} finds it.
+ * subject's namespace (where {@code kubectl describe} finds it), or, for a Namespace, in that namespace itself,
+ * where {@code kubectl get events -n <namespace>} lists it beside the Events of its pods.
  *
  * @param namespace empty for a cluster-scoped object
  */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -26,6 +27,8 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
 
   /** Subscribed names and the version the client holds (null: none yet). */
   private final Map<String, String> clientVersions = new LinkedHashMap<>();
+  private String lastAckedNonce;
+  private Optional<String> lastNack = Optional.empty();
 
   DeltaStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
       StreamObserver<DeltaDiscoveryResponse> responses, Instant closeAt, Runnable onClosed) {
@@ -43,6 +46,9 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
       if (request.hasErrorDetail()) {
         LOG.warning(() -> "proxy " + proxy.commonName() + " rejected SDS delta response "
             + request.getResponseNonce() + ": " + request.getErrorDetail().getMessage());
+        lastNack = StreamView.nack("response " + request.getResponseNonce(), request.getErrorDetail().getMessage());
+      } else if (!request.getResponseNonce().isEmpty()) {
+        lastAckedNonce = request.getResponseNonce();
       }
       request.getResourceNamesUnsubscribeList().forEach(clientVersions::remove);
       for (String name : request.getResourceNamesSubscribeList()) {
@@ -52,6 +58,13 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
     } catch (SdsException e) {
       refuse(e);
     }
+  }
+
+  @Override
+  synchronized StreamView view() {
+    return new StreamView(proxy.commonName(), proxy.service().serviceAccount() + "." + proxy.service().namespace(), "delta",
+        List.copyOf(clientVersions.keySet()), Optional.ofNullable(lastAckedNonce).map(nonce -> "response " + nonce),
+        lastNack, closeAt());
   }
 
   @Override

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,6 +118,12 @@ public class SdsStreams {
       }
     }));
     return closed[0];
+  }
+
+  /** Every open stream, by identity then proxy: for the debug views. */
+  public List<StreamView> views() {
+    return byIdentity.values().stream().flatMap(Set::stream).map(SdsStream::view)
+        .sorted(java.util.Comparator.comparing(StreamView::identity).thenComparing(StreamView::proxy)).toList();
   }
 
   public int streamCount() {

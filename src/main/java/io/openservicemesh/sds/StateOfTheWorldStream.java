@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -32,6 +33,8 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
   private Set<String> subscribed = Set.of();
   private String lastNonce;
   private String lastSentVersion;
+  private String lastAckedVersion;
+  private Optional<String> lastNack = Optional.empty();
 
   StateOfTheWorldStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
       StreamObserver<DiscoveryResponse> responses, Instant closeAt, Runnable onClosed) {
@@ -54,6 +57,9 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
       if (request.hasErrorDetail()) {
         LOG.warning(() -> "proxy " + proxy.commonName() + " rejected SDS version " + lastSentVersion + " of "
             + subscribed + ": " + request.getErrorDetail().getMessage());
+        lastNack = StreamView.nack("version " + lastSentVersion, request.getErrorDetail().getMessage());
+      } else {
+        lastAckedVersion = lastSentVersion;
       }
       if (!names.equals(subscribed)) {
         subscribe(request.getResourceNamesList());
@@ -61,6 +67,12 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
     } catch (SdsException e) {
       refuse(e);
     }
+  }
+
+  @Override
+  synchronized StreamView view() {
+    return new StreamView(proxy.commonName(), proxy.service().serviceAccount() + "." + proxy.service().namespace(), "state-of-the-world",
+        List.copyOf(subscribed), Optional.ofNullable(lastAckedVersion), lastNack, closeAt());
   }
 
   @Override

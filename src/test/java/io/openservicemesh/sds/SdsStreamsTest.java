@@ -245,5 +245,11 @@ class SdsStreamsTest {
     void refresh() {
       refreshes++;
     }
+
+    @Override
+    StreamView view() {
+      return new StreamView(proxy.commonName(), proxy.service().toString(), "test", java.util.List.of(),
+          java.util.Optional.empty(), java.util.Optional.empty(), closeAt());
+    }
   }
 }

@@ -60,8 +60,10 @@ public final class KubernetesEventSink implements CorrelatingRecorder.Sink {
   CoreV1Event newEvent(EventSubject subject, MeshEvent event, EventCorrelator.Write write) {
     V1ObjectReference regarding = new V1ObjectReference()
         .apiVersion(subject.apiVersion()).kind(subject.kind()).name(subject.name());
-    if (!subject.namespace().isEmpty()) {
-      regarding.namespace(subject.namespace());
+    // The API server requires the two namespaces to agree; a Namespace's Event lives in that namespace, where
+    // `kubectl get events -n <namespace>` lists it beside its pods' Events.
+    if (!subject.namespace().isEmpty() || subject.kind().equals("Namespace")) {
+      regarding.namespace(subject.eventNamespace());
     }
     return new CoreV1Event()
         .metadata(new V1ObjectMeta().name(write.eventName()).namespace(subject.eventNamespace()))
