@@ -70,8 +70,19 @@ public final class BootstrapFiles {
         proxy.service().namespace(), controlPlaneHost(osmNamespace), SDS_PORT), credential);
   }
 
+  /**
+   * Every file for a proxy run by hand beside a standalone control plane: it dials SDS on this machine's loopback
+   * and reads its credential from {@code directory}, while still requiring the name the serving certificate
+   * carries.
+   */
+  public static Map<String, byte[]> forLocalProxy(ProxyIdentity proxy, String osmNamespace, int sdsPort,
+      String directory, Credential credential) {
+    return of(new EnvoyBootstrap.Parameters(proxy.commonName(), proxy.service().serviceAccount(),
+        proxy.service().namespace(), controlPlaneHost(osmNamespace), sdsPort, "127.0.0.1", directory), credential);
+  }
+
   /** The control plane's Service, which its SDS serving certificate names. */
-  static String controlPlaneHost(String osmNamespace) {
+  public static String controlPlaneHost(String osmNamespace) {
     return "osm-controller." + osmNamespace + ".svc.cluster.local";
   }
 
@@ -79,8 +90,8 @@ public final class BootstrapFiles {
   public static Map<String, byte[]> of(EnvoyBootstrap.Parameters parameters, Credential credential) {
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put(BOOTSTRAP, utf8(EnvoyBootstrap.yaml(parameters)));
-    files.put(CLIENT_CERTIFICATE_SDS, utf8(clientCertificateSds()));
-    files.put(TRUSTED_ROOTS_SDS, utf8(trustedRootsSds()));
+    files.put(CLIENT_CERTIFICATE_SDS, utf8(clientCertificateSds(parameters.filesDirectory())));
+    files.put(TRUSTED_ROOTS_SDS, utf8(trustedRootsSds(parameters.filesDirectory())));
     files.put(CERTIFICATE_CHAIN, utf8(credential.certificateChainPem()));
     files.put(PRIVATE_KEY, utf8(credential.privateKeyPem()));
     files.put(TRUSTED_ROOTS, utf8(credential.trustedRootsPem()));
@@ -89,7 +100,11 @@ public final class BootstrapFiles {
 
   /** Where a file of the Secret appears in the sidecar. */
   static String path(String file) {
-    return MOUNT_PATH + "/" + file;
+    return path(MOUNT_PATH, file);
+  }
+
+  static String path(String directory, String file) {
+    return directory + "/" + file;
   }
 
   /**
@@ -97,22 +112,30 @@ public final class BootstrapFiles {
    * changed between the two reads, so it never pairs a new certificate with an old key.
    */
   static String clientCertificateSds() {
+    return clientCertificateSds(MOUNT_PATH);
+  }
+
+  static String clientCertificateSds(String directory) {
     return resources(map(
         "@type", SECRET_TYPE,
         "name", CLIENT_CERTIFICATE_SECRET,
         "tls_certificate", map(
-            "certificate_chain", map("filename", path(CERTIFICATE_CHAIN)),
-            "private_key", map("filename", path(PRIVATE_KEY)),
-            "watched_directory", map("path", MOUNT_PATH))));
+            "certificate_chain", map("filename", path(directory, CERTIFICATE_CHAIN)),
+            "private_key", map("filename", path(directory, PRIVATE_KEY)),
+            "watched_directory", map("path", directory))));
   }
 
   static String trustedRootsSds() {
+    return trustedRootsSds(MOUNT_PATH);
+  }
+
+  static String trustedRootsSds(String directory) {
     return resources(map(
         "@type", SECRET_TYPE,
         "name", TRUSTED_ROOTS_SECRET,
         "validation_context", map(
-            "trusted_ca", map("filename", path(TRUSTED_ROOTS)),
-            "watched_directory", map("path", MOUNT_PATH))));
+            "trusted_ca", map("filename", path(directory, TRUSTED_ROOTS)),
+            "watched_directory", map("path", directory))));
   }
 
   /** A file-based SDS resource has the shape of a discovery response: a list of typed resources. */

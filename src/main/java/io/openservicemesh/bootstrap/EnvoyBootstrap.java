@@ -48,10 +48,20 @@ public final class EnvoyBootstrap {
    * @param nodeId the bootstrap certificate's common name
    * @param serviceAccount the pod's service account
    * @param namespace the pod's namespace
-   * @param controlPlaneHost the DNS name Envoy dials and requires in the control plane's certificate
+   * @param controlPlaneHost the DNS name Envoy requires in the control plane's certificate (and sends as SNI)
+   * @param controlPlaneAddress what Envoy dials: the same name in a cluster, 127.0.0.1 for a local try-out
+   * @param filesDirectory where the credential files and their file-based SDS resources are: the Secret's mount
+   *     path in a pod
    */
-  public record Parameters(
-      String nodeId, String serviceAccount, String namespace, String controlPlaneHost, int controlPlanePort) {
+  public record Parameters(String nodeId, String serviceAccount, String namespace, String controlPlaneHost,
+      int controlPlanePort, String controlPlaneAddress, String filesDirectory) {
+
+    /** A sidecar's: it dials the name its certificate must carry and reads the Secret mounted at the usual path. */
+    public Parameters(
+        String nodeId, String serviceAccount, String namespace, String controlPlaneHost, int controlPlanePort) {
+      this(nodeId, serviceAccount, namespace, controlPlaneHost, controlPlanePort, controlPlaneHost,
+          BootstrapFiles.MOUNT_PATH);
+    }
 
     /** {@code <sa>.<ns>}: the proxy's service identity, as Envoy's node cluster. */
     public String nodeCluster() {
@@ -96,11 +106,11 @@ public final class EnvoyBootstrap {
    * writing a new timestamped directory and moving the {@code ..data} link onto it; only that move is atomic, so
    * Envoy watches the mount directory for moves and then re-reads the file, not the file itself.
    */
-  static Map<String, Object> fileConfigSource(String file) {
+  static Map<String, Object> fileConfigSource(String directory, String file) {
     return map(
         "path_config_source", map(
-            "path", BootstrapFiles.path(file),
-            "watched_directory", map("path", BootstrapFiles.MOUNT_PATH)),
+            "path", BootstrapFiles.path(directory, file),
+            "watched_directory", map("path", directory)),
         "resource_api_version", "V3");
   }
 
@@ -186,7 +196,7 @@ public final class EnvoyBootstrap {
             "tls_params", map("tls_minimum_protocol_version", "TLSv1_2"),
             "tls_certificate_sds_secret_configs", List.of(map(
                 "name", BootstrapFiles.CLIENT_CERTIFICATE_SECRET,
-                "sds_config", fileConfigSource(BootstrapFiles.CLIENT_CERTIFICATE_SDS))),
+                "sds_config", fileConfigSource(p.filesDirectory(), BootstrapFiles.CLIENT_CERTIFICATE_SDS))),
             // The roots come from a file; the required SAN stays here, so a rewritten file cannot widen it.
             "combined_validation_context", map(
                 "default_validation_context", map(
@@ -195,7 +205,7 @@ public final class EnvoyBootstrap {
                         "matcher", map("exact", p.controlPlaneHost())))),
                 "validation_context_sds_secret_config", map(
                     "name", BootstrapFiles.TRUSTED_ROOTS_SECRET,
-                    "sds_config", fileConfigSource(BootstrapFiles.TRUSTED_ROOTS_SDS))),
+                    "sds_config", fileConfigSource(p.filesDirectory(), BootstrapFiles.TRUSTED_ROOTS_SDS))),
             "alpn_protocols", List.of("h2")),
         "sni", p.controlPlaneHost());
     tls.put("@type", "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext");
@@ -209,7 +219,7 @@ public final class EnvoyBootstrap {
                 "@type", "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
                 "explicit_http_config", map("http2_protocol_options", map()))),
         "transport_socket", map("name", "envoy.transport_sockets.tls", "typed_config", tls),
-        "load_assignment", loadAssignment(CONTROL_PLANE_CLUSTER, p.controlPlaneHost(), p.controlPlanePort()));
+        "load_assignment", loadAssignment(CONTROL_PLANE_CLUSTER, p.controlPlaneAddress(), p.controlPlanePort()));
   }
 
   private static Map<String, Object> adminCluster() {

@@ -113,6 +113,20 @@ public class CertificateCache {
     return entries.size();
   }
 
+  /** The issued certificates' public facts, sorted by common name; one being issued for the first time is left out. */
+  public List<CachedCertificate> list() {
+    List<CachedCertificate> listed = new ArrayList<>();
+    entries.forEach((name, entry) -> {
+      Certificate current = entry.certificate.isDone() ? completedValue(entry.certificate).orElse(null) : null;
+      if (current != null) {
+        listed.add(new CachedCertificate(name, entry.spec.kind(), current.serialHex(), current.notBefore(),
+            current.notAfter(), Optional.ofNullable(entry.scheduledAt), entry.failedRenewals));
+      }
+    });
+    listed.sort(java.util.Comparator.comparing(CachedCertificate::commonName));
+    return listed;
+  }
+
   public String trustedCasPem() {
     return issuer.trustedCasPem();
   }

@@ -2,6 +2,8 @@ package io.openservicemesh.config;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -9,7 +11,7 @@ import java.util.stream.Stream;
  * Describes the settings in force, one key per line, for the startup log: what an operator needs
  * to confirm that an override took effect. Secrets are shown as {@link Setting#REDACTED}.
  */
-final class EffectiveSettings {
+public final class EffectiveSettings {
 
   private static final String NOT_SET = "(not set)";
 
@@ -19,6 +21,15 @@ final class EffectiveSettings {
     return Arrays.stream(Setting.values())
         .map(setting -> "  " + setting.key() + " = " + valueOf(setting, settings))
         .collect(Collectors.joining("\n", "Effective mesh settings:\n", ""));
+  }
+
+  /** Each setting's value in force as shown to a person (secrets {@link Setting#REDACTED}), in the enum's order. */
+  public static Map<Setting, String> shownValues(MeshSettings settings) {
+    Map<Setting, String> values = new EnumMap<>(Setting.class);
+    for (Setting setting : Setting.values()) {
+      values.put(setting, valueOf(setting, settings));
+    }
+    return values;
   }
 
   // An exhaustive switch: adding a Setting without saying how to show it does not compile.

@@ -31,6 +31,11 @@ public final class AdmittedPod {
     return namespace;
   }
 
+  /** The name, when the pod's creator chose one (a controller's pods get theirs from generateName later). */
+  public java.util.Optional<String> name() {
+    return metadataString("name").filter(n -> !n.isEmpty());
+  }
+
   /** The name, or the generateName prefix with "*" while the API server has yet to pick one. */
   public String displayName() {
     return metadataString("name").filter(n -> !n.isEmpty())

@@ -1,9 +1,10 @@
 package io.openservicemesh.injector;
 
 import io.openservicemesh.bootstrap.BootstrapSecretKeeper;
-import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.certificate.BootstrapCertificates;
 import io.openservicemesh.config.SettingsInForce;
+import io.openservicemesh.events.EventRecorder;
+import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.status.ControlPlaneStatus;
 import io.openservicemesh.webhook.AdmissionEndpoint;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +27,7 @@ public class InjectorWebhook {
   @Inject KubernetesApi kubernetes;
   @Inject BootstrapSecretKeeper bootstrapSecrets;
   @Inject Clock clock;
+  @Inject EventRecorder events;
 
   private volatile AdmissionEndpoint endpoint;
 
@@ -53,7 +55,8 @@ public class InjectorWebhook {
         new NamespaceCache(namespaces, clock, NAMESPACE_CACHE_TTL),
         bootstrapSecrets,
         UUID::randomUUID,
-        new SecretCreationLimit(clock));
+        new SecretCreationLimit(clock),
+        events);
     return new AdmissionEndpoint("the sidecar injector", injector);
   }
 }

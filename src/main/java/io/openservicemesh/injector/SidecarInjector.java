@@ -8,14 +8,18 @@ import io.openservicemesh.bootstrap.NewBootstrapSecrets;
 import io.openservicemesh.certificate.BootstrapCertificates;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.IssuanceException;
+import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.events.EventReason;
+import io.openservicemesh.events.EventRecorder;
+import io.openservicemesh.events.EventSubject;
+import io.openservicemesh.events.MeshEvent;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.ServiceIdentity;
-import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.injector.InjectionDecision.Inject;
+import io.openservicemesh.injector.InjectionDecision.Refuse;
 import io.openservicemesh.webhook.AdmissionHandler;
 import io.openservicemesh.webhook.AdmissionRequest;
 import io.openservicemesh.webhook.AdmissionResponse;
-import io.openservicemesh.injector.InjectionDecision.Inject;
-import io.openservicemesh.injector.InjectionDecision.Refuse;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -43,6 +47,7 @@ public final class SidecarInjector implements AdmissionHandler {
   private final NewBootstrapSecrets secrets;
   private final Supplier<UUID> uuids;
   private final SecretCreationLimit secretLimit;
+  private final EventRecorder events;
 
   /**
    * @param settings the settings in force; empty until the control plane has started
@@ -55,7 +60,8 @@ public final class SidecarInjector implements AdmissionHandler {
       NamespaceCache namespaces,
       NewBootstrapSecrets secrets,
       Supplier<UUID> uuids,
-      SecretCreationLimit secretLimit) {
+      SecretCreationLimit secretLimit,
+      EventRecorder events) {
     this.settings = settings;
     this.notReadyReason = notReadyReason;
     this.bootstrapCertificates = bootstrapCertificates;
@@ -63,6 +69,7 @@ public final class SidecarInjector implements AdmissionHandler {
     this.secrets = secrets;
     this.uuids = uuids;
     this.secretLimit = secretLimit;
+    this.events = events;
   }
 
   @Override
@@ -88,6 +95,7 @@ public final class SidecarInjector implements AdmissionHandler {
       return AdmissionResponse.fail(e.getMessage());
     }
     if (decision instanceof Refuse refuse) {
+      refused(pod, refuse.reason());
       return AdmissionResponse.refuse(refuse.reason());
     }
     if (!(decision instanceof Inject)) {
@@ -98,11 +106,14 @@ public final class SidecarInjector implements AdmissionHandler {
     try {
       identity = new ServiceIdentity(pod.serviceAccount(), pod.namespace());
     } catch (IllegalArgumentException e) {
-      return AdmissionResponse.refuse("cannot inject pod " + pod.namespace() + "/" + pod.displayName() + ": "
-          + e.getMessage());
+      String reason = "cannot inject pod " + pod.namespace() + "/" + pod.displayName() + ": " + e.getMessage();
+      refused(pod, reason);
+      return AdmissionResponse.refuse(reason);
     }
     if (!request.dryRun() && !secretLimit.tryAcquire(pod.namespace())) {
       LOG.warning(() -> "refused pod " + pod.namespace() + "/" + pod.displayName() + ": too many bootstrap Secrets");
+      refused(pod, "too many bootstrap Secrets in namespace " + pod.namespace() + " (at most "
+          + secretLimit.describe() + "); the pod's controller retries it");
       return AdmissionResponse.tooMany("the sidecar injector creates at most " + secretLimit.describe()
           + " bootstrap Secrets in namespace " + pod.namespace() + "; the pod is refused for now and will be"
           + " retried by its controller");
@@ -119,6 +130,17 @@ public final class SidecarInjector implements AdmissionHandler {
       LOG.warning(() -> "cannot inject pod " + pod.namespace() + "/" + pod.displayName() + ": " + e.getMessage());
       return AdmissionResponse.fail(e.getMessage());
     }
+  }
+
+  /**
+   * An Event on the pod when it has a name, else on its namespace: a controller's pods are admitted before the API
+   * server names them, and a refused pod is never stored, so the namespace is where an operator looks.
+   */
+  private void refused(AdmittedPod pod, String reason) {
+    EventSubject subject = pod.name().map(name -> EventSubject.pod(pod.namespace(), name))
+        .orElseGet(() -> EventSubject.namespace(pod.namespace()));
+    events.record(MeshEvent.about(subject, EventReason.INJECTION_REFUSED,
+        "refused pod " + pod.namespace() + "/" + pod.displayName() + ": " + reason));
   }
 
   private InjectionDecision decide(AdmittedPod pod, MeshSettings settings) throws InjectionException {

@@ -140,6 +140,10 @@ final class CertificateStack implements AutoCloseable {
     }
   }
 
+  List<io.openservicemesh.certificate.CachedCertificate> cachedCertificates() {
+    return cache.list();
+  }
+
   List<CertificateSpec> servingSpecs() {
     return specs.servingCertificates(extraServingNames);
   }

@@ -4,13 +4,12 @@ import io.openservicemesh.schedule.EjbTimers;
 import io.openservicemesh.certificate.StartupException;
 import io.openservicemesh.certificate.StartedIssuer;
 import io.openservicemesh.certificate.IssuerBackend;
+import io.openservicemesh.certificate.FailureReportingIssuer;
 import io.openservicemesh.certificate.IssuanceException;
-import io.openservicemesh.certificate.IssuerBackend;
-import io.openservicemesh.certificate.StartedIssuer;
-import io.openservicemesh.certificate.StartupException;
 import io.openservicemesh.config.MeshConfiguration;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.ParseResult;
+import io.openservicemesh.events.EventRecorder;
 import io.openservicemesh.schedule.Backoff;
 import io.openservicemesh.status.ControlPlaneReady;
 import io.openservicemesh.status.ControlPlaneStatus;
@@ -56,6 +55,7 @@ public class ControlPlaneStartup {
   @Inject SettingsFollower settingsFollower;
   @Inject Event<ControlPlaneReady> readyEvent;
   @Inject Clock clock;
+  @Inject EventRecorder events;
   @Resource TimerService timers;
 
   private MeshSettings settings;
@@ -100,7 +100,10 @@ public class ControlPlaneStartup {
     }
     try {
       StartedIssuer started = backend.get().start(settings);
-      CertificateStack built = CertificateStack.build(settings, started, clock);
+      FailureReportingIssuer issuer = new FailureReportingIssuer(
+          started.issuer(), settings.certificateManager().configName(), events);
+      CertificateStack built = CertificateStack.build(settings,
+          new StartedIssuer(issuer, started.ca(), started.upkeep(), started.roots()), clock);
       Map<String, String> webhookSerials;
       try {
         webhookSerials = built.issueServingCertificates();

@@ -1,7 +1,9 @@
 package io.openservicemesh.lifecycle;
 
 import io.openservicemesh.certificate.BootstrapCertificates;
+import io.openservicemesh.certificate.CachedCertificate;
 import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.CertificateInventory;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.ServiceCertificates;
@@ -34,7 +36,7 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class RunningControlPlane implements ServiceCertificates, BootstrapCertificates, ServingCertificates,
-    TrustBundle, RotationAnnouncements, RotationView, RootStatus {
+    TrustBundle, RotationAnnouncements, RotationView, RootStatus, CertificateInventory {
 
   @Inject ControlPlaneStatus status;
 
@@ -107,6 +109,11 @@ public class RunningControlPlane implements ServiceCertificates, BootstrapCertif
   @Override
   public List<ServedCertificate> servedCertificates() {
     return stack().map(CertificateStack::servedCertificates).orElse(List.of());
+  }
+
+  @Override
+  public List<CachedCertificate> cachedCertificates() {
+    return stack().map(CertificateStack::cachedCertificates).orElse(List.of());
   }
 
   private CertificateStack ready() throws IssuanceException {

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 
@@ -62,6 +63,9 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
       return false;
     }
   }
+  /** For the debug view: the response nonce the client last ACKed, and what it last rejected, with its reason. */
+  private String lastAckedNonce;
+  private Optional<String> lastNack = Optional.empty();
 
   DeltaStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
       StreamObserver<DeltaDiscoveryResponse> responses, Instant closeAt, Runnable onClosed) {
@@ -80,6 +84,9 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
       if (request.hasErrorDetail()) {
         LOG.warning(() -> "proxy " + proxy.commonName() + " rejected SDS delta response "
             + request.getResponseNonce() + ": " + request.getErrorDetail().getMessage());
+        lastNack = StreamView.nack("response " + request.getResponseNonce(), request.getErrorDetail().getMessage());
+      } else if (!request.getResponseNonce().isEmpty()) {
+        lastAckedNonce = request.getResponseNonce();
       }
       if (!request.getResponseNonce().isEmpty()) {
         answered(request);
@@ -92,6 +99,13 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
     } catch (SdsException e) {
       refuse(e);
     }
+  }
+
+  @Override
+  synchronized StreamView view() {
+    return new StreamView(proxy.commonName(), proxy.service().serviceAccount() + "." + proxy.service().namespace(), "delta",
+        List.copyOf(subscriptions.keySet()), Optional.ofNullable(lastAckedNonce).map(nonce -> "response " + nonce),
+        lastNack, closeAt());
   }
 
   @Override

@@ -55,6 +55,9 @@ abstract class SdsStream<R> {
     return closeAt;
   }
 
+  /** What the debug views show of this stream. */
+  abstract StreamView view();
+
   /** Sends the current state again where it changed: called when a certificate or root changed. */
   abstract void refresh();
 

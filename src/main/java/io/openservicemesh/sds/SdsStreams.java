@@ -156,6 +156,12 @@ public class SdsStreams implements RootDistribution {
     return () -> byIdentity.values().stream().flatMap(Set::stream).iterator();
   }
 
+  /** Every open stream, by identity then proxy: for the debug views. */
+  public List<StreamView> views() {
+    return byIdentity.values().stream().flatMap(Set::stream).map(SdsStream::view)
+        .sorted(java.util.Comparator.comparing(StreamView::identity).thenComparing(StreamView::proxy)).toList();
+  }
+
   public int streamCount() {
     return byIdentity.values().stream().mapToInt(Set::size).sum();
   }

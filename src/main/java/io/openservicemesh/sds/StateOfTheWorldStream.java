@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -64,6 +65,8 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
       return new Carried(version, bundle, chain);
     }
   }
+  /** What the proxy last rejected, with its reason, for the debug view (kept after later ACKs). */
+  private Optional<String> lastNack = Optional.empty();
 
   StateOfTheWorldStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
       StreamObserver<DiscoveryResponse> responses, Instant closeAt, Runnable onClosed) {
@@ -87,6 +90,7 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
         LOG.warning(() -> "proxy " + proxy.commonName() + " rejected SDS version " + lastSent.version() + " of "
             + subscribed + ": " + request.getErrorDetail().getMessage());
         rejection = Uptake.trimmedDetail(request.getErrorDetail().getMessage());
+        lastNack = StreamView.nack("version " + lastSent.version(), request.getErrorDetail().getMessage());
       } else {
         acked = lastSent;
         rejection = null;
@@ -97,6 +101,12 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
     } catch (SdsException e) {
       refuse(e);
     }
+  }
+
+  @Override
+  synchronized StreamView view() {
+    return new StreamView(proxy.commonName(), proxy.service().serviceAccount() + "." + proxy.service().namespace(), "state-of-the-world",
+        List.copyOf(subscribed), Optional.ofNullable(acked).map(Carried::version), lastNack, closeAt());
   }
 
   @Override

@@ -33,6 +33,8 @@ class PackageDependenciesTest {
       Map.entry("identity", 0),
       Map.entry("schedule", 0),
       Map.entry("k8s", 0),
+      Map.entry("events", 0),
+      Map.entry("events.kubernetes", 1),
       Map.entry("status", 1),
       Map.entry("certificate.store", 1),
       Map.entry("certificate", 2),
@@ -47,6 +49,7 @@ class PackageDependenciesTest {
       Map.entry("injector", 6),
       Map.entry("validator", 6),
       Map.entry("health", 6),
+      Map.entry("debug", 6),
       Map.entry("lifecycle", 7));
 
   private static final Pattern PACKAGE = Pattern.compile("^package io\\.openservicemesh\\.([a-z0-9.]+);", Pattern.MULTILINE);

@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import io.openservicemesh.config.KeySpec;
+import io.openservicemesh.events.EventReason;
+import io.openservicemesh.events.EventSubject;
+import io.openservicemesh.events.MeshEvent;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.webhook.AdmissionRequest;
 import io.openservicemesh.webhook.AdmissionResponse;
@@ -37,6 +40,7 @@ class SidecarInjectorTest {
       "bookstore", Map.of(InjectionAnnotation.NAME, "enabled"),
       "plain", Map.of(),
       "broken", Map.of(InjectionAnnotation.NAME, "perhaps"));
+  private final List<MeshEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Deque<UUID> uuids = new ArrayDeque<>(List.of(FIRST, SECOND));
 
   private final NewBootstrapSecrets store = (namespace, proxy, files) -> {
@@ -59,7 +63,7 @@ class SidecarInjectorTest {
       SecretCreationLimit limit) {
     return new SidecarInjector(() -> ready.map(Pods.Mesh::settings), () -> "the CA Secret is broken",
         controlPlane.bootstrapCertificates(), new NamespaceCache(namespaces, Clock.systemUTC(), Duration.ofSeconds(5)),
-        store, uuids::pop, limit);
+        store, uuids::pop, limit, events::add);
   }
 
   private static AdmissionRequest create(String namespace, JsonObject pod, boolean dryRun) {
@@ -116,6 +120,35 @@ class SidecarInjectorTest {
     assertThat(response.allowed()).isFalse();
     assertThat(response.code()).isEqualTo(403);
     assertThat(response.message().orElseThrow()).contains("openservicemesh.io/sidecar-injection", "\"perhaps\"");
+  }
+
+  @Test
+  void aRefusedPodWithoutANameIsToldOnItsNamespace() {
+    injector(Optional.of(controlPlane)).admit(create("broken", Pods.minimal(), false));
+
+    assertThat(events).singleElement().satisfies(event -> {
+      assertThat(event.reason()).isEqualTo(EventReason.INJECTION_REFUSED);
+      assertThat(event.subject()).contains(EventSubject.namespace("broken"));
+      assertThat(event.message()).contains("openservicemesh.io/sidecar-injection");
+    });
+  }
+
+  @Test
+  void aRefusedPodWithANameIsToldOnThePod() {
+    JsonObject named = Pods.minimal();
+    named.getAsJsonObject("metadata").addProperty("name", "bookstore-v1");
+
+    injector(Optional.of(controlPlane)).admit(create("broken", named, false));
+
+    assertThat(events).extracting(MeshEvent::subject).containsExactly(Optional.of(EventSubject.pod("broken",
+        "bookstore-v1")));
+  }
+
+  @Test
+  void anInjectedPodRecordsNoEvent() {
+    injector(Optional.of(controlPlane)).admit(create("bookstore", Pods.minimal(), false));
+
+    assertThat(events).isEmpty();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.openservicemesh.identity.CertificateNames;
 import io.openservicemesh.certificate.Crypto;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +106,23 @@ class CaBundleSecretIT {
     assertThat(ready.data("certificate-authority", "caSerial")).isEqualTo(ca.getSerialNumber().toString(16));
     assertThat(ready.data("certificate-authority", "caLocation"))
         .isEqualTo("Secret " + TestCluster.OSM_NAMESPACE + "/" + TestCluster.CA_SECRET);
+  }
+
+  @Test
+  void theSecretCarriesANormalEventNamingTheRoot() throws Exception {
+    X509Certificate ca = Pem.decodeCertificate(text("ca.crt"));
+
+    // Created on a fresh namespace; loaded when the test cluster kept the Secret of an earlier run.
+    CoreV1Event event = ClusterEvents.await(TestCluster.OSM_NAMESPACE, "Secret", TestCluster.CA_SECRET,
+        List.of("CaCreated", "CaLoaded"), Duration.ofSeconds(30));
+
+    assertThat(event.getType()).isEqualTo("Normal");
+    assertThat(event.getReportingComponent()).isEqualTo("osm-controller");
+    assertThat(event.getReportingInstance()).isEqualTo("osm-it-controller");
+    assertThat(event.getInvolvedObject().getApiVersion()).isEqualTo("v1");
+    assertThat(event.getCount()).isEqualTo(1);
+    assertThat(event.getMessage()).contains("root CA", ca.getSerialNumber().toString(16))
+        .doesNotContain("PRIVATE KEY");
   }
 
   private static String text(String key) {

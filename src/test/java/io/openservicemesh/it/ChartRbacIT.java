@@ -39,6 +39,11 @@ import io.openservicemesh.bootstrap.MeshPod;
 import io.openservicemesh.bootstrap.OrphanSweep;
 import io.openservicemesh.bootstrap.PodOwner;
 import io.openservicemesh.bootstrap.StoredBootstrapSecret;
+import io.openservicemesh.events.EventCorrelator;
+import io.openservicemesh.events.EventReason;
+import io.openservicemesh.events.EventSubject;
+import io.openservicemesh.events.MeshEvent;
+import io.openservicemesh.events.kubernetes.KubernetesEventSink;
 import io.openservicemesh.k8s.LeaseLeadership;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -57,7 +62,8 @@ import org.junit.jupiter.api.Test;
  * The chart's RBAC exercised for real: the control plane's own code and API calls, run with a token of the chart's
  * service account (TokenRequest API) against the API server, can do their job (the built-in CA's root in the CA
  * bundle Secret, Vault's published roots, the pod and service lookups of SDS, the injector's namespace read and
- * bootstrap Secrets by name, the leader Lease, the webhook caBundle patch), and everything else is refused with
+ * bootstrap Secrets by name, the leader Lease, the webhook caBundle patch, Events created and their count patched),
+ * and everything else is refused with
  * 403: no Secret can be listed (unless the opt-in sweep is granted), no other Lease or webhook configuration
  * touched, no pod changed.
  */
@@ -266,6 +272,33 @@ class ChartRbacIT {
         .execute().getWebhooks().get(0).getClientConfig().getCaBundle()).isEqualTo(roots);
     assertForbidden(() -> api.readValidatingWebhookConfiguration("osm-webhook-validator-" + VAULT).execute());
     assertForbidden(() -> api.deleteValidatingWebhookConfiguration(own).execute());
+  }
+
+  @Test
+  void eventsAreCreatedAndTheirCountPatchedInAnyNamespaceButNeverRead() throws Exception {
+    CoreV1Api core = new CoreV1Api(tresorAccount);
+    KubernetesEventSink sink = new KubernetesEventSink(core, "osm-controller-rbac");
+    EventSubject secret = EventSubject.secret(TRESOR, CA_SECRET);
+    EventSubject workload = EventSubject.namespace(APP);
+    Instant now = Instant.now();
+    String name = "osm-ca-bundle." + SUFFIX;
+
+    sink.write(secret, MeshEvent.about(secret, EventReason.CA_LOADED, "loaded"),
+        new EventCorrelator.Write(name, true, 1, now, now));
+    sink.write(secret, MeshEvent.about(secret, EventReason.CA_LOADED, "loaded again"),
+        new EventCorrelator.Write(name, false, 2, now, now.plusSeconds(30)));
+    sink.write(workload, MeshEvent.about(workload, EventReason.INJECTION_REFUSED, "refused"),
+        new EventCorrelator.Write(APP + "." + SUFFIX, true, 1, now, now));
+
+    io.kubernetes.client.openapi.models.CoreV1Event stored = admin.readNamespacedEvent(name, TRESOR).execute();
+    assertThat(stored.getCount()).isEqualTo(2);
+    assertThat(stored.getMessage()).isEqualTo("loaded again");
+    assertThat(stored.getReportingComponent()).isEqualTo("osm-controller");
+    assertThat(admin.readNamespacedEvent(APP + "." + SUFFIX, APP).execute().getInvolvedObject().getKind())
+        .isEqualTo("Namespace");
+    assertForbidden(() -> core.readNamespacedEvent(name, TRESOR).execute());
+    assertForbidden(() -> core.listNamespacedEvent(APP).execute());
+    assertForbidden(() -> core.deleteNamespacedEvent(name, TRESOR).execute());
   }
 
   @Test

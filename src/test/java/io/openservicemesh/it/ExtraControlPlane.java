@@ -40,7 +40,7 @@ public final class ExtraControlPlane implements AutoCloseable {
 
   /**
    * Creates and starts the server; returns once Liberty reports it started (readiness is for the test to
-   * await). Ports are {@code it.extra.port} and the three after it.
+   * await). Ports are {@code it.extra.port} and the four after it.
    *
    * @param environment its settings, as MicroProfile Config environment variables; KUBECONFIG is added
    */
@@ -58,7 +58,7 @@ public final class ExtraControlPlane implements AutoCloseable {
     }
     Files.writeString(server.resolve("bootstrap.properties"), String.join("\n",
         "default.http.port=" + base, "default.https.port=" + (base + 1), "sds.port=" + (base + 2),
-        "validator.https.port=" + (base + 3)) + "\n");
+        "validator.https.port=" + (base + 3), "debug.port=" + (base + 4)) + "\n");
     Map<String, String> env = new LinkedHashMap<>(environment);
     env.put("KUBECONFIG", TestCluster.kubeconfig().toAbsolutePath().toString());
     Files.writeString(server.resolve("server.env"), env.entrySet().stream()

@@ -173,6 +173,17 @@ class HelmChartIT {
   }
 
   @Test
+  void theControllerKnowsItsOwnPodFromTheDownwardApi() {
+    Map<String, Map<String, Object>> environment = Chart.controllerEnvironment(Chart.render("osm-system", Map.of()));
+
+    // The subject of the Events about the control plane itself (IssuanceFailed).
+    assertThat(environment.get("POD_NAME"))
+        .containsEntry("valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.name")));
+    assertThat(environment.get("POD_NAMESPACE"))
+        .containsEntry("valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.namespace")));
+  }
+
+  @Test
   void theVaultTokenComesFromASecretAndNeverAppearsInTheDeployment() {
     String token = "hvs.chart-test-" + SUFFIX;
     String manifests = Chart.render("osm-system", Map.of("OpenServiceMesh.certificateManager", "vault",

@@ -7,6 +7,7 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.AdmissionregistrationV1WebhookClientConfig;
+import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1LabelSelector;
 import io.kubernetes.client.openapi.models.V1MutatingWebhook;
@@ -49,6 +50,8 @@ class SidecarInjectionIT {
 
   private static final String ENABLED_NAMESPACE = "injector-it";
   private static final String DISABLED_NAMESPACE = "injector-it-off";
+  /** Its injection annotation has a value the injector does not accept: every pod is refused. */
+  private static final String MISCONFIGURED_NAMESPACE = "injector-it-bad";
   private static final String RUN_LABEL = "osm-it.openservicemesh.io/injector-run";
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final String WEBHOOK_CONFIGURATION = "osm-injector-it-" + RUN;
@@ -72,6 +75,7 @@ class SidecarInjectionIT {
 
     prepareNamespace(ENABLED_NAMESPACE, "enabled");
     prepareNamespace(DISABLED_NAMESPACE, "disabled");
+    prepareNamespace(MISCONFIGURED_NAMESPACE, "perhaps");
     keepTheControlPlanesOwnWebhookAwayFromThisRun();
 
     V1MutatingWebhook webhook = new V1MutatingWebhook()
@@ -249,6 +253,25 @@ class SidecarInjectionIT {
     assertThat(core.listNamespacedSecret(outside).execute().getItems())
         .extracting(secret -> secret.getMetadata().getName())
         .noneMatch(name -> name.startsWith("envoy-bootstrap-config-"));
+  }
+
+  @Test
+  void aRefusedPodIsToldInAWarningEventOnThePod() throws Exception {
+    String name = "refused-" + RUN;
+    V1Pod pod = new V1Pod().metadata(new V1ObjectMeta().name(name).namespace(MISCONFIGURED_NAMESPACE))
+        .spec(new V1PodSpec().serviceAccountName("bookstore")
+            .containers(List.of(new V1Container().name("app").image("busybox:1.36"))));
+
+    ApiException refusal = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class,
+        () -> core.createNamespacedPod(MISCONFIGURED_NAMESPACE, pod).execute());
+
+    assertThat(refusal.getCode()).isEqualTo(403);
+    CoreV1Event event = ClusterEvents.await(MISCONFIGURED_NAMESPACE, "Pod", name, "InjectionRefused",
+        Duration.ofSeconds(30));
+    assertThat(event.getType()).isEqualTo("Warning");
+    assertThat(event.getReportingComponent()).isEqualTo("osm-controller");
+    assertThat(event.getMessage()).contains(MISCONFIGURED_NAMESPACE + "/" + name,
+        "openservicemesh.io/sidecar-injection");
   }
 
   @Test

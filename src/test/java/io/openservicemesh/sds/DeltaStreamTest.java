@@ -55,6 +55,20 @@ class DeltaStreamTest {
   }
 
   @Test
+  void theViewShowsTheSubscribedNamesAndTheLastAckedResponse() {
+    stream.onRequest(firstDelta(CERT).build());
+    String nonce = client.last().getNonce();
+
+    stream.onRequest(ack(client.last()).addResourceNamesSubscribe(OUTBOUND).build());
+
+    StreamView view = stream.view();
+    assertThat(view.protocol()).isEqualTo("delta");
+    assertThat(view.subscribed()).containsExactly(CERT, OUTBOUND);
+    assertThat(view.lastAcked()).contains("response " + nonce);
+    assertThat(view.lastNack()).isEmpty();
+  }
+
+  @Test
   void laterSubscriptionSendsOnlyTheNewSecret() {
     stream.onRequest(firstDelta(CERT).build());
 

@@ -255,5 +255,11 @@ class SdsStreamsTest {
     List<Uptake> certificateUptake() {
       return List.of();
     }
+
+    @Override
+    StreamView view() {
+      return new StreamView(proxy.commonName(), proxy.service().toString(), "test", java.util.List.of(),
+          java.util.Optional.empty(), java.util.Optional.empty(), closeAt());
+    }
   }
 }

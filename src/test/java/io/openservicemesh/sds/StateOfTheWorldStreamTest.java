@@ -113,6 +113,29 @@ class StateOfTheWorldStreamTest {
   }
 
   @Test
+  void theViewShowsTheSubscriptionTheAckedVersionAndTheLastNack() {
+    stream.onRequest(first(CERT, INBOUND).build());
+    DiscoveryResponse accepted = client.last();
+    StreamView beforeAck = stream.view();
+    stream.onRequest(answering(accepted, CERT, INBOUND).build());
+    lookup.put(CERT, "cert v2");
+    stream.refresh();
+    DiscoveryResponse rejected = client.last();
+    stream.onRequest(answering(rejected, CERT, INBOUND).setVersionInfo(accepted.getVersionInfo())
+        .setErrorDetail(Status.newBuilder().setCode(3).setMessage("unknown key type")).build());
+
+    StreamView view = stream.view();
+
+    assertThat(beforeAck.lastAcked()).isEmpty();
+    assertThat(view.proxy()).isEqualTo(PROXY.commonName());
+    assertThat(view.identity()).isEqualTo(PROXY.service().serviceAccount() + "." + PROXY.service().namespace());
+    assertThat(view.protocol()).isEqualTo("state-of-the-world");
+    assertThat(view.subscribed()).containsExactly(CERT, INBOUND);
+    assertThat(view.lastAcked()).contains(accepted.getVersionInfo());
+    assertThat(view.lastNack()).contains("version " + rejected.getVersionInfo() + ": unknown key type");
+  }
+
+  @Test
   void nackIsLoggedWithItsDetailAndTheRejectedContentIsNotSentAgain() {
     stream.onRequest(first(CERT, INBOUND).build());
     DiscoveryResponse rejected = client.last();

@@ -10,6 +10,7 @@ import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.certificate.tresor.RootRotationCodec.Active;
 import io.openservicemesh.certificate.tresor.RootRotationCodec.ReplicaReport;
 import io.openservicemesh.config.KeySpec;
+import io.openservicemesh.events.EventReason;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -48,11 +50,19 @@ final class RootRotationDriver {
   private final Supplier<TresorRoots> inUse;
   private final Policy policy;
   private final Clock clock;
+  /** Events on the CA Secret: each step, a change in what is waited for, an operator's CA refused. */
+  private final BiConsumer<EventReason, String> notices;
   private List<String> lastWaiting = List.of();
   private String lastRefusal = "";
 
   RootRotationDriver(RotationStateStore state, RotatingCaBundleStore caStore, Supplier<TresorRoots> inUse,
       Policy policy, Clock clock) {
+    this(state, caStore, inUse, policy, clock, (reason, message) -> {});
+  }
+
+  RootRotationDriver(RotationStateStore state, RotatingCaBundleStore caStore, Supplier<TresorRoots> inUse,
+      Policy policy, Clock clock, BiConsumer<EventReason, String> notices) {
+    this.notices = notices;
     this.state = state;
     this.caStore = caStore;
     this.inUse = inUse;
@@ -107,10 +117,11 @@ final class RootRotationDriver {
     if (reason.get().equals("requested")) {
       caStore.clearRotationRequest();
     }
-    RootRotation started = rotation;
-    LOG.info(() -> "root rotation started (" + started.reason() + "): the root of serial "
-        + started.incoming().serialHex() + " is published beside the root of serial "
-        + started.outgoing().serialHex() + ", which keeps signing until every proxy trusts both");
+    String message = "root rotation started (" + rotation.reason() + "): the root of serial "
+        + rotation.incoming().serialHex() + " is published beside the root of serial "
+        + rotation.outgoing().serialHex() + ", which keeps signing until every proxy trusts both";
+    LOG.info(message);
+    notices.accept(EventReason.ROOT_ROTATION_STARTED, message);
   }
 
   /**
@@ -175,17 +186,21 @@ final class RootRotationDriver {
     if (rotation.phase() == RootRotation.Phase.SIGNING) {
       RetiredRoot retired = new RetiredRoot(rotation.incomingRoot(), rotation.outgoing().certificate(), now);
       if (state.replace(stored, RootRotationCodec.encode(retired)).isPresent()) {
-        LOG.info(() -> "root rotation complete: the root of serial " + rotation.outgoing().serialHex()
+        String message = "root rotation complete: the root of serial " + rotation.outgoing().serialHex()
             + " is retired; the mesh trusts only the root of serial " + rotation.incoming().serialHex()
-            + " (started " + rotation.startedAt() + ")");
+            + " (started " + rotation.startedAt() + ")";
+        LOG.info(message);
+        notices.accept(EventReason.ROOT_ROTATION_COMPLETED, message);
       }
       return;
     }
     RootRotation next = rotation.advance(now);
     if (state.replace(stored, RootRotationCodec.carryReports(stored.data(), RootRotationCodec.encode(next)))
         .isPresent()) {
-      LOG.info(() -> "root rotation: " + rotation.phase().configName() + " -> " + next.phase().configName()
-          + (next.phase() == RootRotation.Phase.SIGNING ? "; the incoming root signs, leaves are re-issued" : ""));
+      String message = "root rotation: " + rotation.phase().configName() + " -> " + next.phase().configName()
+          + (next.phase() == RootRotation.Phase.SIGNING ? "; the incoming root signs, leaves are re-issued" : "");
+      LOG.info(message);
+      notices.accept(EventReason.ROOT_ROTATION_STEP, message);
     }
   }
 
@@ -218,7 +233,9 @@ final class RootRotationDriver {
       return;
     }
     lastWaiting = List.copyOf(waiting);
-    LOG.info(() -> "root rotation " + rotation.phase().configName() + " waits for: " + String.join("; ", waiting));
+    String message = "root rotation " + rotation.phase().configName() + " waits for: " + String.join("; ", waiting);
+    LOG.info(message);
+    notices.accept(EventReason.ROOT_ROTATION_WAITING, message);
     if (!RootRotationCodec.waitingFor(stored.data()).equals(waiting)) {
       state.replace(stored, RootRotationCodec.withWaitingFor(stored.data(), waiting));
     }
@@ -229,6 +246,7 @@ final class RootRotationDriver {
       lastRefusal = text;
       if (!text.isEmpty()) {
         LOG.warning(text);
+        notices.accept(EventReason.CA_SECRET_REFUSED, text);
       }
     }
   }

@@ -13,6 +13,10 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.openservicemesh.certificate.tresor.TresorCaProvisioner.ProvisionedCa;
 import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.events.EventReason;
+import io.openservicemesh.events.EventRecorder;
+import io.openservicemesh.events.EventSubject;
+import io.openservicemesh.events.MeshEvent;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.certificate.CaDescription;
 import io.openservicemesh.certificate.IssuerBackend;
@@ -39,6 +43,7 @@ public class TresorBackend implements IssuerBackend {
 
   @Inject KubernetesApi kubernetes;
   @Inject Clock clock;
+  @Inject EventRecorder events;
 
   /** RSA leaf keys made ahead (the injector issues on the API server's clock); EC keys are made on the spot. */
   private final KeyPairPool keyPool = new KeyPairPool(KEY_POOL_CAPACITY);
@@ -63,11 +68,22 @@ public class TresorBackend implements IssuerBackend {
     ProvisionedCa provisioned;
     try {
       provisioned = provisioner.provision();
-    } catch (CaStoreException | BrokenCaBundleException | TresorCaProvisioner.ExistingMeshException e) {
-      // Retried: an operator restoring the Secret is picked up without a restart.
+    } catch (CaStoreException e) {
+      // Retried: an API server coming back is picked up without a restart.
+      throw new StartupException(e.getMessage(), true, e);
+    } catch (BrokenCaBundleException | TresorCaProvisioner.ExistingMeshException e) {
+      // Retried too: an operator restoring the Secret is picked up without a restart. Said on the Secret, where
+      // `kubectl describe` shows it; the correlator turns each retry into a count, not a new Event.
+      recordOnSecret(settings, EventReason.CA_SECRET_REFUSED, e.getMessage());
       throw new StartupException(e.getMessage(), true, e);
     }
     CaBundle ca = provisioned.bundle();
+    recordOnSecret(settings, provisioned.outcome() == TresorCaProvisioner.Outcome.CREATED
+        ? EventReason.CA_CREATED : EventReason.CA_LOADED, switch (provisioned.outcome()) {
+          case CREATED -> "created a new mesh root CA: " + ca;
+          case LOADED -> "loaded the mesh root CA: " + ca;
+          case LOADED_AFTER_RACE -> "another replica created the mesh root CA first; loaded it: " + ca;
+        });
     LOG.info(() -> switch (provisioned.outcome()) {
       case CREATED -> "created a new mesh root CA in " + store.location() + ": " + ca;
       case LOADED -> "loaded the mesh root CA from " + store.location() + ": " + ca;
@@ -93,8 +109,17 @@ public class TresorBackend implements IssuerBackend {
     follower.applyPersisted();
     RootRotationDriver driver = new RootRotationDriver(state, caStore, issuer::roots,
         new RootRotationDriver.Policy(settings.caKey(), settings.caValidity(), settings.clockSkewAllowance(),
-            settings.rotation().caRotationStartFraction()), clock);
+            settings.rotation().caRotationStartFraction()), clock,
+        (reason, message) -> recordOnSecret(settings, reason, message));
     return new TresorRootLifecycle(issuer, follower, driver);
+  }
+
+  /** Only in a cluster: standalone, the root lives in a directory and there is no API to tell. */
+  private void recordOnSecret(MeshSettings settings, EventReason reason, String message) {
+    if (kubernetes.connection().isPresent()) {
+      events.record(MeshEvent.about(
+          EventSubject.secret(settings.osmNamespace(), settings.caBundleSecretName()), reason, message));
+    }
   }
 
   /** In a cluster, where the mesh's roots are published besides the CA Secret; none in standalone mode. */
