@@ -30,4 +30,10 @@ public interface RootLifecycle {
 
   /** The readiness report's entries: the rotation's phase and what it waits for. */
   Map<String, String> details();
+
+  /**
+   * This replica stops: its report is withdrawn, so the leader does not wait for a replica that is gone until
+   * its report expires. Best effort: a crash leaves the report to expire.
+   */
+  void withdraw();
 }

@@ -233,6 +233,7 @@ final class CertificateStack implements AutoCloseable {
 
   @Override
   public void close() {
+    roots.ifPresent(RootLifecycle::withdraw);
     rotator.close();
     announcer.close();
   }

@@ -129,6 +129,12 @@ public final class RootRotationCodec {
     return updated;
   }
 
+  public static Map<String, String> withoutReport(Map<String, String> data, String replica) {
+    Map<String, String> updated = new LinkedHashMap<>(data);
+    updated.remove(REPORT_PREFIX + replica);
+    return updated;
+  }
+
   /** Every replica's report; one that cannot be read counts as none (its replica writes it again). */
   public static List<ReplicaReport> reports(Map<String, String> data) {
     List<ReplicaReport> reports = new ArrayList<>();

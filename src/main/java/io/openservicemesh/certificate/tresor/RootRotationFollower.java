@@ -92,6 +92,18 @@ final class RootRotationFollower {
     }
   }
 
+  /** Removes this replica's report from the state, if a rotation is under way and it has one. */
+  synchronized void withdraw() {
+    try {
+      Optional<StoredRotation> stored = state.load();
+      if (stored.isPresent() && RootRotationCodec.report(stored.get().data(), replica).isPresent()) {
+        state.replace(stored.get(), RootRotationCodec.withoutReport(stored.get().data(), replica));
+      }
+    } catch (CaStoreException e) {
+      LOG.fine(() -> "could not withdraw this replica's rotation report (it expires instead): " + e.getMessage());
+    }
+  }
+
   /** Signs with the root the rotation ended with, from the CA Secret, and trusts no other. */
   private void adoptRetirement(RetiredRoot retired, Instant now) throws CaStoreException, BrokenCaBundleException {
     TresorRoots current = issuer.roots();

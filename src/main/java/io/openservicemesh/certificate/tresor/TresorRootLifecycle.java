@@ -42,6 +42,11 @@ final class TresorRootLifecycle implements RootLifecycle {
   }
 
   @Override
+  public void withdraw() {
+    follower.withdraw();
+  }
+
+  @Override
   public Map<String, String> details() {
     Map<String, String> details = new LinkedHashMap<>();
     TresorRoots roots = issuer.roots();

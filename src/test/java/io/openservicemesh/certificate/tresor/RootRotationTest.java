@@ -168,6 +168,23 @@ class RootRotationTest {
   }
 
   @Test
+  void aReplicaThatStopsWithdrawsItsReportAndIsNotWaitedFor() throws Exception {
+    stores.ca.requestRotation();
+    RootRotationDriver leader = a.driver();
+    leader.drive(clusterWide);
+    b.local.notHolding = List.of("SDS stream of proxy p1 has not ACKed the trust bundle");
+    a.follow();
+    b.follow();
+    leader.drive(clusterWide);
+    assertThat(phase()).isEqualTo("prepared");
+
+    b.follower.withdraw();
+    leader.drive(clusterWide);
+
+    assertThat(phase()).as("no report of b is left to wait for").isEqualTo("published");
+  }
+
+  @Test
   void aReplicaThatMissedTheEndLearnsItFromTheRecord() throws Exception {
     stores.ca.requestRotation();
     RootRotationDriver leader = a.driver();
