@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +43,7 @@ public class CertificateCache {
   private final Clock clock;
   private final RenewalTiming timing;
   private final CertificateListener listener;
+  private final IssuanceMeter meter;
   private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
   // Invariant, kept by changing them only inside entries.compute for that name: the indexes hold exactly
   // the keys of the current entries (see index/unindex).
@@ -53,10 +56,17 @@ public class CertificateCache {
   }
 
   public CertificateCache(Issuer issuer, Clock clock, RenewalTiming timing, CertificateListener listener) {
+    this(issuer, clock, timing, listener, IssuanceMeter.NONE);
+  }
+
+  /** @param meter told of every call to the issuer: what kind, how long it took, whether it succeeded */
+  public CertificateCache(
+      Issuer issuer, Clock clock, RenewalTiming timing, CertificateListener listener, IssuanceMeter meter) {
     this.issuer = issuer;
     this.clock = clock;
     this.timing = timing;
     this.listener = listener;
+    this.meter = meter;
   }
 
   /**
@@ -109,6 +119,21 @@ public class CertificateCache {
 
   public int size() {
     return entries.size();
+  }
+
+  /**
+   * The soonest NotAfter of the certificates in service, per kind. Walks every entry: meant for a metrics
+   * scrape every few seconds, not for a request path.
+   */
+  public Map<CertificateKind, Instant> soonestExpiries() {
+    Map<CertificateKind, Instant> soonest = new EnumMap<>(CertificateKind.class);
+    for (Entry entry : entries.values()) {
+      Certificate inService = entry.certificate.isDone() ? completedValue(entry.certificate).orElse(null) : null;
+      if (inService != null) {
+        soonest.merge(entry.spec.kind(), inService.notAfter(), (a, b) -> a.isBefore(b) ? a : b);
+      }
+    }
+    return soonest;
   }
 
   public String trustedCasPem() {
@@ -169,11 +194,13 @@ public class CertificateCache {
     CertificateSpec spec;
     Certificate successor;
     RenewalWindow window;
+    long started = System.nanoTime();
     try {
       spec = reshape.apply(due.spec());
       successor = issuer.issue(spec);
       window = timing.windowFor(successor);
     } catch (Throwable e) {
+      meterRenewal(due.spec().kind(), started, false);
       // Errors too: a claim never ended would never be renewed, and readers of an expired certificate
       // waiting for its successor would wait forever.
       int failures = due.failedRenewals() + 1;
@@ -181,6 +208,7 @@ public class CertificateCache {
       due.successor.completeExceptionally(e);
       throw e;
     }
+    meterRenewal(spec.kind(), started, true);
     Entry next = Entry.issued(CompletableFuture.completedFuture(successor), spec, window);
     boolean replaced = replaceIf(due.commonName(), current -> current.successor == due.successor, next);
     due.successor.complete(successor);
@@ -227,7 +255,14 @@ public class CertificateCache {
   private Certificate issue(String name, Entry mine, Certificate previous) throws IssuanceException {
     long started = System.nanoTime();
     try {
-      Certificate issued = issuer.issue(mine.spec);
+      Certificate issued;
+      try {
+        issued = issuer.issue(mine.spec);
+      } catch (Throwable e) {
+        meterIssuance(mine.spec.kind(), started, false);
+        throw e;
+      }
+      meterIssuance(mine.spec.kind(), started, true);
       RenewalWindow window = timing.windowFor(issued);
       mine.certificate.complete(issued);
       boolean installed = replace(name, mine, Entry.issued(mine.certificate, mine.spec, window));
@@ -259,6 +294,22 @@ public class CertificateCache {
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "the retry delay could not be computed; retrying in a minute", e);
       return Duration.ofMinutes(1);
+    }
+  }
+
+  private void meterIssuance(CertificateKind kind, long startedNanos, boolean succeeded) {
+    try {
+      meter.issued(kind, Duration.ofNanos(System.nanoTime() - startedNanos), succeeded);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "the issuance meter failed", e);
+    }
+  }
+
+  private void meterRenewal(CertificateKind kind, long startedNanos, boolean succeeded) {
+    try {
+      meter.renewed(kind, Duration.ofNanos(System.nanoTime() - startedNanos), succeeded);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "the issuance meter failed", e);
     }
   }
 

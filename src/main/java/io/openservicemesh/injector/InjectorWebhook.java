@@ -6,6 +6,7 @@ import io.openservicemesh.certificate.BootstrapCertificates;
 import io.openservicemesh.config.SettingsInForce;
 import io.openservicemesh.status.ControlPlaneStatus;
 import io.openservicemesh.webhook.AdmissionEndpoint;
+import io.openservicemesh.webhook.AdmissionMeter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -25,6 +26,7 @@ public class InjectorWebhook {
   @Inject BootstrapCertificates bootstrapCertificates;
   @Inject KubernetesApi kubernetes;
   @Inject BootstrapSecretKeeper bootstrapSecrets;
+  @Inject AdmissionMeter meter;
   @Inject Clock clock;
 
   private volatile AdmissionEndpoint endpoint;
@@ -54,6 +56,6 @@ public class InjectorWebhook {
         bootstrapSecrets,
         UUID::randomUUID,
         new SecretCreationLimit(clock));
-    return new AdmissionEndpoint("the sidecar injector", injector);
+    return new AdmissionEndpoint("the sidecar injector", injector, "injector", meter);
   }
 }

@@ -6,6 +6,7 @@ import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.certificate.CertificateListener;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
+import io.openservicemesh.certificate.IssuanceMeter;
 import io.openservicemesh.certificate.Issuer;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.config.MeshSettings;
@@ -21,6 +22,7 @@ import io.openservicemesh.rotation.RotationJournal;
 import io.openservicemesh.rotation.RotationLimits;
 import io.openservicemesh.rotation.ServedCertificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,14 +61,18 @@ final class CertificateStack implements AutoCloseable {
 
   /** For an issuer with nothing to keep up. */
   static CertificateStack build(MeshSettings settings, Issuer issuer, Clock clock) {
-    return build(settings, issuer, () -> {}, clock);
+    return build(settings, issuer, () -> {}, IssuanceMeter.NONE, clock);
   }
 
-  /** @param upkeep the issuer backend's upkeep (see {@link io.openservicemesh.certificate.StartedIssuer}) */
-  static CertificateStack build(MeshSettings settings, Issuer issuer, Runnable upkeep, Clock clock) {
+  /**
+   * @param upkeep the issuer backend's upkeep (see {@link io.openservicemesh.certificate.StartedIssuer})
+   * @param meter counts and times every call to the issuer
+   */
+  static CertificateStack build(
+      MeshSettings settings, Issuer issuer, Runnable upkeep, IssuanceMeter meter, Clock clock) {
     RotationAnnouncer announcer = new RotationAnnouncer();
     JitteredRenewalTiming timing = new JitteredRenewalTiming(RenewalPolicy.of(settings.rotation()), UNIFORM);
-    CertificateCache cache = new CertificateCache(issuer, clock, timing, announcing(announcer));
+    CertificateCache cache = new CertificateCache(issuer, clock, timing, announcing(announcer), meter);
     CertificateRotator rotator = CertificateRotator.withWorkerThreads(cache, clock,
         RotationLimits.forInterval(settings.rotation().checkInterval()), CertificateRotator.RETRY_BACKOFF, UNIFORM);
     RotationJournal journal = new RotationJournal(clock);
@@ -150,6 +156,10 @@ final class CertificateStack implements AutoCloseable {
       serials.put(serving.commonName(), cache.getOrIssue(serving).serialHex());
     }
     return serials;
+  }
+
+  Map<CertificateKind, Instant> soonestExpiries() {
+    return cache.soonestExpiries();
   }
 
   /** The issuer backend's upkeep, on the upkeep timer. */

@@ -14,6 +14,7 @@ import io.openservicemesh.config.ParseResult;
 import io.openservicemesh.schedule.Backoff;
 import io.openservicemesh.status.ControlPlaneReady;
 import io.openservicemesh.status.ControlPlaneStatus;
+import io.openservicemesh.metrics.CertificateMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -55,6 +56,7 @@ public class ControlPlaneStartup {
   @Inject RunningControlPlane running;
   @Inject SettingsFollower settingsFollower;
   @Inject Event<ControlPlaneReady> readyEvent;
+  @Inject CertificateMetrics certificateMetrics;
   @Inject Clock clock;
   @Resource TimerService timers;
 
@@ -100,7 +102,8 @@ public class ControlPlaneStartup {
     }
     try {
       StartedIssuer started = backend.get().start(settings);
-      CertificateStack built = CertificateStack.build(settings, started.issuer(), started.upkeep(), clock);
+      CertificateStack built = CertificateStack.build(settings, started.issuer(), started.upkeep(),
+          certificateMetrics.meterFor(settings.certificateManager()), clock);
       Map<String, String> webhookSerials;
       try {
         webhookSerials = built.issueServingCertificates();

@@ -29,7 +29,12 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
 
   DeltaStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
       StreamObserver<DeltaDiscoveryResponse> responses, Instant closeAt, Runnable onClosed) {
-    super(proxy, serviceCommonName, resolver, responses, closeAt, onClosed);
+    this(proxy, serviceCommonName, resolver, responses, closeAt, onClosed, SdsMeter.NONE);
+  }
+
+  DeltaStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
+      StreamObserver<DeltaDiscoveryResponse> responses, Instant closeAt, Runnable onClosed, SdsMeter meter) {
+    super(proxy, serviceCommonName, resolver, responses, closeAt, onClosed, meter);
   }
 
   synchronized void onRequest(DeltaDiscoveryRequest request) {
@@ -41,8 +46,11 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
         clientVersions.putAll(request.getInitialResourceVersionsMap());
       }
       if (request.hasErrorDetail()) {
+        meter.nacked();
         LOG.warning(() -> "proxy " + proxy.commonName() + " rejected SDS delta response "
             + request.getResponseNonce() + ": " + request.getErrorDetail().getMessage());
+      } else if (!request.getResponseNonce().isEmpty()) {
+        meter.acked();
       }
       request.getResourceNamesUnsubscribeList().forEach(clientVersions::remove);
       for (String name : request.getResourceNamesSubscribeList()) {

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.openservicemesh.identity.ServiceIdentity;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,7 @@ public class SdsStreams {
   private final Map<String, Idle> idle = new ConcurrentHashMap<>();
   private final PushFanOut pushes;
   private final Clock clock;
+  @Inject SdsMeter meter = SdsMeter.NONE;
 
   private record Idle(ServiceIdentity identity, Instant since) {}
 
@@ -53,7 +55,9 @@ public class SdsStreams {
 
   void remove(SdsStream<?> stream) {
     byIdentity.computeIfPresent(stream.serviceCommonName(), (identity, streams) -> {
-      streams.remove(stream);
+      if (streams.remove(stream)) {
+        meter.streamReleased();
+      }
       if (!streams.isEmpty()) {
         return streams;
       }
@@ -84,6 +88,9 @@ public class SdsStreams {
         return streams;
       });
     }
+    if (released[0] > 0) {
+      meter.identitiesReleased(released[0]);
+    }
     return released[0];
   }
 
@@ -93,13 +100,16 @@ public class SdsStreams {
 
   /** Pushes the current state to the streams of one identity (its certificate changed). */
   public void refresh(String serviceCommonName) {
-    pushes.forEach(snapshot(byIdentity.getOrDefault(serviceCommonName, Set.of())), SdsStream::refresh);
+    SdsStream<?>[] streams = snapshot(byIdentity.getOrDefault(serviceCommonName, Set.of()));
+    meter.pushed(SdsMeter.PushCause.CERTIFICATE, streams.length);
+    pushes.forEach(streams, SdsStream::refresh);
   }
 
   /** Pushes the current state to every stream (the roots changed). */
   public void refreshAll() {
-    pushes.forEach(byIdentity.values().stream().flatMap(Set::stream).toArray(SdsStream<?>[]::new),
-        SdsStream::refresh);
+    SdsStream<?>[] streams = byIdentity.values().stream().flatMap(Set::stream).toArray(SdsStream<?>[]::new);
+    meter.pushed(SdsMeter.PushCause.ROOTS, streams.length);
+    pushes.forEach(streams, SdsStream::refresh);
   }
 
   /**

@@ -35,7 +35,12 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
 
   StateOfTheWorldStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
       StreamObserver<DiscoveryResponse> responses, Instant closeAt, Runnable onClosed) {
-    super(proxy, serviceCommonName, resolver, responses, closeAt, onClosed);
+    this(proxy, serviceCommonName, resolver, responses, closeAt, onClosed, SdsMeter.NONE);
+  }
+
+  StateOfTheWorldStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
+      StreamObserver<DiscoveryResponse> responses, Instant closeAt, Runnable onClosed, SdsMeter meter) {
+    super(proxy, serviceCommonName, resolver, responses, closeAt, onClosed, meter);
   }
 
   synchronized void onRequest(DiscoveryRequest request) {
@@ -52,8 +57,11 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
       }
       Set<String> names = new LinkedHashSet<>(request.getResourceNamesList());
       if (request.hasErrorDetail()) {
+        meter.nacked();
         LOG.warning(() -> "proxy " + proxy.commonName() + " rejected SDS version " + lastSentVersion + " of "
             + subscribed + ": " + request.getErrorDetail().getMessage());
+      } else {
+        meter.acked();
       }
       if (!names.equals(subscribed)) {
         subscribe(request.getResourceNamesList());

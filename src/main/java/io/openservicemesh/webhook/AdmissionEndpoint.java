@@ -3,6 +3,7 @@ package io.openservicemesh.webhook;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -26,39 +27,72 @@ public final class AdmissionEndpoint {
 
   private final String webhookName;
   private final AdmissionHandler handler;
+  private final String meterName;
+  private final AdmissionMeter meter;
 
   /** @param webhookName how messages and logs name this webhook, e.g. "sidecar injector" */
   public AdmissionEndpoint(String webhookName, AdmissionHandler handler) {
+    this(webhookName, handler, "unnamed", AdmissionMeter.NONE);
+  }
+
+  /**
+   * @param meterName the webhook's short name in metrics, from a fixed set (e.g. {@code injector})
+   * @param meter told how each request was answered and how long it took
+   */
+  public AdmissionEndpoint(String webhookName, AdmissionHandler handler, String meterName, AdmissionMeter meter) {
     this.webhookName = webhookName;
     this.handler = handler;
+    this.meterName = meterName;
+    this.meter = meter;
   }
 
   public HttpAnswer handle(String contentType, InputStream body) {
+    long started = System.nanoTime();
+    Answered answered = answer(contentType, body);
+    try {
+      meter.answered(meterName, answered.outcome(), Duration.ofNanos(System.nanoTime() - started));
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "the admission meter failed", e);
+    }
+    return answered.http();
+  }
+
+  private record Answered(HttpAnswer http, AdmissionMeter.Outcome outcome) {
+
+    static Answered malformed(HttpAnswer problem) {
+      return new Answered(problem, AdmissionMeter.Outcome.MALFORMED);
+    }
+  }
+
+  private Answered answer(String contentType, InputStream body) {
     if (!isJson(contentType)) {
-      return HttpAnswer.problem(415, "Content-Type must be application/json, got "
-          + (contentType == null || contentType.isBlank() ? "none" : "\"" + clip(contentType) + "\""));
+      return Answered.malformed(HttpAnswer.problem(415, "Content-Type must be application/json, got "
+          + (contentType == null || contentType.isBlank() ? "none" : "\"" + clip(contentType) + "\"")));
     }
     byte[] bytes;
     try {
       bytes = body == null ? new byte[0] : body.readNBytes(MAX_BODY_BYTES + 1);
     } catch (IOException e) {
-      return HttpAnswer.problem(400, "cannot read the request body: " + e.getMessage());
+      return Answered.malformed(HttpAnswer.problem(400, "cannot read the request body: " + e.getMessage()));
     }
     if (bytes.length > MAX_BODY_BYTES) {
-      return HttpAnswer.problem(413, "the body exceeds " + MAX_BODY_BYTES + " bytes: not an AdmissionReview");
+      return Answered.malformed(
+          HttpAnswer.problem(413, "the body exceeds " + MAX_BODY_BYTES + " bytes: not an AdmissionReview"));
     }
     String text = new String(bytes, StandardCharsets.UTF_8);
     if (text.isBlank()) {
-      return HttpAnswer.problem(400, "empty body: expected an AdmissionReview (admission.k8s.io/v1)");
+      return Answered.malformed(
+          HttpAnswer.problem(400, "empty body: expected an AdmissionReview (admission.k8s.io/v1)"));
     }
     AdmissionReviewCodec.Review review;
     try {
       review = AdmissionReviewCodec.parse(text);
     } catch (MalformedAdmissionReviewException e) {
-      return HttpAnswer.problem(400, "not an AdmissionReview: " + e.getMessage());
+      return Answered.malformed(HttpAnswer.problem(400, "not an AdmissionReview: " + e.getMessage()));
     }
-    return HttpAnswer.json(AdmissionReviewCodec.write(
-        review.apiVersion(), review.request().uid(), admit(review.request())));
+    AdmissionResponse response = admit(review.request());
+    return new Answered(HttpAnswer.json(AdmissionReviewCodec.write(
+        review.apiVersion(), review.request().uid(), response)), outcomeOf(response));
   }
 
   private AdmissionResponse admit(AdmissionRequest request) {
@@ -71,6 +105,13 @@ public final class AdmissionEndpoint {
       return AdmissionResponse.fail(webhookName + " failed unexpectedly on " + request.describeObject()
           + "; the control plane's log has the details under reference " + reference);
     }
+  }
+
+  static AdmissionMeter.Outcome outcomeOf(AdmissionResponse response) {
+    if (response.allowed()) {
+      return AdmissionMeter.Outcome.ALLOWED;
+    }
+    return response.code() >= 500 ? AdmissionMeter.Outcome.ERROR : AdmissionMeter.Outcome.DENIED;
   }
 
   /** application/json with any parameters (charset), in any case, as RFC 9110 allows. */
