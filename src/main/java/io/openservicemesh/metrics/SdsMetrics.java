@@ -33,10 +33,13 @@ public class SdsMetrics implements SdsMeter {
   @Inject MetricRegistry registry;
   @Inject SdsStreams streams;
 
+  private HeldGauges gauges;
+
   void register(@Observes Startup started) {
-    registry.gauge(Metadata.builder().withName("osm_sds_streams")
+    gauges = new HeldGauges(registry);
+    gauges.register(Metadata.builder().withName("osm_sds_streams")
         .withDescription("Open SDS streams (StreamSecrets and DeltaSecrets)").build(), () -> streams.streamCount());
-    registry.gauge(Metadata.builder().withName("osm_sds_identities")
+    gauges.register(Metadata.builder().withName("osm_sds_identities")
         .withDescription("Service identities with at least one open SDS stream").build(),
         () -> streams.identityCount());
     for (PushCause cause : PushCause.values()) {

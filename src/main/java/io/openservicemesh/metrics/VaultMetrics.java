@@ -21,6 +21,8 @@ public class VaultMetrics implements VaultMeter {
 
   @Inject MetricRegistry registry;
 
+  private HeldGauges gauges;
+
   @Override
   public void requestFailed(String status) {
     registry.counter(ERRORS, new Tag("status", status)).inc();
@@ -28,8 +30,11 @@ public class VaultMetrics implements VaultMeter {
 
   /** A later start (after a failed one) keeps a new token: the gauge follows the latest. */
   @Override
-  public void tokenKept(DoubleSupplier secondsLeft) {
-    registry.remove(TOKEN.getName());
-    registry.gauge(TOKEN, secondsLeft::getAsDouble);
+  public synchronized void tokenKept(DoubleSupplier secondsLeft) {
+    if (gauges == null) {
+      gauges = new HeldGauges(registry);
+    }
+    gauges.remove(TOKEN);
+    gauges.register(TOKEN, secondsLeft::getAsDouble);
   }
 }
