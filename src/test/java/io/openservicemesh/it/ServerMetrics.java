@@ -18,7 +18,13 @@ import java.util.regex.Pattern;
 /** Scrapes a running control plane's {@code /metrics} and reads the Prometheus text exposition. */
 public final class ServerMetrics {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * HTTP/1.1, as Prometheus scrapes. The JDK client's default offers an h2c upgrade on its first request; that
+   * first scrape was seen answered with the base and vendor metrics only (and an FFDC in Liberty's metrics
+   * handler), the later ones in full.
+   */
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\d+)?$");
   private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -52,8 +58,8 @@ public final class ServerMetrics {
           .filter(sample -> sample.labels().entrySet().containsAll(labels.entrySet()))
           .toList();
       if (matching.size() != 1) {
-        throw new AssertionError("expected one sample " + name + labels + ", found " + matching + " in:\n"
-            + linesOf(name));
+        throw new AssertionError("expected one sample " + name + labels + ", found " + matching + "; the scrape's"
+            + " osm_ families: " + familiesStartingWith("osm_") + "; its lines of " + name + ":\n" + linesOf(name));
       }
       return matching.get(0).value();
     }
