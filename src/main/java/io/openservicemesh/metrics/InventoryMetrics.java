@@ -32,27 +32,24 @@ public class InventoryMetrics {
   @Inject CertificateInventory inventory;
   @Inject RotationView rotation;
 
-  private HeldGauges gauges;
-
   void register(@Observes Startup started) {
-    gauges = new HeldGauges(registry);
     RootExpiries roots = new RootExpiries(trustBundle);
-    gauges.register(Metadata.builder().withName("osm_root_certificate_expiry_timestamp_seconds")
+    registry.gauge(Metadata.builder().withName("osm_root_certificate_expiry_timestamp_seconds")
         .withDescription("NotAfter of the soonest-expiring root in the trust bundle, in Unix seconds").build(),
         () -> roots.soonest().map(InventoryMetrics::epochSeconds).orElse(Double.NaN));
-    gauges.register(Metadata.builder().withName("osm_root_certificates")
+    registry.gauge(Metadata.builder().withName("osm_root_certificates")
         .withDescription("Roots in the trust bundle: more than one while a root is being replaced").build(),
         () -> roots.notAfters().size());
     Metadata expiry = Metadata.builder().withName("osm_certificate_expiry_timestamp_seconds")
         .withDescription("NotAfter of the soonest-expiring certificate in service of the type, in Unix seconds")
         .build();
     for (CertificateKind kind : CACHED_KINDS) {
-      gauges.register(expiry, () -> {
+      registry.gauge(expiry, () -> {
         Instant soonest = inventory.soonestExpiries().get(kind);
         return soonest == null ? Double.NaN : epochSeconds(soonest);
       }, Labels.type(kind));
     }
-    gauges.register(Metadata.builder().withName("osm_certificates_overdue")
+    registry.gauge(Metadata.builder().withName("osm_certificates_overdue")
         .withDescription("Certificates near or past expiry with no successor, as of the last rotation pass")
         .build(), () -> rotation.status().map(RotationStatus::overdue).map(report -> report.count()).orElse(0));
   }

@@ -33,13 +33,10 @@ public class SdsMetrics implements SdsMeter {
   @Inject MetricRegistry registry;
   @Inject SdsStreams streams;
 
-  private HeldGauges gauges;
-
   void register(@Observes Startup started) {
-    gauges = new HeldGauges(registry);
-    gauges.register(Metadata.builder().withName("osm_sds_streams")
+    registry.gauge(Metadata.builder().withName("osm_sds_streams")
         .withDescription("Open SDS streams (StreamSecrets and DeltaSecrets)").build(), () -> streams.streamCount());
-    gauges.register(Metadata.builder().withName("osm_sds_identities")
+    registry.gauge(Metadata.builder().withName("osm_sds_identities")
         .withDescription("Service identities with at least one open SDS stream").build(),
         () -> streams.identityCount());
     for (PushCause cause : PushCause.values()) {

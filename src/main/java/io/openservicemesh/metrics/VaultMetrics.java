@@ -21,8 +21,6 @@ public class VaultMetrics implements VaultMeter {
 
   @Inject MetricRegistry registry;
 
-  private HeldGauges gauges;
-
   @Override
   public void requestFailed(String status) {
     registry.counter(ERRORS, new Tag("status", status)).inc();
@@ -31,10 +29,7 @@ public class VaultMetrics implements VaultMeter {
   /** A later start (after a failed one) keeps a new token: the gauge follows the latest. */
   @Override
   public synchronized void tokenKept(DoubleSupplier secondsLeft) {
-    if (gauges == null) {
-      gauges = new HeldGauges(registry);
-    }
-    gauges.remove(TOKEN);
-    gauges.register(TOKEN, secondsLeft::getAsDouble);
+    registry.remove(TOKEN.getName());
+    registry.gauge(TOKEN, secondsLeft::getAsDouble);
   }
 }
