@@ -28,6 +28,13 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end }}
 
+{{/* Where a Prometheus that discovers targets by annotation finds the metrics. */}}
+{{- define "osm.scrapeAnnotations" -}}
+prometheus.io/scrape: "true"
+prometheus.io/port: "9080"
+prometheus.io/path: /metrics
+{{- end }}
+
 {{- define "osm.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "osm.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +44,7 @@ public class CertificateCache {
   private final Clock clock;
   private final RenewalTiming timing;
   private final CertificateListener listener;
+  private final IssuanceMeter meter;
   private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
   // Invariant, kept by changing them only inside entries.compute for that name: the indexes hold exactly
   // the keys of the current entries (see index/unindex).
@@ -55,10 +57,17 @@ public class CertificateCache {
   }
 
   public CertificateCache(Issuer issuer, Clock clock, RenewalTiming timing, CertificateListener listener) {
+    this(issuer, clock, timing, listener, IssuanceMeter.NONE);
+  }
+
+  /** @param meter told of every call to the issuer: what kind, how long it took, whether it succeeded */
+  public CertificateCache(
+      Issuer issuer, Clock clock, RenewalTiming timing, CertificateListener listener, IssuanceMeter meter) {
     this.issuer = issuer;
     this.clock = clock;
     this.timing = timing;
     this.listener = listener;
+    this.meter = meter;
   }
 
   /**
@@ -117,7 +126,7 @@ public class CertificateCache {
   public List<CachedCertificate> list() {
     List<CachedCertificate> listed = new ArrayList<>();
     entries.forEach((name, entry) -> {
-      Certificate current = entry.certificate.isDone() ? completedValue(entry.certificate).orElse(null) : null;
+      Certificate current = inService(entry);
       if (current != null) {
         listed.add(new CachedCertificate(name, entry.spec.kind(), current.serialHex(), current.notBefore(),
             current.notAfter(), Optional.ofNullable(entry.scheduledAt), entry.failedRenewals));
@@ -125,6 +134,21 @@ public class CertificateCache {
     });
     listed.sort(java.util.Comparator.comparing(CachedCertificate::commonName));
     return listed;
+  }
+
+  /**
+   * The soonest NotAfter of the certificates in service, per kind. Walks every entry: meant for a metrics
+   * scrape every few seconds, not for a request path.
+   */
+  public Map<CertificateKind, Instant> soonestExpiries() {
+    Map<CertificateKind, Instant> soonest = new EnumMap<>(CertificateKind.class);
+    for (Entry entry : entries.values()) {
+      Certificate current = inService(entry);
+      if (current != null) {
+        soonest.merge(entry.spec.kind(), current.notAfter(), (a, b) -> a.isBefore(b) ? a : b);
+      }
+    }
+    return soonest;
   }
 
   public String trustedCasPem() {
@@ -138,8 +162,7 @@ public class CertificateCache {
   public List<String> notIssuedBy(X509Certificate root) {
     List<String> waiting = new ArrayList<>();
     for (Map.Entry<String, Entry> cached : entries.entrySet()) {
-      Certificate certificate = cached.getValue().certificate.isDone()
-          ? completedValue(cached.getValue().certificate).orElse(null) : null;
+      Certificate certificate = inService(cached.getValue());
       if (certificate == null || IssuedBy.root(certificate.chain(), root)) {
         continue;
       }
@@ -227,11 +250,13 @@ public class CertificateCache {
     CertificateSpec spec;
     Certificate successor;
     RenewalWindow window;
+    long started = System.nanoTime();
     try {
       spec = reshape.apply(due.spec());
       successor = issuer.issue(spec);
       window = timing.windowFor(successor);
     } catch (Throwable e) {
+      meterRenewal(due.spec().kind(), started, false);
       // Errors too: a claim never ended would never be renewed, and readers of an expired certificate
       // waiting for its successor would wait forever.
       int failures = due.failedRenewals() + 1;
@@ -239,6 +264,7 @@ public class CertificateCache {
       due.successor.completeExceptionally(e);
       throw e;
     }
+    meterRenewal(spec.kind(), started, true);
     Entry next = Entry.issued(CompletableFuture.completedFuture(successor), spec, window);
     boolean replaced = replaceIf(due.commonName(), current -> current.successor == due.successor, next);
     due.successor.complete(successor);
@@ -285,7 +311,14 @@ public class CertificateCache {
   private Certificate issue(String name, Entry mine, Certificate previous) throws IssuanceException {
     long started = System.nanoTime();
     try {
-      Certificate issued = issuer.issue(mine.spec);
+      Certificate issued;
+      try {
+        issued = issuer.issue(mine.spec);
+      } catch (Throwable e) {
+        meterIssuance(mine.spec.kind(), started, false);
+        throw e;
+      }
+      meterIssuance(mine.spec.kind(), started, true);
       RenewalWindow window = timing.windowFor(issued);
       mine.certificate.complete(issued);
       boolean installed = replace(name, mine, Entry.issued(mine.certificate, mine.spec, window));
@@ -317,6 +350,22 @@ public class CertificateCache {
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "the retry delay could not be computed; retrying in a minute", e);
       return Duration.ofMinutes(1);
+    }
+  }
+
+  private void meterIssuance(CertificateKind kind, long startedNanos, boolean succeeded) {
+    try {
+      meter.issued(kind, Duration.ofNanos(System.nanoTime() - startedNanos), succeeded);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "the issuance meter failed", e);
+    }
+  }
+
+  private void meterRenewal(CertificateKind kind, long startedNanos, boolean succeeded) {
+    try {
+      meter.renewed(kind, Duration.ofNanos(System.nanoTime() - startedNanos), succeeded);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "the issuance meter failed", e);
     }
   }
 
@@ -402,6 +451,11 @@ public class CertificateCache {
       }
       throw new IssuanceException("issuance failed: " + cause, true, cause);
     }
+  }
+
+  /** The certificate an entry serves now; null while its first issuance is under way. */
+  private static Certificate inService(Entry entry) {
+    return entry.certificate.isDone() ? completedValue(entry.certificate).orElse(null) : null;
   }
 
   private static Optional<Certificate> completedValue(CompletableFuture<Certificate> done) {

@@ -7,6 +7,7 @@ import io.openservicemesh.events.EventRecorder;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.status.ControlPlaneStatus;
 import io.openservicemesh.webhook.AdmissionEndpoint;
+import io.openservicemesh.webhook.AdmissionMeter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -26,6 +27,7 @@ public class InjectorWebhook {
   @Inject BootstrapCertificates bootstrapCertificates;
   @Inject KubernetesApi kubernetes;
   @Inject BootstrapSecretKeeper bootstrapSecrets;
+  @Inject AdmissionMeter meter;
   @Inject Clock clock;
   @Inject EventRecorder events;
 
@@ -57,6 +59,6 @@ public class InjectorWebhook {
         UUID::randomUUID,
         new SecretCreationLimit(clock),
         events);
-    return new AdmissionEndpoint("the sidecar injector", injector);
+    return new AdmissionEndpoint("the sidecar injector", injector, "injector", meter);
   }
 }

@@ -6,6 +6,7 @@ import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.certificate.CertificateListener;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
+import io.openservicemesh.certificate.IssuanceMeter;
 import io.openservicemesh.certificate.Issuer;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.config.MeshSettings;
@@ -25,6 +26,7 @@ import io.openservicemesh.certificate.RootLifecycle;
 import io.openservicemesh.certificate.StartedIssuer;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,19 +71,22 @@ final class CertificateStack implements AutoCloseable {
 
   /** For an issuer with nothing to keep up. */
   static CertificateStack build(MeshSettings settings, Issuer issuer, Clock clock) {
-    return build(settings, issuer, () -> {}, Optional.empty(), clock);
+    return build(settings, issuer, () -> {}, Optional.empty(), IssuanceMeter.NONE, clock);
   }
 
-  /** @param started the issuer, its upkeep and its root lifecycle, if it has one */
-  static CertificateStack build(MeshSettings settings, StartedIssuer started, Clock clock) {
-    return build(settings, started.issuer(), started.upkeep(), started.roots(), clock);
+  /**
+   * @param started the issuer, its upkeep and its root lifecycle, if it has one
+   * @param meter counts and times every call to the issuer
+   */
+  static CertificateStack build(MeshSettings settings, StartedIssuer started, IssuanceMeter meter, Clock clock) {
+    return build(settings, started.issuer(), started.upkeep(), started.roots(), meter, clock);
   }
 
   private static CertificateStack build(MeshSettings settings, Issuer issuer, Runnable upkeep,
-      Optional<RootLifecycle> roots, Clock clock) {
+      Optional<RootLifecycle> roots, IssuanceMeter meter, Clock clock) {
     RotationAnnouncer announcer = new RotationAnnouncer();
     JitteredRenewalTiming timing = new JitteredRenewalTiming(RenewalPolicy.of(settings.rotation()), UNIFORM);
-    CertificateCache cache = new CertificateCache(issuer, clock, timing, announcing(announcer));
+    CertificateCache cache = new CertificateCache(issuer, clock, timing, announcing(announcer), meter);
     CertificateRotator rotator = CertificateRotator.withWorkerThreads(cache, clock,
         RotationLimits.forInterval(settings.rotation().checkInterval()), CertificateRotator.RETRY_BACKOFF, UNIFORM);
     RotationJournal journal = new RotationJournal(clock);
@@ -169,6 +174,10 @@ final class CertificateStack implements AutoCloseable {
       serials.put(serving.commonName(), cache.getOrIssue(serving).serialHex());
     }
     return serials;
+  }
+
+  Map<CertificateKind, Instant> soonestExpiries() {
+    return cache.soonestExpiries();
   }
 
   /** The issuer backend's upkeep, on the upkeep timer. */

@@ -13,6 +13,7 @@ import io.openservicemesh.events.EventRecorder;
 import io.openservicemesh.schedule.Backoff;
 import io.openservicemesh.status.ControlPlaneReady;
 import io.openservicemesh.status.ControlPlaneStatus;
+import io.openservicemesh.metrics.CertificateMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -54,6 +55,7 @@ public class ControlPlaneStartup {
   @Inject RunningControlPlane running;
   @Inject SettingsFollower settingsFollower;
   @Inject Event<ControlPlaneReady> readyEvent;
+  @Inject CertificateMetrics certificateMetrics;
   @Inject Clock clock;
   @Inject EventRecorder events;
   @Resource TimerService timers;
@@ -103,7 +105,8 @@ public class ControlPlaneStartup {
       FailureReportingIssuer issuer = new FailureReportingIssuer(
           started.issuer(), settings.certificateManager().configName(), events);
       CertificateStack built = CertificateStack.build(settings,
-          new StartedIssuer(issuer, started.ca(), started.upkeep(), started.roots()), clock);
+          new StartedIssuer(issuer, started.ca(), started.upkeep(), started.roots()),
+          certificateMetrics.meterFor(settings.certificateManager()), clock);
       Map<String, String> webhookSerials;
       try {
         webhookSerials = built.issueServingCertificates();

@@ -4,6 +4,8 @@ import io.openservicemesh.certificate.BootstrapCertificates;
 import io.openservicemesh.certificate.CachedCertificate;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateInventory;
+import io.openservicemesh.certificate.CertificateExpiries;
+import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.ServiceCertificates;
@@ -22,21 +24,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.cert.X509Certificate;
 import io.openservicemesh.certificate.RootStatus;
+import java.time.Instant;
 import java.util.Collection;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The running certificate stack, seen by each consumer through the one narrow interface it needs: SDS a
  * service certificate and the trust bundle, the injector a bootstrap certificate, the TLS endpoints their
- * serving certificates, readiness a view of rotation. Before the CA is up each answers "not ready" with the
+ * serving certificates, readiness a view of rotation, metrics the inventory of certificates in service. Before the CA is up each answers "not ready" with the
  * reason start-up gives.
  */
 @ApplicationScoped
 public class RunningControlPlane implements ServiceCertificates, BootstrapCertificates, ServingCertificates,
-    TrustBundle, RotationAnnouncements, RotationView, RootStatus, CertificateInventory {
+    TrustBundle, RotationAnnouncements, RotationView, RootStatus, CertificateInventory, CertificateExpiries {
 
   @Inject ControlPlaneStatus status;
 
@@ -114,6 +117,11 @@ public class RunningControlPlane implements ServiceCertificates, BootstrapCertif
   @Override
   public List<CachedCertificate> cachedCertificates() {
     return stack().map(CertificateStack::cachedCertificates).orElse(List.of());
+  }
+
+  @Override
+  public Map<CertificateKind, Instant> soonestExpiries() {
+    return stack().map(CertificateStack::soonestExpiries).orElse(Map.of());
   }
 
   private CertificateStack ready() throws IssuanceException {

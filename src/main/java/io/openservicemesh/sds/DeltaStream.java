@@ -69,7 +69,12 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
 
   DeltaStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
       StreamObserver<DeltaDiscoveryResponse> responses, Instant closeAt, Runnable onClosed) {
-    super(proxy, serviceCommonName, resolver, responses, closeAt, onClosed);
+    this(proxy, serviceCommonName, resolver, responses, closeAt, onClosed, SdsMeter.NONE);
+  }
+
+  DeltaStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
+      StreamObserver<DeltaDiscoveryResponse> responses, Instant closeAt, Runnable onClosed, SdsMeter meter) {
+    super(proxy, serviceCommonName, resolver, responses, closeAt, onClosed, meter);
   }
 
   synchronized void onRequest(DeltaDiscoveryRequest request) {
@@ -82,10 +87,12 @@ final class DeltaStream extends SdsStream<DeltaDiscoveryResponse> {
         request.getInitialResourceVersionsMap().forEach((name, version) -> subscription(name).version = version);
       }
       if (request.hasErrorDetail()) {
+        meter.nacked();
         LOG.warning(() -> "proxy " + proxy.commonName() + " rejected SDS delta response "
             + request.getResponseNonce() + ": " + request.getErrorDetail().getMessage());
         lastNack = StreamView.nack("response " + request.getResponseNonce(), request.getErrorDetail().getMessage());
       } else if (!request.getResponseNonce().isEmpty()) {
+        meter.acked();
         lastAckedNonce = request.getResponseNonce();
       }
       if (!request.getResponseNonce().isEmpty()) {

@@ -25,6 +25,7 @@ abstract class SdsStream<R> {
   private final StreamObserver<R> responses;
   private final Instant closeAt;
   private final Runnable onClosed;
+  protected final SdsMeter meter;
   private long nonceCounter;
   private boolean closed;
   private boolean started;
@@ -35,6 +36,13 @@ abstract class SdsStream<R> {
    */
   SdsStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver, StreamObserver<R> responses,
       Instant closeAt, Runnable onClosed) {
+    this(proxy, serviceCommonName, resolver, responses, closeAt, onClosed, SdsMeter.NONE);
+  }
+
+  /** @param meter told of the stream's ACKs and NACKs */
+  SdsStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver, StreamObserver<R> responses,
+      Instant closeAt, Runnable onClosed, SdsMeter meter) {
+    this.meter = meter;
     this.proxy = proxy;
     this.serviceCommonName = serviceCommonName;
     this.resolver = resolver;

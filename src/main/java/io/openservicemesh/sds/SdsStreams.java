@@ -6,6 +6,7 @@ import io.openservicemesh.identity.ServiceIdentity;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.cert.X509Certificate;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,7 @@ public class SdsStreams implements RootDistribution {
   private final Map<String, Idle> idle = new ConcurrentHashMap<>();
   private final PushFanOut pushes;
   private final Clock clock;
+  @Inject SdsMeter meter = SdsMeter.NONE;
 
   private record Idle(ServiceIdentity identity, Instant since) {}
 
@@ -61,7 +63,9 @@ public class SdsStreams implements RootDistribution {
 
   void remove(SdsStream<?> stream) {
     byIdentity.computeIfPresent(stream.serviceCommonName(), (identity, streams) -> {
-      streams.remove(stream);
+      if (streams.remove(stream)) {
+        meter.streamReleased();
+      }
       if (!streams.isEmpty()) {
         return streams;
       }
@@ -92,6 +96,9 @@ public class SdsStreams implements RootDistribution {
         return streams;
       });
     }
+    if (released[0] > 0) {
+      meter.identitiesReleased(released[0]);
+    }
     return released[0];
   }
 
@@ -101,13 +108,16 @@ public class SdsStreams implements RootDistribution {
 
   /** Pushes the current state to the streams of one identity (its certificate changed). */
   public void refresh(String serviceCommonName) {
-    pushes.forEach(snapshot(byIdentity.getOrDefault(serviceCommonName, Set.of())), SdsStream::refresh);
+    SdsStream<?>[] streams = snapshot(byIdentity.getOrDefault(serviceCommonName, Set.of()));
+    meter.pushed(SdsMeter.PushCause.CERTIFICATE, streams.length);
+    pushes.forEach(streams, SdsStream::refresh);
   }
 
   /** Pushes the current state to every stream (the roots changed). */
   public void refreshAll() {
-    pushes.forEach(byIdentity.values().stream().flatMap(Set::stream).toArray(SdsStream<?>[]::new),
-        SdsStream::refresh);
+    SdsStream<?>[] streams = byIdentity.values().stream().flatMap(Set::stream).toArray(SdsStream<?>[]::new);
+    meter.pushed(SdsMeter.PushCause.ROOTS, streams.length);
+    pushes.forEach(streams, SdsStream::refresh);
   }
 
   /**

@@ -42,6 +42,7 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
   @Inject SecretResolver resolver;
   @Inject SdsStreams streams;
   @Inject ProxyPodVerifier podVerifier;
+  @Inject SdsMeter meter;
   @Inject Clock clock;
 
   @Override
@@ -58,7 +59,7 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
     }
     StateOfTheWorldStream[] self = new StateOfTheWorldStream[1];
     StateOfTheWorldStream stream = new StateOfTheWorldStream(
-        proxy, serviceCommonName(proxy), resolver, responses, closeAt(), () -> streams.remove(self[0]));
+        proxy, serviceCommonName(proxy), resolver, responses, closeAt(), () -> streams.remove(self[0]), meter);
     self[0] = stream;
     streams.add(stream);
     return observer(stream::onRequest, stream);
@@ -72,7 +73,7 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
     }
     DeltaStream[] self = new DeltaStream[1];
     DeltaStream stream = new DeltaStream(
-        proxy, serviceCommonName(proxy), resolver, responses, closeAt(), () -> streams.remove(self[0]));
+        proxy, serviceCommonName(proxy), resolver, responses, closeAt(), () -> streams.remove(self[0]), meter);
     self[0] = stream;
     streams.add(stream);
     return observer(stream::onRequest, stream);

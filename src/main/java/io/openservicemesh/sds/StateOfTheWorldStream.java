@@ -70,7 +70,12 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
 
   StateOfTheWorldStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
       StreamObserver<DiscoveryResponse> responses, Instant closeAt, Runnable onClosed) {
-    super(proxy, serviceCommonName, resolver, responses, closeAt, onClosed);
+    this(proxy, serviceCommonName, resolver, responses, closeAt, onClosed, SdsMeter.NONE);
+  }
+
+  StateOfTheWorldStream(ProxyIdentity proxy, String serviceCommonName, SecretLookup resolver,
+      StreamObserver<DiscoveryResponse> responses, Instant closeAt, Runnable onClosed, SdsMeter meter) {
+    super(proxy, serviceCommonName, resolver, responses, closeAt, onClosed, meter);
   }
 
   synchronized void onRequest(DiscoveryRequest request) {
@@ -87,11 +92,13 @@ final class StateOfTheWorldStream extends SdsStream<DiscoveryResponse> {
       }
       Set<String> names = new LinkedHashSet<>(request.getResourceNamesList());
       if (request.hasErrorDetail()) {
+        meter.nacked();
         LOG.warning(() -> "proxy " + proxy.commonName() + " rejected SDS version " + lastSent.version() + " of "
             + subscribed + ": " + request.getErrorDetail().getMessage());
         rejection = Uptake.trimmedDetail(request.getErrorDetail().getMessage());
         lastNack = StreamView.nack("version " + lastSent.version(), request.getErrorDetail().getMessage());
       } else {
+        meter.acked();
         acked = lastSent;
         rejection = null;
       }

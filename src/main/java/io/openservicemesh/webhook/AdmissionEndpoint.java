@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -23,11 +24,23 @@ public final class AdmissionEndpoint {
 
   private final String webhookName;
   private final AdmissionHandler handler;
+  private final String meterName;
+  private final AdmissionMeter meter;
 
   /** @param webhookName how messages and logs name this webhook, e.g. "sidecar injector" */
   public AdmissionEndpoint(String webhookName, AdmissionHandler handler) {
+    this(webhookName, handler, "unnamed", AdmissionMeter.NONE);
+  }
+
+  /**
+   * @param meterName the webhook's short name in metrics, from a fixed set (e.g. {@code injector})
+   * @param meter told how each request was answered and how long it took
+   */
+  public AdmissionEndpoint(String webhookName, AdmissionHandler handler, String meterName, AdmissionMeter meter) {
     this.webhookName = webhookName;
     this.handler = handler;
+    this.meterName = meterName;
+    this.meter = meter;
   }
 
   /** For callers without a Content-Length header: the body is counted as it is read. */
@@ -40,20 +53,39 @@ public final class AdmissionEndpoint {
    *     {@link AdmissionBodyLimits#MAX_BODY_BYTES} is refused without reading the body
    */
   public HttpAnswer handle(String contentType, String contentLength, InputStream body) {
+    long started = System.nanoTime();
+    Answered answered = answer(contentType, contentLength, body);
+    try {
+      meter.answered(meterName, answered.outcome(), Duration.ofNanos(System.nanoTime() - started));
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "the admission meter failed", e);
+    }
+    return answered.http();
+  }
+
+  private record Answered(HttpAnswer http, AdmissionMeter.Outcome outcome) {
+
+    static Answered malformed(HttpAnswer problem) {
+      return new Answered(problem, AdmissionMeter.Outcome.MALFORMED);
+    }
+  }
+
+  private Answered answer(String contentType, String contentLength, InputStream body) {
     if (!isJson(contentType)) {
-      return HttpAnswer.problem(415, "Content-Type must be application/json, got "
-          + (contentType == null || contentType.isBlank() ? "none" : "\"" + clip(contentType) + "\""));
+      return Answered.malformed(HttpAnswer.problem(415, "Content-Type must be application/json, got "
+          + (contentType == null || contentType.isBlank() ? "none" : "\"" + clip(contentType) + "\"")));
     }
     byte[] bytes;
     try {
       bytes = BoundedBody.read(contentLength, body, AdmissionBodyLimits.MAX_BODY_BYTES);
     } catch (BodyTooLargeException e) {
-      return HttpAnswer.problem(413, e.getMessage());
+      return Answered.malformed(HttpAnswer.problem(413, e.getMessage()));
     } catch (IOException e) {
-      return HttpAnswer.problem(400, "cannot read the request body: " + e.getMessage());
+      return Answered.malformed(HttpAnswer.problem(400, "cannot read the request body: " + e.getMessage()));
     }
     if (isBlank(bytes)) {
-      return HttpAnswer.problem(400, "empty body: expected an AdmissionReview (admission.k8s.io/v1)");
+      return Answered.malformed(
+          HttpAnswer.problem(400, "empty body: expected an AdmissionReview (admission.k8s.io/v1)"));
     }
     AdmissionReviewCodec.Review review;
     try {
@@ -61,12 +93,13 @@ public final class AdmissionEndpoint {
       review = AdmissionReviewCodec.parse(
           new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8));
     } catch (MalformedAdmissionReviewException e) {
-      return HttpAnswer.problem(400, "not an AdmissionReview: " + e.getMessage());
+      return Answered.malformed(HttpAnswer.problem(400, "not an AdmissionReview: " + e.getMessage()));
     } catch (JsonLimitExceededException e) {
-      return HttpAnswer.problem(400, "refused: " + e.getMessage());
+      return Answered.malformed(HttpAnswer.problem(400, "refused: " + e.getMessage()));
     }
-    return HttpAnswer.json(AdmissionReviewCodec.write(
-        review.apiVersion(), review.request().uid(), admit(review.request())));
+    AdmissionResponse response = admit(review.request());
+    return new Answered(HttpAnswer.json(AdmissionReviewCodec.write(
+        review.apiVersion(), review.request().uid(), response)), outcomeOf(response));
   }
 
   private AdmissionResponse admit(AdmissionRequest request) {
@@ -89,6 +122,13 @@ public final class AdmissionEndpoint {
       }
     }
     return true;
+  }
+
+  static AdmissionMeter.Outcome outcomeOf(AdmissionResponse response) {
+    if (response.allowed()) {
+      return AdmissionMeter.Outcome.ALLOWED;
+    }
+    return response.code() >= 500 ? AdmissionMeter.Outcome.ERROR : AdmissionMeter.Outcome.DENIED;
   }
 
   /** application/json with any parameters (charset), in any case, as RFC 9110 allows. */

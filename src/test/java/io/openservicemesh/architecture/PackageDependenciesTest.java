@@ -50,6 +50,7 @@ class PackageDependenciesTest {
       Map.entry("validator", 6),
       Map.entry("health", 6),
       Map.entry("debug", 6),
+      Map.entry("metrics", 6),
       Map.entry("lifecycle", 7));
 
   private static final Pattern PACKAGE = Pattern.compile("^package io\\.openservicemesh\\.([a-z0-9.]+);", Pattern.MULTILINE);

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -686,6 +687,79 @@ class CertificateCacheTest {
 
       assertThat(plain.nextRenewal().orElseThrow().at()).isEqualTo(issued.notAfter());
       assertThat(plain.getOrIssue(spec("a"))).isSameAs(issued);
+    }
+  }
+
+  /** What the issuance meter is told, and the expiry inventory the cache gives. */
+  @Nested
+  class Metering {
+
+    private static final Duration VALIDITY = Duration.ofHours(3);
+    private static final RenewalTiming TIMING = certificate -> new RenewalWindow(
+        certificate.notBefore().plus(Duration.ofHours(2)), certificate.notAfter().minus(Duration.ofMinutes(10)));
+
+    private final MutableClock clock = MutableClock.at("2026-03-01T00:00:00Z");
+    private final ControllableIssuer issuer = new ControllableIssuer(TestCa.fixedRootIssuer(clock));
+    private final List<String> metered = new CopyOnWriteArrayList<>();
+    private final CertificateCache cache = new CertificateCache(issuer, clock, TIMING, CertificateListener.NONE,
+        new IssuanceMeter() {
+          @Override
+          public void issued(CertificateKind kind, Duration took, boolean succeeded) {
+            assertThat(took).isGreaterThanOrEqualTo(Duration.ZERO);
+            metered.add("issued " + kind + " " + (succeeded ? "success" : "failure"));
+          }
+
+          @Override
+          public void renewed(CertificateKind kind, Duration took, boolean succeeded) {
+            assertThat(took).isGreaterThanOrEqualTo(Duration.ZERO);
+            metered.add("renewed " + kind + " " + (succeeded ? "success" : "failure"));
+          }
+        });
+
+    private CertificateSpec spec(CertificateKind kind, String cn) {
+      return new CertificateSpec(kind, cn, List.of(cn), List.of(), VALIDITY, KeySpec.ECDSA_P256);
+    }
+
+    @Test
+    void firstIssuanceAndItsFailureAreMeteredAndACacheHitIsNot() throws Exception {
+      issuer.failNext(1);
+      assertThatThrownBy(() -> cache.getOrIssue(spec(CertificateKind.SERVICE, "a")))
+          .isInstanceOf(IssuanceException.class);
+      cache.getOrIssue(spec(CertificateKind.SERVICE, "a"));
+      cache.getOrIssue(spec(CertificateKind.SERVICE, "a"));
+      cache.getOrIssue(spec(CertificateKind.MUTATING_WEBHOOK, "webhook"));
+
+      assertThat(metered).containsExactly("issued SERVICE failure", "issued SERVICE success",
+          "issued MUTATING_WEBHOOK success");
+    }
+
+    @Test
+    void renewalsAreMeteredApartFromFirstIssuance() throws Exception {
+      cache.getOrIssue(spec(CertificateKind.SERVICE, "a"));
+      clock.advance(Duration.ofHours(2));
+      issuer.failNext(1);
+      DueRenewal failing = cache.claimDue(clock.instant(), 1).get(0);
+      assertThatThrownBy(() -> cache.renew(failing, spec -> spec, failures -> Duration.ofMinutes(1)))
+          .isInstanceOf(IssuanceException.class);
+      clock.advance(Duration.ofMinutes(1));
+      cache.renew(cache.claimDue(clock.instant(), 1).get(0), spec -> spec, failures -> Duration.ofMinutes(1));
+
+      assertThat(metered).containsExactly("issued SERVICE success", "renewed SERVICE failure",
+          "renewed SERVICE success");
+    }
+
+    @Test
+    void theSoonestExpiryOfEachKindInService() throws Exception {
+      Certificate first = cache.getOrIssue(spec(CertificateKind.SERVICE, "a"));
+      clock.advance(Duration.ofMinutes(30));
+      cache.getOrIssue(spec(CertificateKind.SERVICE, "b"));
+      Certificate webhook = cache.getOrIssue(spec(CertificateKind.VALIDATING_WEBHOOK, "validator"));
+
+      assertThat(cache.soonestExpiries()).containsExactlyInAnyOrderEntriesOf(Map.of(
+          CertificateKind.SERVICE, first.notAfter(), CertificateKind.VALIDATING_WEBHOOK, webhook.notAfter()));
+
+      cache.release("a");
+      assertThat(cache.soonestExpiries().get(CertificateKind.SERVICE)).isAfter(first.notAfter());
     }
   }
 }

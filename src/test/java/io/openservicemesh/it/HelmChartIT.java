@@ -8,12 +8,17 @@ import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1PolicyRule;
 import io.openservicemesh.config.Setting;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -144,6 +149,51 @@ class HelmChartIT {
             .doesNotContainKey(setting.environmentVariable());
       }
     }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void metricsAreOnTheServiceAnnotatedForPrometheusWithAnOptionalServiceMonitorAndAlerts() throws Exception {
+    String namespace = "osm-metrics";
+    String defaults = Chart.render(namespace, Map.of());
+    Map<String, Object> service = Chart.object(defaults, "Service", "osm-controller");
+    assertThat((List<Map<String, Object>>) ((Map<String, Object>) service.get("spec")).get("ports"))
+        .anySatisfy(port -> assertThat(port).containsEntry("name", "metrics").containsEntry("port", 9080)
+            .containsEntry("targetPort", "http"));
+    Map<String, Object> scrape = Map.of(
+        "prometheus.io/scrape", "true", "prometheus.io/port", "9080", "prometheus.io/path", "/metrics");
+    assertThat((Map<String, Object>) Chart.metadata(service).get("annotations")).containsAllEntriesOf(scrape);
+    Map<String, Object> podTemplate = (Map<String, Object>) ((Map<String, Object>) Chart.object(
+        defaults, "Deployment", "osm-controller").get("spec")).get("template");
+    assertThat((Map<String, Object>) Chart.metadata(podTemplate).get("annotations")).containsAllEntriesOf(scrape);
+    assertThat(Chart.documents(defaults)).extracting(d -> d.get("kind"))
+        .as("the Prometheus Operator's objects only when asked for").doesNotContain("ServiceMonitor", "PrometheusRule");
+
+    String operator = Chart.render(namespace, Map.of("metrics.serviceMonitor.enabled", "true",
+        "metrics.serviceMonitor.labels.release", "prometheus", "metrics.prometheusRule.enabled", "true"));
+    Map<String, Object> monitor = Chart.object(operator, "ServiceMonitor", "osm-controller");
+    assertThat((Map<String, Object>) Chart.metadata(monitor).get("labels")).containsEntry("release", "prometheus");
+    assertThat((List<Map<String, Object>>) ((Map<String, Object>) monitor.get("spec")).get("endpoints"))
+        .singleElement().satisfies(endpoint -> assertThat(endpoint).containsEntry("port", "metrics")
+            .containsEntry("path", "/metrics"));
+    List<Map<String, Object>> rules = (List<Map<String, Object>>) ((List<Map<String, Object>>)
+        ((Map<String, Object>) Chart.object(operator, "PrometheusRule", "osm-controller").get("spec")).get("groups"))
+        .get(0).get("rules");
+    assertThat(rules).extracting(rule -> rule.get("alert")).contains("OsmRootCertificateExpiresSoon",
+        "OsmCertificatesOverdue", "OsmCertificateRenewalFailures", "OsmNoSdsStreamAcking");
+    assertThat(rules).filteredOn(rule -> "OsmRootCertificateExpiresSoon".equals(rule.get("alert")))
+        .singleElement().satisfies(rule -> assertThat(rule.get("expr").toString()).contains("< 2592000"));
+
+    // Every metric an alert reads is one the control plane serves, as docs/metrics.md lists them.
+    String documented = Files.readString(Path.of("docs", "metrics.md"));
+    TreeSet<String> read = new TreeSet<>();
+    for (Map<String, Object> rule : rules) {
+      Matcher name = Pattern.compile("osm_[a-z0-9_]+").matcher(rule.get("expr").toString());
+      while (name.find()) {
+        read.add(name.group());
+      }
+    }
+    assertThat(read).isNotEmpty().allSatisfy(family -> assertThat(documented).contains("| `" + family + "` |"));
   }
 
   @Test

@@ -227,4 +227,18 @@ class DeltaStreamTest {
     assertThat(status.getDescription()).contains(inDescription);
     assertThat(closedCallbacks).hasValue(1);
   }
+
+  @Test
+  void acksAndNacksAreMeteredAndTheFirstRequestIsNeither() {
+    CountingSdsMeter meter = new CountingSdsMeter();
+    DeltaStream metered = new DeltaStream(PROXY, SERVICE_CN, lookup, client,
+        Instant.parse("2030-01-01T00:00:00Z"), () -> {}, meter);
+    metered.onRequest(firstDelta(CERT).build());
+    DeltaDiscoveryResponse first = client.last();
+
+    metered.onRequest(ack(first).build());
+    metered.onRequest(ack(first).setErrorDetail(Status.newBuilder().setCode(3).setMessage("rejected")).build());
+
+    assertThat(meter.told).containsExactly("ack", "nack");
+  }
 }

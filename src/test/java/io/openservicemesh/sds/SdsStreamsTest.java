@@ -206,6 +206,27 @@ class SdsStreamsTest {
     assertThat(clocked.idleIdentityCount()).isZero();
   }
 
+  @Test
+  void pushesReleasesAndReleasedIdentitiesAreMetered() {
+    CountingSdsMeter meter = new CountingSdsMeter();
+    clocked.meter = meter;
+    TestStream first = new TestStream(BOOKBUYER, NOW.plusSeconds(3600), clocked);
+    TestStream second = new TestStream(BOOKBUYER, NOW.plusSeconds(3600), clocked);
+    clocked.add(first);
+    clocked.add(second);
+
+    clocked.refresh(serviceCommonName(BOOKBUYER));
+    clocked.refreshAll();
+    first.released();
+    first.released();
+    second.released();
+    clock.advance(Duration.ofMinutes(10));
+    clocked.releaseIdle(Duration.ofMinutes(10), identity -> {});
+
+    assertThat(meter.told).containsExactly("pushed CERTIFICATE 2", "pushed ROOTS 2", "released", "released",
+        "identities released 1");
+  }
+
   private TestStream open(ServiceIdentity identity, Instant closeAt) {
     TestStream stream = new TestStream(identity, closeAt, streams);
     streams.add(stream);

@@ -385,4 +385,20 @@ class StateOfTheWorldStreamTest {
     assertThat(closedCallbacks).as("onClosed runs exactly once").hasValue(1);
     assertThat(client.completions()).isZero();
   }
+
+  @Test
+  void acksAndNacksAreMeteredAndAStaleNonceIsNeither() {
+    CountingSdsMeter meter = new CountingSdsMeter();
+    StateOfTheWorldStream metered = new StateOfTheWorldStream(PROXY, SERVICE_CN, lookup, client,
+        Instant.parse("2030-01-01T00:00:00Z"), () -> {}, meter);
+    metered.onRequest(first(CERT).build());
+    DiscoveryResponse first = client.last();
+
+    metered.onRequest(answering(first, CERT).build());
+    metered.onRequest(answering(first, CERT)
+        .setErrorDetail(Status.newBuilder().setCode(3).setMessage("rejected")).build());
+    metered.onRequest(answering(first, CERT).setResponseNonce("stale").build());
+
+    assertThat(meter.told).containsExactly("ack", "nack");
+  }
 }

@@ -8,11 +8,15 @@ import com.google.gson.JsonParser;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.openservicemesh.webhook.AdmissionMeter.Outcome;
 
 /** The AdmissionReview contract as the Kubernetes documentation gives it, from the API server's side. */
 class AdmissionEndpointTest {
@@ -164,5 +168,42 @@ class AdmissionEndpointTest {
 
     assertThat(endpoint(AdmissionResponse.allow()).handle("application/json", new ByteArrayInputStream(huge)).status())
         .isEqualTo(413);
+  }
+
+  /** What the meter was told, in order. */
+  private final List<String> metered = new ArrayList<>();
+
+  private AdmissionEndpoint metered(AdmissionHandler handler) {
+    return new AdmissionEndpoint("the test webhook", handler, "injector", (webhook, outcome, took) -> {
+      assertThat(took).isGreaterThanOrEqualTo(Duration.ZERO);
+      metered.add(webhook + ":" + outcome);
+    });
+  }
+
+  @Test
+  void everyAnswerIsMeteredWithItsOutcome() {
+    metered(request -> AdmissionResponse.allow()).handle("application/json", body(REVIEW));
+    metered(request -> AdmissionResponse.refuse("no")).handle("application/json", body(REVIEW));
+    metered(request -> AdmissionResponse.tooMany("later")).handle("application/json", body(REVIEW));
+    metered(request -> AdmissionResponse.fail("cannot decide")).handle("application/json", body(REVIEW));
+    metered(request -> {
+      throw new IllegalStateException("a bug");
+    }).handle("application/json", body(REVIEW));
+    metered(request -> AdmissionResponse.allow()).handle("text/plain", body(REVIEW));
+    metered(request -> AdmissionResponse.allow()).handle("application/json", body("{\"kind\": \"Pod\"}"));
+
+    assertThat(metered).containsExactly("injector:" + Outcome.ALLOWED, "injector:" + Outcome.DENIED,
+        "injector:" + Outcome.DENIED, "injector:" + Outcome.ERROR, "injector:" + Outcome.ERROR,
+        "injector:" + Outcome.MALFORMED, "injector:" + Outcome.MALFORMED);
+  }
+
+  @Test
+  void aFailingMeterDoesNotChangeTheAnswer() {
+    HttpAnswer answer = new AdmissionEndpoint("the test webhook", request -> AdmissionResponse.allow(), "injector",
+        (webhook, outcome, took) -> {
+          throw new IllegalStateException("meter broken");
+        }).handle("application/json", body(REVIEW));
+
+    assertThat(response(answer).get("allowed").getAsBoolean()).isTrue();
   }
 }

@@ -31,6 +31,7 @@ public class CertManagerBackend implements IssuerBackend {
 
   @Inject KubernetesApi kubernetes;
   @Inject Clock clock;
+  @Inject CertManagerMeter meter = CertManagerMeter.NONE;
 
   @Override
   public IssuerBackendKind kind() {
@@ -51,7 +52,8 @@ public class CertManagerBackend implements IssuerBackend {
     }
     ApiRetry retry = new ApiRetry(API_BACKOFF, () -> ThreadLocalRandom.current().nextDouble(), Sleeper.REAL);
     return new CertManagerStarter(
-            connection.get().client(), clock, System::nanoTime, retry, IssuanceListener.NONE, WATCH_WINDOW)
+            connection.get().client(), clock, System::nanoTime, retry, IssuanceListener.metering(meter),
+            WATCH_WINDOW)
         .start(settings);
   }
 }

@@ -118,17 +118,24 @@ public final class CertManagerIssuer implements Issuer {
     KeyPair keys = KeyPairs.generate(spec.key());
     CertificateRequestResource request = requestFor(spec, CertificateSigningRequests.pem(spec, keys), issuanceId);
     Creation creation = new Creation();
+    CertManagerMeter.Outcome outcome = CertManagerMeter.Outcome.ERROR;
     try {
       CertificateRequestResource created = create(request, spec, deadline, creation);
       Issued issued = waiter.await(created, spec.commonName(), deadline);
       Certificate certificate = certificate(issued, keys, spec, created.name());
+      outcome = CertManagerMeter.Outcome.ISSUED;
       LOG.fine(() -> "cert-manager issued " + certificate + " through CertificateRequest " + requests.namespace()
           + "/" + created.name() + " in " + deadline.elapsed().toMillis() + " ms");
       return certificate;
+    } catch (EndedRequestException e) {
+      outcome = e.outcome();
+      LOG.warning(() -> "cert-manager issuance for " + spec.commonName() + " failed: " + e.getMessage());
+      throw e;
     } catch (IssuanceException e) {
       LOG.warning(() -> "cert-manager issuance for " + spec.commonName() + " failed: " + e.getMessage());
       throw e;
     } finally {
+      listener.issuanceEnded(outcome, deadline.elapsed());
       if (creation.mayExist) {
         if (options.keepRequests()) {
           LOG.fine(() -> "keeping the CertificateRequest(s) of issuance " + issuanceId + " ("

@@ -1,5 +1,7 @@
 package io.openservicemesh.certificate.certmanager;
 
+import java.time.Duration;
+
 /**
  * Moments of one issuance, for whoever wants to follow it (tests synchronise on them instead of sleeping;
  * metrics can count them). Called on the issuing thread; implementations must be quick and must not throw.
@@ -16,4 +18,17 @@ interface IssuanceListener {
 
   /** The requests of one issuance were deleted. */
   default void requestsDeleted(String issuanceId) {}
+
+  /** One issuance ended, before its requests are deleted; {@code took} runs from its start. */
+  default void issuanceEnded(CertManagerMeter.Outcome outcome, Duration took) {}
+
+  /** Tells only how issuances ended, to the meter. */
+  static IssuanceListener metering(CertManagerMeter meter) {
+    return new IssuanceListener() {
+      @Override
+      public void issuanceEnded(CertManagerMeter.Outcome outcome, Duration took) {
+        meter.ended(outcome, took);
+      }
+    };
+  }
 }

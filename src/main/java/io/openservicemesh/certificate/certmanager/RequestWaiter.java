@@ -179,16 +179,25 @@ final class RequestWaiter {
   }
 
   private IssuanceException refusal(Refused refused, Waiting waiting) {
-    return new IssuanceException("CertificateRequest " + where(waiting) + " for " + waiting.commonName + " "
+    return new EndedRequestException("CertificateRequest " + where(waiting) + " for " + waiting.commonName + " "
         + refused.kind().verb() + " (issuer " + issuer + "): " + refused.reason()
-        + (refused.message().isBlank() ? "" : ": " + refused.message()), refused.retryable());
+        + (refused.message().isBlank() ? "" : ": " + refused.message()), refused.retryable(),
+        outcomeOf(refused.kind()));
+  }
+
+  private static CertManagerMeter.Outcome outcomeOf(RequestState.Refusal refusal) {
+    return switch (refusal) {
+      case DENIED -> CertManagerMeter.Outcome.DENIED;
+      case INVALID -> CertManagerMeter.Outcome.INVALID;
+      case FAILED, READY_WITHOUT_CERTIFICATE, MALFORMED -> CertManagerMeter.Outcome.FAILED;
+    };
   }
 
   private IssuanceException timeout(Pending pending, Waiting waiting) {
-    return new IssuanceException("cert-manager did not answer CertificateRequest " + where(waiting) + " for "
+    return new EndedRequestException("cert-manager did not answer CertificateRequest " + where(waiting) + " for "
         + waiting.commonName + " within " + GoDuration.format(waiting.deadline.budget()) + " ("
         + Setting.CERTMANAGER_REQUEST_TIMEOUT.key() + "); its conditions: " + pending.summary() + ". "
-        + timeoutHint(pending), true);
+        + timeoutHint(pending), true, CertManagerMeter.Outcome.TIMED_OUT);
   }
 
   /** The likeliest cause, from how far the request got. */

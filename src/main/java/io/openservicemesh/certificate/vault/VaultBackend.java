@@ -43,6 +43,7 @@ public class VaultBackend implements IssuerBackend {
 
   @Inject KubernetesApi kubernetes;
   @Inject Clock clock;
+  @Inject VaultMeter meter = VaultMeter.NONE;
 
   /** Said at start-up and in readiness whenever Vault is reached without TLS. */
   static final String PLAIN_HTTP_WARNING = "Vault is reached over plain HTTP: the Vault token, the Kubernetes login's"
@@ -89,7 +90,7 @@ public class VaultBackend implements IssuerBackend {
       throw new StartupException(e.getMessage(), true, e);
     }
     VaultClient client = new VaultClient(address, http, vault.requestTimeout(),
-        new VaultRetrier(RetryPolicy.DEFAULT, uniform, sleeper));
+        new VaultRetrier(RetryPolicy.DEFAULT, uniform, sleeper), meter);
     VaultAuthentication authentication = vault.authMethod() == VaultAuthMethod.KUBERNETES
         ? new KubernetesAuthentication(client, vault.kubernetesMount(), vault.kubernetesRole(),
             vault.serviceAccountTokenPath())
@@ -119,6 +120,7 @@ public class VaultBackend implements IssuerBackend {
       throw new StartupException(e.getMessage(), true, e);
     }
 
+    meter.tokenKept(tokens::secondsLeft);
     VaultIssuer issuer = new VaultIssuer(client, tokens, trust, vault.pkiMount(), vault.role(),
         settings.certKey(), clock);
     session = new VaultSession(tokens, trust);

@@ -42,15 +42,22 @@ final class VaultClient {
   private final HttpClient http;
   private final Duration timeout;
   private final VaultRetrier retrier;
+  private final VaultMeter meter;
 
   /**
    * @param address scheme, host and port, e.g. {@code https://vault.vault.svc:8200}
    */
   VaultClient(URI address, HttpClient http, Duration timeout, VaultRetrier retrier) {
+    this(address, http, timeout, retrier, VaultMeter.NONE);
+  }
+
+  /** @param meter told of every failed exchange, by HTTP status or by what prevented an answer */
+  VaultClient(URI address, HttpClient http, Duration timeout, VaultRetrier retrier, VaultMeter meter) {
     this.address = address;
     this.http = http;
     this.timeout = timeout;
     this.retrier = retrier;
+    this.meter = meter;
   }
 
   URI address() {
@@ -164,14 +171,31 @@ final class VaultClient {
     body.ifPresent(b -> request.header("Content-Type", "application/json"));
     token.ifPresent(t -> request.header(TOKEN_HEADER, t.value()));
     long started = System.nanoTime();
-    HttpResponse<String> response = send(operation, request.build());
+    HttpResponse<String> response;
+    try {
+      response = send(operation, request.build());
+    } catch (VaultException e) {
+      meterNoAnswer(e.kind());
+      throw e;
+    }
     long millis = (System.nanoTime() - started) / 1_000_000;
     int status = response.statusCode();
     LOG.fine(() -> "Vault " + operation + " -> " + status + " in " + millis + " ms");
     if (status >= 200 && status < 300) {
       return response;
     }
+    meter.requestFailed(Integer.toString(status));
     throw failure(operation, status, response.body());
+  }
+
+  /** Interrupted exchanges are the control plane stopping, not Vault failing: not counted. */
+  private void meterNoAnswer(Kind kind) {
+    switch (kind) {
+      case TIMEOUT -> meter.requestFailed("timeout");
+      case TLS -> meter.requestFailed("tls");
+      case UNREACHABLE -> meter.requestFailed("unreachable");
+      default -> { }
+    }
   }
 
   /**

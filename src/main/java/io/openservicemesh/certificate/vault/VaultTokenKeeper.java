@@ -184,6 +184,22 @@ final class VaultTokenKeeper {
     return authentication.logsIn();
   }
 
+  /**
+   * Seconds until the current token expires: negative once it has, positive infinity for a token without expiry,
+   * NaN before the first token.
+   */
+  double secondsLeft() {
+    State current = state;
+    if (current == null) {
+      return Double.NaN;
+    }
+    Instant expiry = current.expiresAt();
+    if (expiry == null) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return Duration.between(clock.instant(), expiry).toMillis() / 1000.0;
+  }
+
   Status status() {
     State current = state;
     if (current == null) {

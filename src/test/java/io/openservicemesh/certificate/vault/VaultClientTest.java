@@ -113,6 +113,28 @@ class VaultClientTest {
   }
 
   @Test
+  void everyFailedExchangeIsMeteredByStatusAndOneWithoutAnswerByWhatPreventedIt() throws Exception {
+    List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    VaultMeter meter = new VaultMeter() {
+      @Override
+      public void requestFailed(String status) {
+        failures.add(status);
+      }
+    };
+    vault.server.failNext(ISSUE_PATH, 1, 500, "internal error");
+    vault.server.failNext(ISSUE_PATH, 1, 429, "rate limit quota exceeded");
+    VaultClient client = vault.client(RetryPolicy.DEFAULT, Duration.ofSeconds(5), meter);
+    client.issue(token, "pki", "openservicemesh", REQUEST);
+    assertThatThrownBy(() -> client.lookupSelf(new VaultToken("hvs.unknown"))).isInstanceOf(VaultException.class);
+    vault.server.close();
+    assertThatThrownBy(() -> client.lookupSelf(token)).isInstanceOf(VaultException.class);
+
+    // The unreachable Vault is tried four times (the first attempt and three retries), each counted.
+    assertThat(failures).containsExactly("500", "429", "403", "unreachable", "unreachable", "unreachable",
+        "unreachable");
+  }
+
+  @Test
   void permissionDeniedIsNotRetried() {
     VaultToken other = new VaultToken(vault.server.createToken(Duration.ofHours(1), Duration.ZERO, true));
 

@@ -60,8 +60,12 @@ final class VaultFixture implements AutoCloseable {
   }
 
   VaultClient client(RetryPolicy retries, Duration timeout) {
+    return client(retries, timeout, VaultMeter.NONE);
+  }
+
+  VaultClient client(RetryPolicy retries, Duration timeout, VaultMeter meter) {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
-    return new VaultClient(server.address(), http, timeout, new VaultRetrier(retries, () -> UNIFORM, sleeper));
+    return new VaultClient(server.address(), http, timeout, new VaultRetrier(retries, () -> UNIFORM, sleeper), meter);
   }
 
   VaultTokenKeeper keeper(VaultClient client, VaultAuthentication authentication) {
