@@ -1,9 +1,6 @@
 package io.openservicemesh.lifecycle;
 
 import io.openservicemesh.schedule.EjbTimers;
-import io.openservicemesh.certificate.StartupException;
-import io.openservicemesh.certificate.StartedIssuer;
-import io.openservicemesh.certificate.IssuerBackend;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.IssuerBackend;
 import io.openservicemesh.certificate.StartedIssuer;
@@ -11,6 +8,11 @@ import io.openservicemesh.certificate.StartupException;
 import io.openservicemesh.config.MeshConfiguration;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.ParseResult;
+import io.openservicemesh.crypto.CorrettoProviderLoader;
+import io.openservicemesh.crypto.CryptoProviderSelection;
+import io.openservicemesh.crypto.CryptoProviderSelector;
+import io.openservicemesh.crypto.CryptoProviderUnavailableException;
+import io.openservicemesh.crypto.NativeProviderLoader;
 import io.openservicemesh.schedule.Backoff;
 import io.openservicemesh.status.ControlPlaneReady;
 import io.openservicemesh.status.ControlPlaneStatus;
@@ -58,7 +60,10 @@ public class ControlPlaneStartup {
   @Inject Clock clock;
   @Resource TimerService timers;
 
+  private final NativeProviderLoader nativeCryptoProvider = new CorrettoProviderLoader();
+
   private MeshSettings settings;
+  private CryptoProviderSelection crypto;
   private int failedAttempts;
   private CertificateStack stack;
 
@@ -73,6 +78,14 @@ public class ControlPlaneStartup {
     }
     settings = parsed.orElseThrow();
     controlPlane.heartbeat(clock.instant());
+    try {
+      crypto = new CryptoProviderSelector(nativeCryptoProvider).select(settings.cryptoProvider());
+    } catch (CryptoProviderUnavailableException e) {
+      // Not retried: the platform or the image decides, and neither changes while the server runs.
+      controlPlane.caUnavailable(e.getMessage(), Map.of());
+      LOG.severe(e.getMessage());
+      return;
+    }
     scheduleIssuerStart(Duration.ZERO);
   }
 
@@ -99,7 +112,7 @@ public class ControlPlaneStartup {
       return;
     }
     try {
-      StartedIssuer started = backend.get().start(settings);
+      StartedIssuer started = backend.get().start(settings, crypto.provider());
       CertificateStack built = CertificateStack.build(settings, started.issuer(), started.upkeep(), clock);
       Map<String, String> webhookSerials;
       try {
@@ -112,7 +125,7 @@ public class ControlPlaneStartup {
       stack = built;
       settingsFollower.started(settings);
       running.started(built);
-      controlPlane.ready(started.caDetails());
+      controlPlane.ready(readinessDetails(started));
       announceReady();
       LOG.info(() -> "osm-controller is ready: certificate manager " + settings.certificateManager().configName()
           + ", CA " + started.caDetails() + ", webhook certificates " + webhookSerials);
@@ -137,9 +150,16 @@ public class ControlPlaneStartup {
     }
   }
 
+  /** The CA's details and the crypto provider in use, for readiness. */
+  private Map<String, String> readinessDetails(StartedIssuer started) {
+    Map<String, String> details = new LinkedHashMap<>(started.caDetails());
+    details.putAll(crypto.details());
+    return details;
+  }
+
   private void onStartFailure(StartupException e) {
     failedAttempts++;
-    Map<String, String> details = new LinkedHashMap<>();
+    Map<String, String> details = new LinkedHashMap<>(crypto.details());
     details.put("failedAttempts", Integer.toString(failedAttempts));
     if (!e.retryable()) {
       controlPlane.caUnavailable(e.getMessage(), details);

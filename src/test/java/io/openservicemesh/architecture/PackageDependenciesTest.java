@@ -34,6 +34,7 @@ class PackageDependenciesTest {
       Map.entry("schedule", 0),
       Map.entry("k8s", 0),
       Map.entry("status", 1),
+      Map.entry("crypto", 1),
       Map.entry("certificate.store", 1),
       Map.entry("certificate", 2),
       Map.entry("certificate.tresor", 3),

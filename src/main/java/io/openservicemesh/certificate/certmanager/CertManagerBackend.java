@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate.certmanager;
 
+import io.openservicemesh.crypto.CryptoProvider;
 import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.k8s.KubernetesApi;
@@ -38,7 +39,7 @@ public class CertManagerBackend implements IssuerBackend {
   }
 
   @Override
-  public StartedIssuer start(MeshSettings settings) throws StartupException {
+  public StartedIssuer start(MeshSettings settings, CryptoProvider crypto) throws StartupException {
     Optional<Connected> connection;
     try {
       connection = kubernetes.connection();
@@ -52,6 +53,6 @@ public class CertManagerBackend implements IssuerBackend {
     ApiRetry retry = new ApiRetry(API_BACKOFF, () -> ThreadLocalRandom.current().nextDouble(), Sleeper.REAL);
     return new CertManagerStarter(
             connection.get().client(), clock, System::nanoTime, retry, IssuanceListener.NONE, WATCH_WINDOW)
-        .start(settings);
+        .start(settings, crypto);
   }
 }

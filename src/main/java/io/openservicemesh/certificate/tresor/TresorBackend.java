@@ -8,6 +8,7 @@ import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
 import io.openservicemesh.certificate.tresor.TresorCaProvisioner.ProvisionedCa;
 import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.crypto.CryptoProvider;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.certificate.CaDescription;
 import io.openservicemesh.certificate.IssuerBackend;
@@ -35,13 +36,18 @@ public class TresorBackend implements IssuerBackend {
   @Inject KubernetesApi kubernetes;
   @Inject Clock clock;
 
-  /** RSA leaf keys made ahead (the injector issues on the API server's clock); EC keys are made on the spot. */
-  private final KeyPairPool keyPool = new KeyPairPool(KEY_POOL_CAPACITY);
+  /**
+   * RSA leaf keys made ahead (the injector issues on the API server's clock); EC keys are made on the spot. Made
+   * by the provider of the start that succeeded.
+   */
+  private KeyPairPool keyPool;
   static final int KEY_POOL_CAPACITY = 32;
 
   @PreDestroy
-  void stopKeyPool() {
-    keyPool.close();
+  synchronized void stopKeyPool() {
+    if (keyPool != null) {
+      keyPool.close();
+    }
   }
 
   @Override
@@ -50,11 +56,11 @@ public class TresorBackend implements IssuerBackend {
   }
 
   @Override
-  public StartedIssuer start(MeshSettings settings) throws StartupException {
+  public StartedIssuer start(MeshSettings settings, CryptoProvider crypto) throws StartupException {
     CaBundleStore store = store(settings);
     TresorCaProvisioner provisioner = new TresorCaProvisioner(
         store, settings.caKey(), settings.caValidity(), settings.clockSkewAllowance(), clock,
-        publishedRoots(settings));
+        publishedRoots(settings), crypto);
     ProvisionedCa provisioned;
     try {
       provisioned = provisioner.provision();
@@ -69,9 +75,16 @@ public class TresorBackend implements IssuerBackend {
       case LOADED_AFTER_RACE -> "another replica created the mesh root CA first; loaded it from "
           + store.location() + ": " + ca;
     });
-    keyPool.prefill(settings.certKey());
-    return new StartedIssuer(new TresorIssuer(ca, clock, settings.clockSkewAllowance(), keyPool),
+    KeyPairPool pool = keyPool(crypto);
+    pool.prefill(settings.certKey());
+    return new StartedIssuer(new TresorIssuer(ca, clock, settings.clockSkewAllowance(), pool, crypto),
         description(store, provisioned), new CaSecretKeeper(store, ca, clock));
+  }
+
+  private synchronized KeyPairPool keyPool(CryptoProvider crypto) {
+    stopKeyPool();
+    keyPool = new KeyPairPool(KEY_POOL_CAPACITY, crypto);
+    return keyPool;
   }
 
   /** In a cluster, where the mesh's roots are published besides the CA Secret; none in standalone mode. */

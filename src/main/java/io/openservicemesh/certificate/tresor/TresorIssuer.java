@@ -6,6 +6,8 @@ import io.openservicemesh.certificate.Issuer;
 import io.openservicemesh.certificate.KeyPairSource;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.X509Builders;
+import io.openservicemesh.crypto.CryptoProvider;
+import io.openservicemesh.crypto.CryptoProviders;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -41,13 +43,24 @@ public final class TresorIssuer implements Issuer {
   private final Duration clockSkewAllowance;
   private final JcaX509ExtensionUtils extensions = X509Builders.extensionUtils();
   private final KeyPairSource keys;
+  private final CryptoProvider crypto;
 
+  /** Keys and signatures by BouncyCastle. */
   public TresorIssuer(CaBundle ca, Clock clock, Duration clockSkewAllowance) {
-    this(ca, clock, clockSkewAllowance, KeyPairSource.GENERATE);
+    this(ca, clock, clockSkewAllowance, CryptoProviders.BOUNCYCASTLE);
   }
 
-  /** @param keys where leaf key pairs come from: a pool keeps RSA key generation off request paths */
-  public TresorIssuer(CaBundle ca, Clock clock, Duration clockSkewAllowance, KeyPairSource keys) {
+  /** Each leaf key made on the spot by {@code crypto}, which also signs. */
+  public TresorIssuer(CaBundle ca, Clock clock, Duration clockSkewAllowance, CryptoProvider crypto) {
+    this(ca, clock, clockSkewAllowance, KeyPairSource.generatedBy(crypto), crypto);
+  }
+
+  /**
+   * @param keys where leaf key pairs come from: a pool keeps RSA key generation off request paths
+   * @param crypto what signs the leaves with the CA's key
+   */
+  public TresorIssuer(CaBundle ca, Clock clock, Duration clockSkewAllowance, KeyPairSource keys,
+      CryptoProvider crypto) {
     this.ca = ca;
     this.caName = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
     this.caPem = Pem.encode(ca.certificate());
@@ -55,6 +68,7 @@ public final class TresorIssuer implements Issuer {
     this.clock = clock;
     this.clockSkewAllowance = clockSkewAllowance;
     this.keys = keys;
+    this.crypto = crypto;
   }
 
   /**
@@ -86,7 +100,7 @@ public final class TresorIssuer implements Issuer {
     } catch (CertIOException e) {
       throw X509Builders.encodingFailure(e);
     }
-    X509Certificate leaf = X509Builders.sign(builder, ca.privateKey());
+    X509Certificate leaf = X509Builders.sign(builder, ca.privateKey(), crypto);
     return new Certificate(List.of(leaf), Pem.encodePrivateKey(keyPair.getPrivate()), caPem, caPem);
   }
 

@@ -1,0 +1,112 @@
+package io.openservicemesh.crypto;
+
+import io.openservicemesh.config.KeySpec;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** A {@link CryptoProvider} over one JCA provider instance, which is passed to every call and never registered. */
+final class JcaCryptoProvider implements CryptoProvider {
+
+  private final String name;
+  private final Provider jca;
+  private final SecureRandom random;
+  private final boolean convertsForeignKeys;
+  /**
+   * The last key signed with, in this provider's form. An issuer signs everything with one CA key, and converting
+   * it costs about what a signature does (a native provider parses the PKCS#8 encoding into its own key object
+   * on every initSign otherwise), so the one conversion is kept.
+   */
+  private volatile Signing last;
+
+  private record Signing(PrivateKey given, PrivateKey own, JcaContentSignerBuilder builder) {}
+
+  /**
+   * @param convertsForeignKeys whether keys made elsewhere are converted into the provider's own form before
+   *     signing (a native provider); BouncyCastle signs with any key as it is
+   */
+  JcaCryptoProvider(String name, Provider jca, SecureRandom random, boolean convertsForeignKeys) {
+    this.name = name;
+    this.jca = jca;
+    this.random = random;
+    this.convertsForeignKeys = convertsForeignKeys;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** The JCA provider's own name and version, e.g. {@code AmazonCorrettoCryptoProvider 2.4.1}. */
+  String implementation() {
+    return jca.getName() + " " + jca.getVersionStr();
+  }
+
+  @Override
+  public KeyPair generateKeyPair(KeySpec spec) {
+    try {
+      KeyPairGenerator generator;
+      switch (spec.algorithm()) {
+        case ECDSA_P256 -> {
+          generator = KeyPairGenerator.getInstance("EC", jca);
+          generator.initialize(new ECGenParameterSpec("secp256r1"), random);
+        }
+        case ECDSA_P384 -> {
+          generator = KeyPairGenerator.getInstance("EC", jca);
+          generator.initialize(new ECGenParameterSpec("secp384r1"), random);
+        }
+        case RSA -> {
+          generator = KeyPairGenerator.getInstance("RSA", jca);
+          generator.initialize(spec.rsaBits(), random);
+        }
+        default -> throw new IllegalArgumentException("unsupported key algorithm " + spec);
+      }
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot generate a " + spec + " key pair with " + name, e);
+    }
+  }
+
+  @Override
+  public ContentSigner contentSigner(PrivateKey key) {
+    Signing signing = last;
+    if (signing == null || signing.given() != key) {
+      JcaContentSignerBuilder builder = new JcaContentSignerBuilder(SignatureAlgorithms.forKey(key))
+          .setProvider(jca).setSecureRandom(random);
+      signing = new Signing(key, own(key), builder);
+      last = signing;
+    }
+    try {
+      return signing.builder().build(signing.own());
+    } catch (OperatorCreationException e) {
+      throw new IllegalStateException("cannot sign with a " + key.getAlgorithm() + " key through " + name, e);
+    }
+  }
+
+  private PrivateKey own(PrivateKey key) {
+    if (!convertsForeignKeys) {
+      return key;
+    }
+    String algorithm = "ECDSA".equals(key.getAlgorithm()) ? "EC" : key.getAlgorithm();
+    try {
+      Key converted = KeyFactory.getInstance(algorithm, jca).translateKey(key);
+      return (PrivateKey) converted;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(name + " cannot take a " + key.getAlgorithm() + " private key", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + implementation() + ")";
+  }
+}
