@@ -2,7 +2,6 @@ package io.openservicemesh.crypto;
 
 import io.openservicemesh.config.KeySpec;
 import java.security.GeneralSecurityException;
-import java.security.Key;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -10,6 +9,7 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -96,10 +96,11 @@ final class JcaCryptoProvider implements CryptoProvider {
     if (!convertsForeignKeys) {
       return key;
     }
+    // Through the PKCS#8 encoding rather than translateKey: ACCP's translateKey refuses BouncyCastle's EC keys,
+    // which name their algorithm ECDSA.
     String algorithm = "ECDSA".equals(key.getAlgorithm()) ? "EC" : key.getAlgorithm();
     try {
-      Key converted = KeyFactory.getInstance(algorithm, jca).translateKey(key);
-      return (PrivateKey) converted;
+      return KeyFactory.getInstance(algorithm, jca).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(name + " cannot take a " + key.getAlgorithm() + " private key", e);
     }
