@@ -1,0 +1,122 @@
+package io.openservicemesh.bench;
+
+import io.openservicemesh.certificate.CertificateSpec;
+import io.openservicemesh.certificate.MeshCertificateSpecs;
+import io.openservicemesh.certificate.tresor.CaBundle;
+import io.openservicemesh.certificate.tresor.CaBundleCodec;
+import io.openservicemesh.certificate.tresor.RootCertificateFactory;
+import io.openservicemesh.certificate.tresor.TresorIssuer;
+import io.openservicemesh.config.CryptoProviderChoice;
+import io.openservicemesh.config.KeySpec;
+import io.openservicemesh.crypto.CorrettoProviderLoader;
+import io.openservicemesh.crypto.CryptoProvider;
+import io.openservicemesh.crypto.CryptoProviderSelector;
+import io.openservicemesh.identity.ServiceIdentity;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The built-in CA's issuance (what {@link IssuanceBenchmark} measures) per second of CPU its threads used, the
+ * divisor {@code openssl speed} and bench/keygen.c use: on a shared machine a wall-clock rate measures the share
+ * of the cores the other work left, a CPU-time rate what one core does. Both are printed.
+ *
+ * <p>usage: IssuanceCpuRate SECONDS: each thread issues until it has used that much CPU time (three times as much
+ * for RSA leaves), after a warm-up of as long again; on a busy machine the wall time is longer.
+ */
+public final class IssuanceCpuRate {
+
+  private static final Duration SKEW = Duration.ofMinutes(1);
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private IssuanceCpuRate() {}
+
+  public static void main(String[] args) throws Exception {
+    double seconds = Double.parseDouble(args[0]);
+    for (String provider : List.of("bouncycastle", "accp")) {
+      for (String[] keys : List.of(new String[] {"EC", "EC"}, new String[] {"EC", "RSA"})) {
+        for (int threads = 1; threads <= 2; threads++) {
+          // RSA leaves come a few per second: a longer run for a useful count.
+          double length = keys[1].equals("RSA") ? seconds * 3 : seconds;
+          measure(provider, keys[0], keys[1], threads, length);
+        }
+      }
+    }
+  }
+
+  private static void measure(String provider, String root, String leaf, int threads, double seconds)
+      throws Exception {
+    CryptoProvider crypto = new CryptoProviderSelector(new CorrettoProviderLoader())
+        .select(CryptoProviderChoice.fromConfigName(provider).orElseThrow()).provider();
+    Clock clock = Clock.systemUTC();
+    CaBundle ca = CaBundleCodec.decode(CaBundleCodec.encode(
+        RootCertificateFactory.create(key(root), Duration.ofDays(3650), clock.instant(), SKEW, crypto)),
+        "benchmark", clock.instant());
+    TresorIssuer issuer = new TresorIssuer(ca, clock, SKEW, crypto);
+    CertificateSpec spec = new MeshCertificateSpecs("cluster.local", "osm-system", Duration.ofHours(24), key(leaf))
+        .service(new ServiceIdentity("bookbuyer", "bookbuyer"));
+
+    run(issuer, spec, threads, seconds); // warm-up: compilation, the root's conversion, pools
+    Result result = run(issuer, spec, threads, seconds);
+    System.out.printf("CPU | issueServiceCertificate provider=%s root=%s leaf=%s threads=%d | %.1f per CPU-second"
+            + " of each thread, %.1f/s wall (%d certificates, %.1f s wall, %.1f s CPU)%n",
+        provider, root, leaf, threads, result.operations() * threads / result.cpuSeconds(),
+        result.operations() / result.wallSeconds(), result.operations(), result.wallSeconds(), result.cpuSeconds());
+  }
+
+  /** @return operations, wall seconds, and CPU seconds summed over the threads */
+  private static Result run(TresorIssuer issuer, CertificateSpec spec, int threads, double seconds)
+      throws InterruptedException {
+    AtomicLong operations = new AtomicLong();
+    AtomicLong cpuNanos = new AtomicLong();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> workers = new ArrayList<>();
+    long[] wall = new long[1];
+    for (int i = 0; i < threads; i++) {
+      Thread worker = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
+        long end = cpuStart + (long) (seconds * 1e9);
+        long done = 0;
+        while (THREADS.getCurrentThreadCpuTime() < end) {
+          try {
+            issuer.issue(spec);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          done++;
+        }
+        operations.addAndGet(done);
+        cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuStart);
+      });
+      worker.start();
+      workers.add(worker);
+    }
+    wall[0] = System.nanoTime();
+    start.countDown();
+    for (Thread worker : workers) {
+      worker.join();
+    }
+    double wallSeconds = (System.nanoTime() - wall[0]) / 1e9;
+    return new Result(operations.get(), wallSeconds, cpuNanos.get() / 1e9);
+  }
+
+  private record Result(long operations, double wallSeconds, double cpuSeconds) {}
+
+  private static KeySpec key(String name) {
+    return switch (name) {
+      case "EC" -> KeySpec.ECDSA_P256;
+      case "RSA" -> KeySpec.rsa(2048);
+      default -> throw new IllegalArgumentException("key must be EC or RSA, got " + name);
+    };
+  }
+}
