@@ -36,6 +36,8 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 public final class TresorIssuer implements Issuer {
 
   private final CaBundle ca;
+  /** Read once: the certificate decodes its ASN.1 time (a date parse) on every call. */
+  private final Instant caNotAfter;
   private final X500Name caName;
   private final String caPem;
   private final AuthorityKeyIdentifier authorityKeyId;
@@ -62,6 +64,7 @@ public final class TresorIssuer implements Issuer {
   public TresorIssuer(CaBundle ca, Clock clock, Duration clockSkewAllowance, KeyPairSource keys,
       CryptoProvider crypto) {
     this.ca = ca;
+    this.caNotAfter = ca.notAfter();
     this.caName = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
     this.caPem = Pem.encode(ca.certificate());
     this.authorityKeyId = authorityKeyIdOf(ca.certificate());
@@ -81,7 +84,7 @@ public final class TresorIssuer implements Issuer {
   @Override
   public Certificate issue(CertificateSpec spec) {
     Instant now = clock.instant();
-    Instant notAfter = min(now.plus(spec.validity()), ca.notAfter());
+    Instant notAfter = min(now.plus(spec.validity()), caNotAfter);
     KeyPair keyPair = keys.next(spec.key());
     X509v3CertificateBuilder builder = X509Builders.builder(
         caName, X509Builders.subject(spec.commonName()), now.minus(clockSkewAllowance), notAfter,
