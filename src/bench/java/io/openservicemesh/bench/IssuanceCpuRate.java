@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The rate printed first is certificates per CPU-second of the process times the thread count: what the threads
  * would issue per second with a core each and nothing else running.
  *
- * <p>usage: IssuanceCpuRate SECONDS: each thread issues until it has used that much CPU time (three times as much
- * for RSA leaves), after a warm-up; on a busy machine the wall time is longer.
+ * <p>usage: IssuanceCpuRate SECONDS [ec]: each thread issues until it has used that much CPU time (three times as much
+ * for RSA leaves), after a warm-up; on a busy machine the wall time is longer. With {@code ec}, only the EC leaves.
  */
 public final class IssuanceCpuRate {
 
@@ -46,8 +46,11 @@ public final class IssuanceCpuRate {
 
   public static void main(String[] args) throws Exception {
     double seconds = Double.parseDouble(args[0]);
+    boolean ecOnly = args.length > 1 && args[1].equals("ec");
     // EC leaves first: the figures the targets are about come before the long RSA runs.
-    for (String[] keys : List.of(new String[] {"EC", "EC"}, new String[] {"EC", "RSA"})) {
+    List<String[]> pairs = ecOnly ? List.<String[]>of(new String[] {"EC", "EC"})
+        : List.of(new String[] {"EC", "EC"}, new String[] {"EC", "RSA"});
+    for (String[] keys : pairs) {
       for (String provider : List.of("bouncycastle", "accp")) {
         for (int threads = 1; threads <= 2; threads++) {
           measure(provider, keys[0], keys[1], threads, seconds);

@@ -1,6 +1,8 @@
 package io.openservicemesh.crypto;
 
 import io.openservicemesh.config.KeySpec;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -8,14 +10,19 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.SignatureException;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 
 /** A {@link CryptoProvider} over one JCA provider instance, which is passed to every call and never registered. */
 final class JcaCryptoProvider implements CryptoProvider {
+
+  private static final DefaultSignatureAlgorithmIdentifierFinder ALGORITHMS =
+      new DefaultSignatureAlgorithmIdentifierFinder();
 
   private final String name;
   private final Provider jca;
@@ -28,7 +35,7 @@ final class JcaCryptoProvider implements CryptoProvider {
    */
   private volatile Signing last;
 
-  private record Signing(PrivateKey given, PrivateKey own, JcaContentSignerBuilder builder) {}
+  private record Signing(PrivateKey given, PrivateKey own, String algorithm, AlgorithmIdentifier identifier) {}
 
   /**
    * @param convertsForeignKeys whether keys made elsewhere are converted into the provider's own form before
@@ -80,15 +87,52 @@ final class JcaCryptoProvider implements CryptoProvider {
   public ContentSigner contentSigner(PrivateKey key) {
     Signing signing = last;
     if (signing == null || signing.given() != key) {
-      JcaContentSignerBuilder builder = new JcaContentSignerBuilder(SignatureAlgorithms.forKey(key))
-          .setProvider(jca).setSecureRandom(random);
-      signing = new Signing(key, own(key), builder);
+      String algorithm = SignatureAlgorithms.forKey(key);
+      signing = new Signing(key, own(key), algorithm, ALGORITHMS.find(algorithm));
       last = signing;
     }
     try {
-      return signing.builder().build(signing.own());
-    } catch (OperatorCreationException e) {
+      Signature signature = Signature.getInstance(signing.algorithm(), jca);
+      signature.initSign(signing.own(), random);
+      return new BufferedSigner(signing.identifier(), signature);
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot sign with a " + key.getAlgorithm() + " key through " + name, e);
+    }
+  }
+
+  /**
+   * Collects what is signed and hands it to the signature in one call. The certificate's encoder writes many small
+   * pieces, and a native provider copies each into a buffer it grows (BouncyCastle's own signer passes them on one
+   * by one).
+   */
+  private static final class BufferedSigner implements ContentSigner {
+    private final AlgorithmIdentifier identifier;
+    private final Signature signature;
+    private final ByteArrayOutputStream signed = new ByteArrayOutputStream(1024);
+
+    BufferedSigner(AlgorithmIdentifier identifier, Signature signature) {
+      this.identifier = identifier;
+      this.signature = signature;
+    }
+
+    @Override
+    public AlgorithmIdentifier getAlgorithmIdentifier() {
+      return identifier;
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+      return signed;
+    }
+
+    @Override
+    public byte[] getSignature() {
+      try {
+        signature.update(signed.toByteArray());
+        return signature.sign();
+      } catch (SignatureException e) {
+        throw new IllegalStateException("cannot sign with " + signature.getAlgorithm(), e);
+      }
     }
   }
 
