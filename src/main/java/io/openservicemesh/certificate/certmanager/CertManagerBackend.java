@@ -1,8 +1,8 @@
 package io.openservicemesh.certificate.certmanager;
 
-import io.openservicemesh.crypto.CryptoProvider;
 import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.crypto.CryptoProvider;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.k8s.KubernetesConnection.Connected;
 import io.openservicemesh.schedule.Backoff;
