@@ -2,7 +2,8 @@
 # The benchmark suite, in one command: bash bench/run.sh [all|limit|issuance|server|rotation|webhook]
 #
 # 1. the machine and its physical limit (OpenSSL sign and key-generation rates),
-# 2. issuance in process (JMH: EC/RSA roots and leaves, 1 and 2 threads, cache hit),
+# 2. issuance in process (JMH: EC/RSA roots and leaves, each crypto provider, 1 and 2 threads, cache hit; and
+#    IssuanceCpuRate: the same per CPU-second, as openssl speed counts),
 # 3. a control plane started for the benchmark: start-up to ready, idle heap, then the SDS load driver
 #    (streams held, heap per stream, push of a renewed certificate to every stream).
 # `rotation` (not part of `all`) runs the rotation measurements of docs/rotation.md; `webhook` (not part of
@@ -11,6 +12,7 @@
 # Results: target/bench/ (raw output) and a summary on stdout, to be copied into docs/benchmarks.md.
 #
 # Ports (loopback): BENCH_HTTP_PORT (9080), BENCH_HTTPS_PORT (9443), BENCH_SDS_PORT (15128).
+# CPU-time issuance: BENCH_CPU_SECONDS (3, CPU seconds per thread and case).
 # Profiling: BENCH_SERVER_JVM_OPTS, extra server JVM options (e.g. -XX:StartFlightRecording=filename=...).
 # Scale: BENCH_STREAMS (10000), BENCH_CONNECTIONS (100; at most 100 streams per connection),
 #        BENCH_SERVER_HEAP (1g), BENCH_PUSH_WAIT (300 s). JMH length: BENCH_JMH ("-f 1 -wi 3 -w 2s -i 5 -r 3s").
@@ -80,10 +82,12 @@ issuance() {
     java -cp "$cp" org.openjdk.jmh.Main 'IssuanceBenchmark|CacheHitBenchmark' -t "$threads" $JMH_ARGS \
       -rf text -rff "$OUT/jmh-$threads-threads.txt" > "$OUT/jmh-$threads-threads.log" 2>&1
     awk -v t="$threads" '
-      /^IssuanceBenchmark/ { printf "JMH | %s root=%s leaf=%s threads=%s | %s ± %s\n", $1, $3, $2, t, $6, $8 }
+      /^IssuanceBenchmark/ { printf "JMH | %s provider=%s root=%s leaf=%s threads=%s | %s ± %s\n", $1, $3, $4, $2, t, $7, $9 }
       /^CacheHitBenchmark/ { printf "JMH | %s threads=%s | %s ± %s\n", $1, t, $6, $8 }' \
       "$OUT/jmh-$threads-threads.txt" | tee -a "$OUT/summary.txt"
   done
+  java -cp "$cp" io.openservicemesh.bench.IssuanceCpuRate "${BENCH_CPU_SECONDS:-3}" 2> "$OUT/cpu-rate.err" \
+    | tee -a "$OUT/summary.txt"
 }
 
 server_pid() { cat "$WLP/usr/servers/.pid/$SERVER.pid"; }

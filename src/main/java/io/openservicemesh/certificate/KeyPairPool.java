@@ -2,6 +2,8 @@ package io.openservicemesh.certificate;
 
 import io.openservicemesh.config.KeyAlgorithm;
 import io.openservicemesh.config.KeySpec;
+import io.openservicemesh.crypto.CryptoProvider;
+import io.openservicemesh.crypto.CryptoProviders;
 import java.security.KeyPair;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -35,8 +37,14 @@ public final class KeyPairPool implements KeyPairSource, AutoCloseable {
   private final ConcurrentMap<KeySpec, AtomicBoolean> refilling = new ConcurrentHashMap<>();
   private final ExecutorService refiller;
 
+  /** With BouncyCastle's key generation. */
   public KeyPairPool(int capacity) {
-    this(capacity, KeyPairs::generate);
+    this(capacity, CryptoProviders.BOUNCYCASTLE);
+  }
+
+  /** @param crypto the provider that makes the keys */
+  public KeyPairPool(int capacity, CryptoProvider crypto) {
+    this(capacity, crypto::generateKeyPair);
   }
 
   KeyPairPool(int capacity, Function<KeySpec, KeyPair> generator) {

@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate;
 
+import io.openservicemesh.crypto.CryptoProvider;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -17,8 +18,6 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Small pieces every X.509 certificate the mesh makes shares: subject, serial, signing. */
 public final class X509Builders {
@@ -61,13 +60,12 @@ public final class X509Builders {
     }
   }
 
-  public static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey) {
+  /** The certificate signed by {@code signingKey} through {@code crypto}; built and parsed by BouncyCastle. */
+  public static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey, CryptoProvider crypto) {
     try {
-      ContentSigner signer = new JcaContentSignerBuilder(KeyPairs.signatureAlgorithm(signingKey))
-          .setProvider(Crypto.PROVIDER)
-          .build(signingKey);
+      ContentSigner signer = crypto.contentSigner(signingKey);
       return CONVERTER.getCertificate(builder.build(signer));
-    } catch (OperatorCreationException | CertificateException e) {
+    } catch (CertificateException e) {
       throw new IllegalStateException("cannot sign a certificate with a " + signingKey.getAlgorithm() + " key", e);
     }
   }

@@ -45,6 +45,7 @@ public final class EffectiveSettings {
       case CA_KEY_ALGORITHM -> s.caKey().algorithm().configName();
       case CERT_KEY_BIT_SIZE -> rsaBits(s);
       case CERT_CLOCK_SKEW_ALLOWANCE -> GoDuration.format(s.clockSkewAllowance());
+      case CRYPTO_PROVIDER -> s.cryptoProvider().configName();
       case LOCAL_CA_BUNDLE_DIRECTORY -> s.localCaBundleDirectory().toString();
       case VAULT_HOST -> orNotSet(s.vault().host());
       case VAULT_PROTOCOL -> s.vault().protocol();

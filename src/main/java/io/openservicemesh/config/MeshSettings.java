@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param rotation when and how often certificates are renewed
  * @param injector what the sidecar injector adds to pods
  * @param webhooks the admission webhooks' registration and serving names
+ * @param cryptoProvider which JCA provider makes key pairs and signatures
  */
 public record MeshSettings(
     IssuerBackendKind certificateManager,
@@ -32,4 +33,5 @@ public record MeshSettings(
     Duration internalCertValidity,
     RotationSettings rotation,
     InjectorSettings injector,
-    WebhookSettings webhooks) {}
+    WebhookSettings webhooks,
+    CryptoProviderChoice cryptoProvider) {}

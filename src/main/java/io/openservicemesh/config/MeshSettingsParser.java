@@ -13,6 +13,7 @@ import static io.openservicemesh.config.Setting.CERTMANAGER_REQUEST_TIMEOUT;
 import static io.openservicemesh.config.Setting.CERT_CLOCK_SKEW_ALLOWANCE;
 import static io.openservicemesh.config.Setting.CERT_KEY_ALGORITHM;
 import static io.openservicemesh.config.Setting.CERT_KEY_BIT_SIZE;
+import static io.openservicemesh.config.Setting.CRYPTO_PROVIDER;
 import static io.openservicemesh.config.Setting.INTERNAL_CERT_VALIDITY_DURATION;
 import static io.openservicemesh.config.Setting.LOCAL_CA_BUNDLE_DIRECTORY;
 import static io.openservicemesh.config.Setting.OSM_NAMESPACE;
@@ -133,6 +134,8 @@ public final class MeshSettingsParser {
         reader.read(
             CERT_CLOCK_SKEW_ALLOWANCE,
             ValueRules.durationBetween(Duration.ZERO, MAX_CLOCK_SKEW_ALLOWANCE));
+    Optional<CryptoProviderChoice> cryptoProvider =
+        reader.read(CRYPTO_PROVIDER, ValueRules.cryptoProvider());
     Optional<Path> localCaBundleDirectory =
         reader.read(LOCAL_CA_BUNDLE_DIRECTORY, ValueRules.directory());
 
@@ -287,7 +290,8 @@ public final class MeshSettingsParser {
                 injectByDefault.get(),
                 bootstrapSecretGracePeriod.get()),
             new WebhookSettings(webhookConfigNamePrefix.get(), extraServingNames.get(), webhookClientCaFile,
-                webhookClientNames.get())));
+                webhookClientNames.get()),
+            cryptoProvider.get()));
   }
 
   private static ValueRule<Duration> certValidityRule(boolean allowShort) {

@@ -81,6 +81,15 @@ public enum Setting {
       "a duration from 0 to 1h such as 30s or 1m",
       "How far NotBefore of issued certificates is backdated, so that peers whose clocks are"
           + " slightly slow accept fresh certificates."),
+  CRYPTO_PROVIDER(
+      "OpenServiceMesh.cryptoProvider",
+      Change.AT_RESTART,
+      "auto",
+      Choices.oneOf(CryptoProviderChoice.values(), CryptoProviderChoice::configName),
+      "Which JCA provider makes key pairs and signs certificates: auto uses the native Amazon Corretto Crypto"
+          + " Provider where it loads (Linux x86_64 and aarch64) and BouncyCastle elsewhere; accp requires the"
+          + " native provider (the control plane does not start without it); bouncycastle never uses native"
+          + " code. The choice is logged at start-up and shown in readiness."),
   LOCAL_CA_BUNDLE_DIRECTORY(
       "OpenServiceMesh.localCaBundleDirectory",
       Change.AT_RESTART,

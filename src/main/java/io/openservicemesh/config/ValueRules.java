@@ -24,6 +24,10 @@ final class ValueRules {
     return oneOf(IssuerBackendKind::fromConfigName);
   }
 
+  static ValueRule<CryptoProviderChoice> cryptoProvider() {
+    return oneOf(CryptoProviderChoice::fromConfigName);
+  }
+
   static ValueRule<KeyAlgorithm> keyAlgorithm() {
     return oneOf(KeyAlgorithm::fromConfigName);
   }

@@ -10,6 +10,11 @@ import io.openservicemesh.config.MeshConfiguration;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.ParseResult;
 import io.openservicemesh.events.EventRecorder;
+import io.openservicemesh.crypto.CorrettoProviderLoader;
+import io.openservicemesh.crypto.CryptoProviderSelection;
+import io.openservicemesh.crypto.CryptoProviderSelector;
+import io.openservicemesh.crypto.CryptoProviderUnavailableException;
+import io.openservicemesh.crypto.NativeProviderLoader;
 import io.openservicemesh.schedule.Backoff;
 import io.openservicemesh.status.ControlPlaneReady;
 import io.openservicemesh.status.ControlPlaneStatus;
@@ -60,7 +65,10 @@ public class ControlPlaneStartup {
   @Inject EventRecorder events;
   @Resource TimerService timers;
 
+  private final NativeProviderLoader nativeCryptoProvider = new CorrettoProviderLoader();
+
   private MeshSettings settings;
+  private CryptoProviderSelection crypto;
   private int failedAttempts;
   private CertificateStack stack;
 
@@ -75,6 +83,14 @@ public class ControlPlaneStartup {
     }
     settings = parsed.orElseThrow();
     controlPlane.heartbeat(clock.instant());
+    try {
+      crypto = new CryptoProviderSelector(nativeCryptoProvider).select(settings.cryptoProvider());
+    } catch (CryptoProviderUnavailableException e) {
+      // Not retried: the platform or the image decides, and neither changes while the server runs.
+      controlPlane.caUnavailable(e.getMessage(), Map.of());
+      LOG.severe(e.getMessage());
+      return;
+    }
     scheduleIssuerStart(Duration.ZERO);
   }
 
@@ -101,7 +117,7 @@ public class ControlPlaneStartup {
       return;
     }
     try {
-      StartedIssuer started = backend.get().start(settings);
+      StartedIssuer started = backend.get().start(settings, crypto.provider());
       FailureReportingIssuer issuer = new FailureReportingIssuer(
           started.issuer(), settings.certificateManager().configName(), events);
       CertificateStack built = CertificateStack.build(settings,
@@ -118,7 +134,7 @@ public class ControlPlaneStartup {
       stack = built;
       settingsFollower.started(settings);
       running.started(built);
-      controlPlane.ready(started.caDetails());
+      controlPlane.ready(readinessDetails(started));
       announceReady();
       LOG.info(() -> "osm-controller is ready: certificate manager " + settings.certificateManager().configName()
           + ", CA " + started.caDetails() + ", webhook certificates " + webhookSerials);
@@ -143,9 +159,16 @@ public class ControlPlaneStartup {
     }
   }
 
+  /** The CA's details and the crypto provider in use, for readiness. */
+  private Map<String, String> readinessDetails(StartedIssuer started) {
+    Map<String, String> details = new LinkedHashMap<>(started.caDetails());
+    details.putAll(crypto.details());
+    return details;
+  }
+
   private void onStartFailure(StartupException e) {
     failedAttempts++;
-    Map<String, String> details = new LinkedHashMap<>();
+    Map<String, String> details = new LinkedHashMap<>(crypto.details());
     details.put("failedAttempts", Integer.toString(failedAttempts));
     if (!e.retryable()) {
       controlPlane.caUnavailable(e.getMessage(), details);

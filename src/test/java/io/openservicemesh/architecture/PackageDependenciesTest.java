@@ -36,6 +36,7 @@ class PackageDependenciesTest {
       Map.entry("events", 0),
       Map.entry("events.kubernetes", 1),
       Map.entry("status", 1),
+      Map.entry("crypto", 1),
       Map.entry("certificate.store", 1),
       Map.entry("certificate", 2),
       Map.entry("certificate.tresor", 3),

@@ -100,6 +100,8 @@ class ChartValuesTest {
         .containsExactlyElementsOf(names(KeyAlgorithm.values(), KeyAlgorithm::configName));
     assertThat(enumOf("OpenServiceMesh.caKeyAlgorithm"))
         .containsExactlyElementsOf(names(KeyAlgorithm.values(), KeyAlgorithm::configName));
+    assertThat(enumOf("OpenServiceMesh.cryptoProvider"))
+        .containsExactlyElementsOf(names(CryptoProviderChoice.values(), CryptoProviderChoice::configName));
     assertThat(enumOf("OpenServiceMesh.certmanager.issuerKind"))
         .containsExactlyElementsOf(names(CertManagerIssuerKind.values(), CertManagerIssuerKind::configName));
     assertThat(enumOf("OpenServiceMesh.vault.authMethod"))

@@ -115,7 +115,8 @@ class MeshSettingsParserTest {
                     true,
                     false,
                     Duration.ofMinutes(10)),
-                new WebhookSettings("osm-webhook", List.of())));
+                new WebhookSettings("osm-webhook", List.of()),
+                CryptoProviderChoice.AUTO));
   }
 
   @Test

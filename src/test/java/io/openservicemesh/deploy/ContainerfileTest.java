@@ -69,6 +69,23 @@ class ContainerfileTest {
     assertThat(Arrays.asList(containerfile.split("\n"))).contains("EXPOSE 9080 9443 9444 15128");
   }
 
+  /**
+   * The native crypto provider unpacks its library where the image's property points, before configure.sh's
+   * warm-up start uses it, and the chart mounts a writable in-memory volume at that very path (its root file
+   * system is read-only).
+   */
+  @Test
+  void theNativeProvidersLibraryDirectoryIsWritableInTheImageAndTheChart() throws IOException {
+    String directory = firstGroup(containerfile,
+        "(?m)^RUN echo \"-Dcom\\.amazon\\.corretto\\.crypto\\.provider\\.tmpdir=(\\S+)\" >> /config/jvm\\.options$");
+    String deployment = Files.readString(Path.of("kubernetes", "osm-controller", "templates", "deployment.yaml"));
+
+    assertThat(containerfile).contains("chown 1001:0 " + directory, "\nVOLUME " + directory + "\n");
+    assertThat(containerfile.indexOf("provider.tmpdir=")).isLessThan(containerfile.indexOf("RUN configure.sh"));
+    assertThat(deployment).containsPattern("- name: native-libraries\\s+mountPath: " + Pattern.quote(directory) + "\n")
+        .containsPattern("- name: native-libraries\\s+emptyDir:\\s+medium: Memory");
+  }
+
   private static String firstGroup(String text, String regex) {
     Matcher matcher = Pattern.compile(regex).matcher(text);
     assertThat(matcher.find()).as(regex).isTrue();

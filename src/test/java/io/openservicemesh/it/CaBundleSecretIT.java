@@ -125,6 +125,20 @@ class CaBundleSecretIT {
         .doesNotContain("PRIVATE KEY");
   }
 
+  /**
+   * The server under test runs with the default {@code OpenServiceMesh.cryptoProvider=auto} on Linux x86_64, so the
+   * native provider must load inside Liberty (its jar in the WAR, its library unpacked into java.io.tmpdir) and
+   * have made this root; readiness says which provider is in use and that nothing fell back.
+   */
+  @Test
+  void readinessNamesTheNativeCryptoProviderThatMadeTheRoot() throws Exception {
+    assertThat(ready.data("certificate-authority", "cryptoProvider")).isEqualTo("accp");
+    assertThat(ready.data("certificate-authority", "cryptoProviderImplementation"))
+        .isEqualTo("AmazonCorrettoCryptoProvider 2.4.1");
+    assertThat(ready.data("certificate-authority", "cryptoProviderSetting")).isEqualTo("auto");
+    assertThat(ready.data("certificate-authority", "cryptoProviderFallback")).isNull();
+  }
+
   private static String text(String key) {
     Map<String, byte[]> data = secret.getData();
     return new String(data.get(key), StandardCharsets.UTF_8);

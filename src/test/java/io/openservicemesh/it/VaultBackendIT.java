@@ -1,5 +1,6 @@
 package io.openservicemesh.it;
 
+import io.openservicemesh.crypto.CryptoProviders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -95,7 +96,7 @@ class VaultBackendIT {
   }
 
   private StartedIssuer start() throws StartupException {
-    return new VaultBackend(new TestClusterApi(), clock).start(settings());
+    return new VaultBackend(new TestClusterApi(), clock).start(settings(), CryptoProviders.BOUNCYCASTLE);
   }
 
   private V1Secret secret() throws Exception {
@@ -186,7 +187,7 @@ class VaultBackendIT {
           VaultBackend backend = new VaultBackend(new TestClusterApi(), clock);
           MeshSettings settings = settings();
           together.await(30, TimeUnit.SECONDS);
-          return backend.start(settings);
+          return backend.start(settings, CryptoProviders.BOUNCYCASTLE);
         }));
       }
       for (Future<StartedIssuer> replica : started) {

@@ -2,6 +2,7 @@ package io.openservicemesh.certificate.certmanager;
 
 import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.crypto.CryptoProvider;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.k8s.KubernetesConnection.Connected;
 import io.openservicemesh.schedule.Backoff;
@@ -39,7 +40,7 @@ public class CertManagerBackend implements IssuerBackend {
   }
 
   @Override
-  public StartedIssuer start(MeshSettings settings) throws StartupException {
+  public StartedIssuer start(MeshSettings settings, CryptoProvider crypto) throws StartupException {
     Optional<Connected> connection;
     try {
       connection = kubernetes.connection();
@@ -54,6 +55,6 @@ public class CertManagerBackend implements IssuerBackend {
     return new CertManagerStarter(
             connection.get().client(), clock, System::nanoTime, retry, IssuanceListener.metering(meter),
             WATCH_WINDOW)
-        .start(settings);
+        .start(settings, crypto);
   }
 }

@@ -9,7 +9,6 @@ import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.IssuedLeafCheck;
 import io.openservicemesh.certificate.Issuer;
-import io.openservicemesh.certificate.KeyPairs;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.Pem.PemException;
 import io.openservicemesh.certificate.IssuedChain.UnusableCertificateException;
@@ -17,6 +16,7 @@ import io.openservicemesh.certificate.IssuedChain.VerifiedChain;
 import io.openservicemesh.certificate.certmanager.RequestState.Issued;
 import io.openservicemesh.config.GoDuration;
 import io.openservicemesh.config.Setting;
+import io.openservicemesh.crypto.CryptoProvider;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -90,10 +90,13 @@ public final class CertManagerIssuer implements Issuer {
   private final IssuanceListener listener;
   private final RequestWaiter waiter;
   private final IssuanceCleanup cleanup;
+  private final CryptoProvider crypto;
 
+  /** @param crypto makes each certificate's key pair and signs its request */
   CertManagerIssuer(
       CertificateRequestClient requests, IssuerReference issuer, MeshRoots roots, Options options, Clock clock,
-      LongSupplier nanoTime, ApiRetry retry, IssuanceListener listener) {
+      LongSupplier nanoTime, ApiRetry retry, IssuanceListener listener, CryptoProvider crypto) {
+    this.crypto = crypto;
     this.requests = requests;
     this.issuer = issuer;
     this.roots = roots;
@@ -115,8 +118,9 @@ public final class CertManagerIssuer implements Issuer {
   public Certificate issue(CertificateSpec spec) throws IssuanceException {
     Deadline deadline = Deadline.after(options.requestTimeout(), nanoTime);
     String issuanceId = UUID.randomUUID().toString();
-    KeyPair keys = KeyPairs.generate(spec.key());
-    CertificateRequestResource request = requestFor(spec, CertificateSigningRequests.pem(spec, keys), issuanceId);
+    KeyPair keys = crypto.generateKeyPair(spec.key());
+    CertificateRequestResource request =
+        requestFor(spec, CertificateSigningRequests.pem(spec, keys, crypto), issuanceId);
     Creation creation = new Creation();
     CertManagerMeter.Outcome outcome = CertManagerMeter.Outcome.ERROR;
     try {

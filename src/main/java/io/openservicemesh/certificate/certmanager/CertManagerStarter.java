@@ -10,6 +10,8 @@ import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.config.CertManagerSettings;
 import io.openservicemesh.config.GoDuration;
 import io.openservicemesh.config.MeshSettings;
+import io.openservicemesh.crypto.CryptoProvider;
+import io.openservicemesh.crypto.CryptoProviders;
 import io.openservicemesh.certificate.CaDescription;
 import io.openservicemesh.certificate.StartedIssuer;
 import io.openservicemesh.certificate.StartupException;
@@ -56,7 +58,13 @@ final class CertManagerStarter {
     this.watchWindow = watchWindow;
   }
 
+  /** With BouncyCastle's keys and signatures. */
   StartedIssuer start(MeshSettings settings) throws StartupException {
+    return start(settings, CryptoProviders.BOUNCYCASTLE);
+  }
+
+  /** @param crypto makes each certificate's key pair and signs its request */
+  StartedIssuer start(MeshSettings settings, CryptoProvider crypto) throws StartupException {
     CertManagerSettings certManager = settings.certManager();
     IssuerReference reference = IssuerReference.of(certManager, settings.osmNamespace());
     List<String> problems = new ArrayList<>();
@@ -91,7 +99,7 @@ final class CertManagerStarter {
         .of(certManager.requestTimeout(), certManager.keepCertificateRequests())
         .withWatchWindow(watchWindow);
     CertManagerIssuer issuer =
-        new CertManagerIssuer(requests, reference, roots, options, clock, nanoTime, retry, listener);
+        new CertManagerIssuer(requests, reference, roots, options, clock, nanoTime, retry, listener, crypto);
     CaDescription description = description(roots, reference, issuerFacts, certManager);
     Map<String, String> details = description.details();
     LOG.info(() -> "cert-manager issues mesh certificates through " + reference + "; mesh root from "

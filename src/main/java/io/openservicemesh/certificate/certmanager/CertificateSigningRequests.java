@@ -1,9 +1,9 @@
 package io.openservicemesh.certificate.certmanager;
 
 import io.openservicemesh.certificate.CertificateSpec;
-import io.openservicemesh.certificate.Crypto;
-import io.openservicemesh.certificate.KeyPairs;
 import io.openservicemesh.certificate.X509Builders;
+import io.openservicemesh.crypto.CryptoProvider;
+import io.openservicemesh.crypto.CryptoProviders;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -21,8 +21,6 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
@@ -42,10 +40,19 @@ public final class CertificateSigningRequests {
 
   /** The CSR for the spec, signed with the pair's private key, as PEM ("CERTIFICATE REQUEST"). */
   public static String pem(CertificateSpec spec, KeyPair keys) {
-    return toPem(build(spec, keys));
+    return pem(spec, keys, CryptoProviders.BOUNCYCASTLE);
+  }
+
+  /** The same, signed through {@code crypto}. */
+  public static String pem(CertificateSpec spec, KeyPair keys, CryptoProvider crypto) {
+    return toPem(build(spec, keys, crypto));
   }
 
   static PKCS10CertificationRequest build(CertificateSpec spec, KeyPair keys) {
+    return build(spec, keys, CryptoProviders.BOUNCYCASTLE);
+  }
+
+  static PKCS10CertificationRequest build(CertificateSpec spec, KeyPair keys, CryptoProvider crypto) {
     try {
       ExtensionsGenerator extensions = new ExtensionsGenerator();
       GeneralNames sans = subjectAlternativeNames(spec);
@@ -56,17 +63,12 @@ public final class CertificateSigningRequests {
           new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
       extensions.addExtension(Extension.extendedKeyUsage, false,
           new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      ContentSigner signer = new JcaContentSignerBuilder(KeyPairs.signatureAlgorithm(keys.getPrivate()))
-          .setProvider(Crypto.PROVIDER)
-          .build(keys.getPrivate());
+      ContentSigner signer = crypto.contentSigner(keys.getPrivate());
       return new JcaPKCS10CertificationRequestBuilder(X509Builders.subject(spec.commonName()), keys.getPublic())
           .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate())
           .build(signer);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode the extensions of a certificate signing request", e);
-    } catch (OperatorCreationException e) {
-      throw new IllegalStateException("cannot sign a certificate signing request with a "
-          + keys.getPrivate().getAlgorithm() + " key", e);
     }
   }
 

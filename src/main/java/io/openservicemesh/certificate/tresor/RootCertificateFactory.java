@@ -1,8 +1,9 @@
 package io.openservicemesh.certificate.tresor;
 
-import io.openservicemesh.certificate.KeyPairs;
-import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.X509Builders;
+import io.openservicemesh.config.KeySpec;
+import io.openservicemesh.crypto.CryptoProvider;
+import io.openservicemesh.crypto.CryptoProviders;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -28,7 +29,13 @@ public final class RootCertificateFactory {
    * so a replica with a slow clock does not reject a root another replica just made.
    */
   public static CaBundle create(KeySpec key, Duration validity, Instant now, Duration clockSkewAllowance) {
-    KeyPair keyPair = KeyPairs.generate(key);
+    return create(key, validity, now, clockSkewAllowance, CryptoProviders.BOUNCYCASTLE);
+  }
+
+  /** The same, its key made and the certificate self-signed by {@code crypto}. */
+  public static CaBundle create(KeySpec key, Duration validity, Instant now, Duration clockSkewAllowance,
+      CryptoProvider crypto) {
+    KeyPair keyPair = crypto.generateKeyPair(key);
     X500Name name = X509Builders.subject(ROOT_COMMON_NAME);
     X509v3CertificateBuilder builder =
         X509Builders.builder(name, name, now.minus(clockSkewAllowance), now.plus(validity), keyPair.getPublic());
@@ -44,7 +51,7 @@ public final class RootCertificateFactory {
     } catch (CertIOException e) {
       throw X509Builders.encodingFailure(e);
     }
-    X509Certificate certificate = X509Builders.sign(builder, keyPair.getPrivate());
+    X509Certificate certificate = X509Builders.sign(builder, keyPair.getPrivate(), crypto);
     return new CaBundle(certificate, keyPair.getPrivate());
   }
 }

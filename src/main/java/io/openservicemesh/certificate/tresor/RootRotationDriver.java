@@ -10,6 +10,7 @@ import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.certificate.tresor.RootRotationCodec.Active;
 import io.openservicemesh.certificate.tresor.RootRotationCodec.ReplicaReport;
 import io.openservicemesh.config.KeySpec;
+import io.openservicemesh.crypto.CryptoProvider;
 import io.openservicemesh.events.EventReason;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,8 +37,9 @@ final class RootRotationDriver {
   static final Duration REPORT_EXPIRES = Duration.ofSeconds(30);
   private static final Logger LOG = Logger.getLogger(RootRotationDriver.class.getName());
 
-  /** What a new root looks like and when the current one is due for rotation. */
-  record Policy(KeySpec caKey, Duration caValidity, Duration clockSkewAllowance, double startFraction) {
+  /** What a new root looks like, what makes its key, and when the current one is due for rotation. */
+  record Policy(KeySpec caKey, Duration caValidity, Duration clockSkewAllowance, double startFraction,
+      CryptoProvider crypto) {
     Instant dueAt(java.security.cert.X509Certificate root) {
       Instant notBefore = root.getNotBefore().toInstant();
       long lifetime = Duration.between(notBefore, root.getNotAfter().toInstant()).toMillis();
@@ -106,7 +108,8 @@ final class RootRotationDriver {
       return;
     }
     if (incoming == null) {
-      incoming = RootCertificateFactory.create(policy.caKey(), policy.caValidity(), now, policy.clockSkewAllowance());
+      incoming = RootCertificateFactory.create(policy.caKey(), policy.caValidity(), now, policy.clockSkewAllowance(),
+          policy.crypto());
     }
     RootRotation rotation = RootRotation.prepare(signing, incoming, reason.get(), now);
     Map<String, String> data = RootRotationCodec.encode(rotation);

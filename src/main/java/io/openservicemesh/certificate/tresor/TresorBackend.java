@@ -17,6 +17,7 @@ import io.openservicemesh.events.EventReason;
 import io.openservicemesh.events.EventRecorder;
 import io.openservicemesh.events.EventSubject;
 import io.openservicemesh.events.MeshEvent;
+import io.openservicemesh.crypto.CryptoProvider;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.certificate.CaDescription;
 import io.openservicemesh.certificate.IssuerBackend;
@@ -45,13 +46,18 @@ public class TresorBackend implements IssuerBackend {
   @Inject Clock clock;
   @Inject EventRecorder events;
 
-  /** RSA leaf keys made ahead (the injector issues on the API server's clock); EC keys are made on the spot. */
-  private final KeyPairPool keyPool = new KeyPairPool(KEY_POOL_CAPACITY);
+  /**
+   * RSA leaf keys made ahead (the injector issues on the API server's clock); EC keys are made on the spot. Made
+   * by the provider of the start that succeeded.
+   */
+  private KeyPairPool keyPool;
   static final int KEY_POOL_CAPACITY = 32;
 
   @PreDestroy
-  void stopKeyPool() {
-    keyPool.close();
+  synchronized void stopKeyPool() {
+    if (keyPool != null) {
+      keyPool.close();
+    }
   }
 
   @Override
@@ -60,11 +66,11 @@ public class TresorBackend implements IssuerBackend {
   }
 
   @Override
-  public StartedIssuer start(MeshSettings settings) throws StartupException {
+  public StartedIssuer start(MeshSettings settings, CryptoProvider crypto) throws StartupException {
     CaBundleStore store = store(settings);
     TresorCaProvisioner provisioner = new TresorCaProvisioner(
         store, settings.caKey(), settings.caValidity(), settings.clockSkewAllowance(), clock,
-        publishedRoots(settings));
+        publishedRoots(settings), crypto);
     ProvisionedCa provisioned;
     try {
       provisioned = provisioner.provision();
@@ -90,11 +96,12 @@ public class TresorBackend implements IssuerBackend {
       case LOADED_AFTER_RACE -> "another replica created the mesh root CA first; loaded it from "
           + store.location() + ": " + ca;
     });
-    keyPool.prefill(settings.certKey());
-    TresorIssuer issuer = new TresorIssuer(TresorRoots.of(ca), clock, settings.clockSkewAllowance(), keyPool);
+    KeyPairPool pool = keyPool(crypto);
+    pool.prefill(settings.certKey());
+    TresorIssuer issuer = new TresorIssuer(TresorRoots.of(ca), clock, settings.clockSkewAllowance(), pool, crypto);
     CaSecretKeeper keeper = new CaSecretKeeper(store, () -> issuer.roots().signing(), clock);
     Optional<RootLifecycle> roots = store instanceof RotatingCaBundleStore rotating
-        ? kubernetes.coreV1().map(api -> rootLifecycle(settings, rotating, issuer, api)) : Optional.empty();
+        ? kubernetes.coreV1().map(api -> rootLifecycle(settings, rotating, issuer, api, crypto)) : Optional.empty();
     return new StartedIssuer(issuer, description(store, provisioned), keeper, roots);
   }
 
@@ -103,13 +110,13 @@ public class TresorBackend implements IssuerBackend {
    * replica that starts mid-rotation trusts both roots from its first certificate on.
    */
   private RootLifecycle rootLifecycle(MeshSettings settings, RotatingCaBundleStore caStore, TresorIssuer issuer,
-      CoreV1Api api) {
+      CoreV1Api api, CryptoProvider crypto) {
     RotationStateStore state = new RotationStateSecretStore(api, settings.osmNamespace(), settings.caBundleSecretName());
     RootRotationFollower follower = new RootRotationFollower(state, caStore, issuer, ReplicaName.current(), clock);
     follower.applyPersisted();
     RootRotationDriver driver = new RootRotationDriver(state, caStore, issuer::roots,
         new RootRotationDriver.Policy(settings.caKey(), settings.caValidity(), settings.clockSkewAllowance(),
-            settings.rotation().caRotationStartFraction()), clock,
+            settings.rotation().caRotationStartFraction(), crypto), clock,
         (reason, message) -> recordOnSecret(settings, reason, message));
     return new TresorRootLifecycle(issuer, follower, driver);
   }
@@ -120,6 +127,12 @@ public class TresorBackend implements IssuerBackend {
       events.record(MeshEvent.about(
           EventSubject.secret(settings.osmNamespace(), settings.caBundleSecretName()), reason, message));
     }
+  }
+
+  private synchronized KeyPairPool keyPool(CryptoProvider crypto) {
+    stopKeyPool();
+    keyPool = new KeyPairPool(KEY_POOL_CAPACITY, crypto);
+    return keyPool;
   }
 
   /** In a cluster, where the mesh's roots are published besides the CA Secret; none in standalone mode. */

@@ -4,6 +4,8 @@ import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.store.CaBundleStore;
 import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.certificate.store.StoredCaBundle;
+import io.openservicemesh.crypto.CryptoProvider;
+import io.openservicemesh.crypto.CryptoProviders;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -31,6 +33,7 @@ public final class TresorCaProvisioner {
   private final Duration clockSkewAllowance;
   private final Clock clock;
   private final Optional<PublishedRoots> published;
+  private final CryptoProvider crypto;
 
   /** The mesh's roots exist elsewhere while the store is empty: making a new root would cut off every proxy. */
   static final class ExistingMeshException extends Exception {
@@ -41,17 +44,19 @@ public final class TresorCaProvisioner {
 
   public TresorCaProvisioner(
       CaBundleStore store, KeySpec caKey, Duration caValidity, Duration clockSkewAllowance, Clock clock) {
-    this(store, caKey, caValidity, clockSkewAllowance, clock, Optional.empty());
+    this(store, caKey, caValidity, clockSkewAllowance, clock, Optional.empty(), CryptoProviders.BOUNCYCASTLE);
   }
 
+  /** @param crypto makes and self-signs a new root's key */
   TresorCaProvisioner(CaBundleStore store, KeySpec caKey, Duration caValidity, Duration clockSkewAllowance,
-      Clock clock, Optional<PublishedRoots> published) {
+      Clock clock, Optional<PublishedRoots> published, CryptoProvider crypto) {
     this.store = store;
     this.caKey = caKey;
     this.caValidity = caValidity;
     this.clockSkewAllowance = clockSkewAllowance;
     this.clock = clock;
     this.published = published;
+    this.crypto = crypto;
   }
 
   public ProvisionedCa provision() throws CaStoreException, BrokenCaBundleException, ExistingMeshException {
@@ -60,7 +65,7 @@ public final class TresorCaProvisioner {
       return new ProvisionedCa(decode(existing.get()), Outcome.LOADED);
     }
     refuseOverAnExistingMesh();
-    CaBundle fresh = RootCertificateFactory.create(caKey, caValidity, clock.instant(), clockSkewAllowance);
+    CaBundle fresh = RootCertificateFactory.create(caKey, caValidity, clock.instant(), clockSkewAllowance, crypto);
     StoredCaBundle mine = CaBundleCodec.encode(fresh);
     StoredCaBundle stored = store.createIfAbsent(mine);
     if (stored.equals(mine)) {

@@ -6,6 +6,8 @@ import io.openservicemesh.certificate.Issuer;
 import io.openservicemesh.certificate.KeyPairSource;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.X509Builders;
+import io.openservicemesh.crypto.CryptoProvider;
+import io.openservicemesh.crypto.CryptoProviders;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -39,29 +41,41 @@ public final class TresorIssuer implements Issuer {
   private final Duration clockSkewAllowance;
   private final JcaX509ExtensionUtils extensions = X509Builders.extensionUtils();
   private final KeyPairSource keys;
+  private final CryptoProvider crypto;
 
+  /** Keys and signatures by BouncyCastle. */
   public TresorIssuer(CaBundle ca, Clock clock, Duration clockSkewAllowance) {
-    this(ca, clock, clockSkewAllowance, KeyPairSource.GENERATE);
+    this(ca, clock, clockSkewAllowance, CryptoProviders.BOUNCYCASTLE);
   }
 
-  /** @param keys where leaf key pairs come from: a pool keeps RSA key generation off request paths */
-  public TresorIssuer(CaBundle ca, Clock clock, Duration clockSkewAllowance, KeyPairSource keys) {
-    this(TresorRoots.of(ca), clock, clockSkewAllowance, keys);
+  /** Each leaf key made on the spot by {@code crypto}, which also signs. */
+  public TresorIssuer(CaBundle ca, Clock clock, Duration clockSkewAllowance, CryptoProvider crypto) {
+    this(TresorRoots.of(ca), clock, clockSkewAllowance, KeyPairSource.generatedBy(crypto), crypto);
   }
 
-  public TresorIssuer(TresorRoots roots, Clock clock, Duration clockSkewAllowance, KeyPairSource keys) {
+  /**
+   * @param roots what signs and what is trusted (see {@link #follow})
+   * @param keys where leaf key pairs come from: a pool keeps RSA key generation off request paths
+   * @param crypto what signs the leaves with the CA's key
+   */
+  public TresorIssuer(TresorRoots roots, Clock clock, Duration clockSkewAllowance, KeyPairSource keys,
+      CryptoProvider crypto) {
     this.clock = clock;
     this.clockSkewAllowance = clockSkewAllowance;
     this.keys = keys;
+    this.crypto = crypto;
     this.signer = Signer.of(roots);
   }
 
-  /** The root, its name and key identifier as leaves name them: derived once per root, not per leaf. */
-  private record Signer(TresorRoots roots, X500Name name, AuthorityKeyIdentifier authorityKeyId) {
+  /**
+   * The CA, its name and key identifier as leaves name them, and its expiry: derived once per CA, not per leaf
+   * (the certificate decodes its ASN.1 time on every call).
+   */
+  private record Signer(TresorRoots roots, X500Name name, AuthorityKeyIdentifier authorityKeyId, Instant notAfter) {
     static Signer of(TresorRoots roots) {
       X509Certificate root = roots.signing().certificate();
       return new Signer(roots, X500Name.getInstance(root.getSubjectX500Principal().getEncoded()),
-          authorityKeyIdOf(root));
+          authorityKeyIdOf(root), roots.signing().notAfter());
     }
   }
 
@@ -91,7 +105,7 @@ public final class TresorIssuer implements Issuer {
     Signer by = signer;
     CaBundle ca = by.roots().signing();
     Instant now = clock.instant();
-    Instant notAfter = min(now.plus(spec.validity()), ca.notAfter());
+    Instant notAfter = min(now.plus(spec.validity()), by.notAfter());
     KeyPair keyPair = keys.next(spec.key());
     X509v3CertificateBuilder builder = X509Builders.builder(
         by.name(), X509Builders.subject(spec.commonName()), now.minus(clockSkewAllowance), notAfter,
@@ -110,7 +124,7 @@ public final class TresorIssuer implements Issuer {
     } catch (CertIOException e) {
       throw X509Builders.encodingFailure(e);
     }
-    X509Certificate leaf = X509Builders.sign(builder, ca.privateKey());
+    X509Certificate leaf = X509Builders.sign(builder, ca.privateKey(), crypto);
     List<X509Certificate> chain = new java.util.ArrayList<>(1 + ca.intermediates().size());
     chain.add(leaf);
     chain.addAll(ca.intermediates());

@@ -8,6 +8,7 @@ import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.VaultAuthMethod;
 import io.openservicemesh.config.VaultSettings;
+import io.openservicemesh.crypto.CryptoProvider;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.schedule.Sleeper;
 import io.openservicemesh.certificate.CaDescription;
@@ -79,8 +80,9 @@ public class VaultBackend implements IssuerBackend {
     return IssuerBackendKind.VAULT;
   }
 
+  /** Vault makes every key and signature itself, so {@code crypto} is not used here. */
   @Override
-  public StartedIssuer start(MeshSettings settings) throws StartupException {
+  public StartedIssuer start(MeshSettings settings, CryptoProvider crypto) throws StartupException {
     VaultSettings vault = settings.vault();
     URI address = VaultHttpClients.address(vault);
     HttpClient http;

@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate.certmanager;
 
+import io.openservicemesh.crypto.CryptoProviders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
@@ -34,7 +35,7 @@ class CertificateRequestWireTest {
         new MeshRoots(List.of(), "", "Secret osm-system/osm-ca-bundle"),
         CertManagerIssuer.Options.of(Duration.ofSeconds(15), false), Clock.systemUTC(), System::nanoTime,
         new ApiRetry(new Backoff(Duration.ofMillis(1), Duration.ofMillis(1)), () -> 0.5, wait -> { }),
-        IssuanceListener.NONE);
+        IssuanceListener.NONE, CryptoProviders.BOUNCYCASTLE);
   }
 
   private static JsonObject wire(CertificateSpec spec, CertManagerIssuerKind kind) {

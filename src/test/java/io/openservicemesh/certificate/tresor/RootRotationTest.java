@@ -11,6 +11,7 @@ import io.openservicemesh.certificate.RootDistribution;
 import io.openservicemesh.certificate.store.RotationStateStore.StoredRotation;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.config.KeySpec;
+import io.openservicemesh.crypto.CryptoProviders;
 import io.openservicemesh.testing.MutableClock;
 import io.openservicemesh.testing.TestCa;
 import java.security.cert.X509Certificate;
@@ -37,7 +38,7 @@ class RootRotationTest {
   /** One replica: its issuer, what it follows, and the evidence its own SDS streams give. */
   private final class Replica {
     final TresorIssuer issuer = new TresorIssuer(TresorRoots.of(outgoing), clock, Duration.ZERO,
-        io.openservicemesh.certificate.KeyPairSource.GENERATE);
+        io.openservicemesh.certificate.KeyPairSource.generatedBy(CryptoProviders.BOUNCYCASTLE), CryptoProviders.BOUNCYCASTLE);
     final Scripted local = new Scripted();
     final RootRotationFollower follower;
 
@@ -76,7 +77,8 @@ class RootRotationTest {
   }
 
   private RootRotationDriver.Policy policy(double startFraction) {
-    return new RootRotationDriver.Policy(KeySpec.ECDSA_P256, Duration.ofDays(3650), Duration.ZERO, startFraction);
+    return new RootRotationDriver.Policy(KeySpec.ECDSA_P256, Duration.ofDays(3650), Duration.ZERO, startFraction,
+        CryptoProviders.BOUNCYCASTLE);
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.X509Builders;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.config.KeySpec;
+import io.openservicemesh.crypto.CryptoProviders;
 import io.openservicemesh.testing.OpenSsl;
 import io.openservicemesh.testing.TestCa;
 import java.security.KeyPair;
@@ -80,6 +81,6 @@ class SigningIntermediateTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-    return X509Builders.sign(builder, root.privateKey());
+    return X509Builders.sign(builder, root.privateKey(), CryptoProviders.BOUNCYCASTLE);
   }
 }

@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate.tresor;
 
+import io.openservicemesh.crypto.CryptoProviders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -128,7 +129,8 @@ class TresorCaProvisionerTest {
     InMemoryStore store = new InMemoryStore();
     String existingRoot = Pem.encode(TestCa.fixedRoot().certificate());
     TresorCaProvisioner provisioner = new TresorCaProvisioner(
-        store, KeySpec.ECDSA_P256, CA_VALIDITY, SKEW, clock, Optional.of(published(Optional.of(existingRoot))));
+        store, KeySpec.ECDSA_P256, CA_VALIDITY, SKEW, clock, Optional.of(published(Optional.of(existingRoot))),
+        CryptoProviders.BOUNCYCASTLE);
 
     assertThatThrownBy(provisioner::provision)
         .isInstanceOf(TresorCaProvisioner.ExistingMeshException.class)
@@ -143,7 +145,8 @@ class TresorCaProvisionerTest {
   void anEmptyStoreWhereNothingIsPublishedGetsANewRoot() throws Exception {
     InMemoryStore store = new InMemoryStore();
     TresorCaProvisioner provisioner = new TresorCaProvisioner(
-        store, KeySpec.ECDSA_P256, CA_VALIDITY, SKEW, clock, Optional.of(published(Optional.empty())));
+        store, KeySpec.ECDSA_P256, CA_VALIDITY, SKEW, clock, Optional.of(published(Optional.empty())),
+        CryptoProviders.BOUNCYCASTLE);
 
     assertThat(provisioner.provision().outcome()).isEqualTo(Outcome.CREATED);
   }

@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate.vault;
 
+import io.openservicemesh.crypto.CryptoProviders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -72,7 +73,8 @@ class VaultBackendTest {
     String token = vault.issuingToken(Duration.ofHours(1), Duration.ofHours(24));
     VaultBackend backend = backend();
 
-    StartedIssuer started = backend.start(settings("OpenServiceMesh.vault.token", token));
+    StartedIssuer started =
+        backend.start(settings("OpenServiceMesh.vault.token", token), CryptoProviders.BOUNCYCASTLE);
 
     assertThat(backend.kind()).isEqualTo(IssuerBackendKind.VAULT);
     assertThat(started.caDetails())
@@ -99,7 +101,7 @@ class VaultBackendTest {
   void theTimerRenewsTheTokenAndReadinessFollowsIt() throws Exception {
     String token = vault.issuingToken(Duration.ofMinutes(3), Duration.ofMinutes(4));
     VaultBackend backend = backend();
-    backend.start(settings("OpenServiceMesh.vault.token", token));
+    backend.start(settings("OpenServiceMesh.vault.token", token), CryptoProviders.BOUNCYCASTLE);
 
     vault.clock.advance(Duration.ofMinutes(2).plusSeconds(1));
     backend.maintain();
@@ -117,7 +119,8 @@ class VaultBackendTest {
   void aBadTokenFailsStartUpRetryablyWithVaultsAnswer() {
     VaultBackend backend = backend();
 
-    assertThatThrownBy(() -> backend.start(settings("OpenServiceMesh.vault.token", "hvs.not-a-token")))
+    assertThatThrownBy(() -> backend.start(settings("OpenServiceMesh.vault.token", "hvs.not-a-token"),
+        CryptoProviders.BOUNCYCASTLE))
         .isInstanceOfSatisfying(StartupException.class, e -> {
           assertThat(e.retryable()).isTrue();
           assertThat(e.getMessage())
@@ -135,7 +138,7 @@ class VaultBackendTest {
     String token = vault.issuingToken(Duration.ofHours(1), Duration.ZERO);
 
     assertThatThrownBy(() -> backend().start(settings("OpenServiceMesh.vault.token", token,
-            "OpenServiceMesh.vault.pkiMount", "empty")))
+            "OpenServiceMesh.vault.pkiMount", "empty"), CryptoProviders.BOUNCYCASTLE))
         .isInstanceOf(StartupException.class)
         .hasMessageContaining("the PKI mount empty has no CA certificate")
         .hasMessageContaining("vault write empty/root/generate/internal");
@@ -146,7 +149,7 @@ class VaultBackendTest {
     Path missing = temp.resolve("nope.pem");
 
     assertThatThrownBy(() -> backend().start(settings("OpenServiceMesh.vault.token", "t",
-            "OpenServiceMesh.vault.protocol", "https", "OpenServiceMesh.vault.caFile", missing.toString())))
+            "OpenServiceMesh.vault.protocol", "https", "OpenServiceMesh.vault.caFile", missing.toString()), CryptoProviders.BOUNCYCASTLE))
         .isInstanceOf(StartupException.class)
         .hasMessage("OpenServiceMesh.vault.caFile: " + missing + " does not exist");
   }
