@@ -2,7 +2,9 @@ package io.openservicemesh.metrics;
 
 import io.openservicemesh.certificate.CertificateExpiries;
 import io.openservicemesh.certificate.CertificateKind;
+import io.openservicemesh.certificate.RootStatus;
 import io.openservicemesh.certificate.TrustBundle;
+import io.openservicemesh.certificate.tresor.RootRotation;
 import io.openservicemesh.rotation.RotationStatus;
 import io.openservicemesh.rotation.RotationView;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * Gauges of what is in service, read at each scrape: when the roots and the soonest certificate of each type
@@ -31,6 +34,7 @@ public class InventoryMetrics {
   @Inject TrustBundle trustBundle;
   @Inject CertificateExpiries inventory;
   @Inject RotationView rotation;
+  @Inject RootStatus rootStatus;
 
   void register(@Observes Startup started) {
     RootExpiries roots = new RootExpiries(trustBundle);
@@ -48,6 +52,13 @@ public class InventoryMetrics {
         Instant soonest = inventory.soonestExpiries().get(kind);
         return soonest == null ? Double.NaN : epochSeconds(soonest);
       }, Labels.type(kind));
+    }
+    Metadata phase = Metadata.builder().withName("osm_root_rotation_phase")
+        .withDescription("1 for the phase a root rotation of the built-in CA is in, 0 for the others; all 0 when none is")
+        .build();
+    for (RootRotation.Phase each : RootRotation.Phase.values()) {
+      registry.gauge(phase, () -> each.configName().equals(rootStatus.rootDetails().get("rootRotation")) ? 1 : 0,
+          new Tag("phase", each.configName()));
     }
     registry.gauge(Metadata.builder().withName("osm_certificates_overdue")
         .withDescription("Certificates near or past expiry with no successor, as of the last rotation pass")
