@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  * on the involved object). The control plane writes them from a background thread, so a test waits for one,
  * bounded.
  */
-final class ClusterEvents {
+public final class ClusterEvents {
 
   private ClusterEvents() {}
 
@@ -30,7 +30,7 @@ final class ClusterEvents {
   }
 
   /** The first Event about the object with this reason, within the time given. */
-  static CoreV1Event await(String namespace, String kind, String name, String reason, Duration within)
+  public static CoreV1Event await(String namespace, String kind, String name, String reason, Duration within)
       throws Exception {
     return await(namespace, kind, name, reason, event -> reason.equals(event.getReason()), within);
   }

@@ -149,6 +149,27 @@ class RootRotationTest {
   }
 
   @Test
+  void eachStepIsToldAsAnEventOnTheCaSecret() throws Exception {
+    List<String> notices = new ArrayList<>();
+    RootRotationDriver leader = new RootRotationDriver(stores.state, stores.ca, a.issuer::roots, policy(0.8), clock,
+        (reason, message) -> notices.add(reason.apiValue()));
+    stores.ca.requestRotation();
+    leader.drive(clusterWide);
+    clusterWide.notHolding = List.of("bootstrap Secret bookstore/envoy-bootstrap-config-1 does not hold it");
+    a.follow();
+    leader.drive(clusterWide);
+    leader.drive(clusterWide);
+    clusterWide.notHolding = List.of();
+    leader.drive(clusterWide);
+    leader.drive(clusterWide);
+    a.follow();
+    leader.drive(clusterWide);
+
+    assertThat(notices).containsExactly("RootRotationStarted", "RootRotationWaiting", "RootRotationStep",
+        "RootRotationStep", "RootRotationCompleted");
+  }
+
+  @Test
   void anotherReplicaFinishesARotationAfterTheLeaderIsGone() throws Exception {
     stores.ca.requestRotation();
     a.driver().drive(clusterWide);

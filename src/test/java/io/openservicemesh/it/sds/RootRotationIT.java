@@ -17,6 +17,8 @@ import io.openservicemesh.certificate.tresor.CaBundleCodec;
 import io.openservicemesh.certificate.tresor.TresorIssuer;
 import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.identity.ProxyIdentity;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.openservicemesh.it.ClusterEvents;
 import io.openservicemesh.it.ExtraControlPlane;
 import io.openservicemesh.it.ServerHealth.Report;
 import io.openservicemesh.it.TestCluster;
@@ -40,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * documented annotation, while two proxies hold SDS streams, one on each replica. At every phase the two proxies,
  * with what SDS gave them, complete a mutual TLS handshake; the replica that leads is stopped once the new root
  * signs, and the other one finishes. At the end the CA Secret holds the new root in the mission's shape, and the
- * surviving replica serves nothing the old root signed.
+ * surviving replica serves nothing the old root signed. The steps are Events on the CA Secret.
  */
 class RootRotationIT {
 
@@ -138,6 +140,11 @@ class RootRotationIT {
     Report report = second.health().readiness();
     assertThat(report.data("mesh-roots", "trustedRoots")).isEqualTo("1");
     assertThat(report.data("mesh-roots", "signingRootSerial")).isEqualTo(caBundle().serialHex());
+    for (String reason : List.of("RootRotationStarted", "RootRotationStep", "RootRotationCompleted")) {
+      CoreV1Event event = ClusterEvents.await(OSM_NAMESPACE, "Secret", CA_SECRET, reason, Duration.ofSeconds(30));
+      assertThat(event.getType()).isEqualTo("Normal");
+      assertThat(event.getMessage()).contains("root").doesNotContain("PRIVATE KEY");
+    }
   }
 
   private static void assertHandshake(HeldStream a, HeldStream b, String when) throws Exception {
