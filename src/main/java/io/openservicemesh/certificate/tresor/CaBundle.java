@@ -3,7 +3,6 @@ package io.openservicemesh.certificate.tresor;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,10 +48,13 @@ public record CaBundle(X509Certificate certificate, PrivateKey privateKey, List<
     return List.copyOf(chain);
   }
 
-  /** The same CA, however it was written down (PEM line breaks, PKCS#1 or PKCS#8 key). */
+  /**
+   * The same CA, however it was written down (PEM line breaks, a PKCS#1 or PKCS#8 key) and whichever provider
+   * holds its key: the certificates decide, since every bundle's key was checked against its certificate when it
+   * was read, and a certificate's public key has one private key.
+   */
   public boolean sameAs(CaBundle other) {
-    return certificate.equals(other.certificate) && above.equals(other.above)
-        && Arrays.equals(privateKey.getEncoded(), other.privateKey.getEncoded());
+    return certificate.equals(other.certificate) && above.equals(other.above);
   }
 
   @Override

@@ -253,6 +253,24 @@ class RootRotationTest {
   }
 
   @Test
+  void theSameRootWrittenAnotherWayOrHeldByAnotherProviderIsNoOperatorsChange() throws Exception {
+    java.io.StringWriter traditional = new java.io.StringWriter();
+    try (org.bouncycastle.openssl.jcajce.JcaPEMWriter writer = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(traditional)) {
+      writer.writeObject(outgoing.privateKey()); // "BEGIN EC PRIVATE KEY": the OpenSSL form an operator may have
+    }
+    String wrapped = CaBundleCodec.encode(outgoing).caCrt().replace("\n", "\r\n");
+    stores.ca.replaceWith(new StoredCaBundle(wrapped, traditional.toString(), null));
+    // The key in memory as another JCA provider holds it (its encoding differs from BouncyCastle's).
+    java.security.PrivateKey sunKey = java.security.KeyFactory.getInstance("EC", "SunEC")
+        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(outgoing.privateKey().getEncoded()));
+    TresorRoots inMemory = TresorRoots.of(new CaBundle(outgoing.certificate(), sunKey));
+
+    new RootRotationDriver(stores.state, stores.ca, () -> inMemory, policy(0.8), clock).drive(clusterWide);
+
+    assertThat(stores.state.current()).as("no rotation to the root already in use").isEmpty();
+  }
+
+  @Test
   void aBrokenOperatorsRootIsRefusedAndTheRootInUseStays() throws Exception {
     StoredCaBundle mismatched = new StoredCaBundle(CaBundleCodec.encode(TestCa.otherEcRoot()).caCrt(),
         CaBundleCodec.encode(outgoing).privateKey(), null);
