@@ -197,6 +197,22 @@ class HelmChartIT {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void helmTestChecksReadinessAndMetricsThroughTheService() {
+    String namespace = "osm-helm-test";
+    Map<String, Object> pod = Chart.object(Chart.render(namespace, Map.of()), "Pod", "osm-controller-test-readiness");
+    assertThat((Map<String, Object>) Chart.metadata(pod).get("annotations")).containsEntry("helm.sh/hook", "test");
+    Map<String, Object> container = ((List<Map<String, Object>>) ((Map<String, Object>) pod.get("spec"))
+        .get("containers")).get(0);
+    assertThat(container.get("args").toString())
+        .contains("http://osm-controller." + namespace + ".svc:9080", "/health/ready", "/metrics");
+    assertThat((Map<String, Object>) container.get("securityContext")).containsEntry("readOnlyRootFilesystem", true);
+
+    assertThat(Chart.documents(Chart.render(namespace, Map.of("helmTest.enabled", "false"))))
+        .extracting(d -> d.get("kind")).doesNotContain("Pod");
+  }
+
+  @Test
   void theChartPassesHelmLintStrict() {
     for (String manager : List.of("tresor", "cert-manager")) {
       Chart.Result lint = Chart.helm("lint", "--strict", Chart.DIRECTORY.toString(),
