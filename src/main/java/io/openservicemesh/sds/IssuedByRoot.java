@@ -2,10 +2,8 @@ package io.openservicemesh.sds;
 
 import io.openservicemesh.certificate.IssuedBy;
 import io.openservicemesh.certificate.Pem;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**

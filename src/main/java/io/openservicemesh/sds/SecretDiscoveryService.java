@@ -10,7 +10,6 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.config.MeshSettings;
