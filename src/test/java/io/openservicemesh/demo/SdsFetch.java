@@ -94,10 +94,10 @@ public final class SdsFetch {
   }
 
   private static void show(PrintStream out, Secret secret, String version, String rootsPem) throws Exception {
-    String chainPem = secret.getTlsCertificate().getCertificateChain().getInlineBytes().toStringUtf8();
+    String chainPem = text(secret.getTlsCertificate().getCertificateChain());
     List<X509Certificate> chain = Pem.decodeCertificates(chainPem);
     X509Certificate leaf = chain.get(0);
-    boolean keyReceived = !secret.getTlsCertificate().getPrivateKey().getInlineBytes().isEmpty();
+    boolean keyReceived = !text(secret.getTlsCertificate().getPrivateKey()).isEmpty();
     out.println("secret " + secret.getName() + " (version " + version + ")");
     out.println("  subject:     " + leaf.getSubjectX500Principal().getName());
     out.println("  DNS names:   " + String.join(", ", CertificateNames.subjectAltNames(leaf, CertificateNames.DNS_NAME)));
@@ -162,5 +162,10 @@ public final class SdsFetch {
       }
       return current;
     }
+  }
+
+  /** SDS may carry PEM as inline_string (this control plane does) or inline_bytes (others do): either is read. */
+  private static String text(io.envoyproxy.envoy.config.core.v3.DataSource source) {
+    return source.hasInlineBytes() ? source.getInlineBytes().toStringUtf8() : source.getInlineString();
   }
 }

@@ -153,7 +153,7 @@ class MetricsIT {
       DiscoveryResponse response = stream.next();
       String chain = response.getResources(0)
           .unpack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.class)
-          .getTlsCertificate().getCertificateChain().getInlineBytes().toStringUtf8();
+          .getTlsCertificate().getCertificateChain().getInlineString();
       return Pem.decodeCertificates(chain).get(0);
     }
   }
