@@ -14,6 +14,7 @@ import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.certificate.tresor.CaBundle;
 import io.openservicemesh.certificate.tresor.CaBundleCodec;
+import io.openservicemesh.certificate.tresor.RootCertificateFactory;
 import io.openservicemesh.certificate.tresor.TresorIssuer;
 import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.identity.ProxyIdentity;
@@ -35,7 +36,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A root rotation of the built-in CA between two replicas against the real API server, asked for with the
@@ -44,6 +48,7 @@ import org.junit.jupiter.api.Test;
  * signs, and the other one finishes. At the end the CA Secret holds the new root in the mission's shape, and the
  * surviving replica serves nothing the old root signed. The steps are Events on the CA Secret.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RootRotationIT {
 
   private static final String OSM_NAMESPACE = "osm-it-rotation";
@@ -82,6 +87,7 @@ class RootRotationIT {
   }
 
   @Test
+  @Order(1)
   void aRequestedRotationKeepsEveryProxyTalkingAndEndsWithOnlyTheNewRoot() throws Exception {
     CaBundle oldRoot = caBundle();
     ProxyIdentity bookstore = SdsProbe.proxyWithPod("bookstore");
@@ -145,6 +151,62 @@ class RootRotationIT {
       assertThat(event.getType()).isEqualTo("Normal");
       assertThat(event.getMessage()).contains("root").doesNotContain("PRIVATE KEY");
     }
+  }
+
+  /**
+   * After the requested rotation, on the surviving replica: an operator writes a CA whose key does not match into
+   * the CA Secret, which is refused with the reason in readiness and an Event while the root in use keeps
+   * signing; then a sound CA of their own, which is adopted through the same publish-first phases.
+   */
+  @Test
+  @Order(2)
+  void anOperatorsChangedCaSecretIsNoticedLiveRefusedWhenBrokenAndAdoptedWhenSound() throws Exception {
+    CaBundle inUse = caBundle();
+    CaBundle operators = RootCertificateFactory.create(KeySpec.ECDSA_P256, Duration.ofDays(365), Instant.now(),
+        Duration.ofMinutes(1));
+
+    writeCaSecret(Pem.encode(operators.certificate()), Pem.encodePrivateKey(inUse.privateKey()));
+    Report refused = second.health().awaitReadiness(
+        report -> report.data("mesh-roots", "caSecretRefused") != null, Duration.ofSeconds(60));
+    assertThat(refused.data("mesh-roots", "caSecretRefused")).contains("private.key does not match");
+    assertThat(refused.data("mesh-roots", "signingRootSerial")).isEqualTo(inUse.serialHex());
+    assertThat(ClusterEvents.await(OSM_NAMESPACE, "Secret", CA_SECRET, "CaSecretRefused", Duration.ofSeconds(30))
+        .getType()).isEqualTo("Warning");
+
+    writeCaSecret(Pem.encode(operators.certificate()), Pem.encodePrivateKey(operators.privateKey()));
+    awaitTrue(() -> "operator".equals(stateEntry("reason")) || operators.certificate().equals(retiredRoot()),
+        Duration.ofSeconds(60), "the operator's CA taken up by a rotation");
+    awaitTrue(() -> "retired".equals(stateEntry("phase")) && operators.certificate().equals(retiredRoot()),
+        ROTATION_WITHIN, "the rotation to the operator's CA to end");
+    Report adopted = second.health().awaitReadiness(
+        report -> operators.serialHex().equals(report.data("mesh-roots", "signingRootSerial")), Duration.ofSeconds(30));
+    assertThat(adopted.data("mesh-roots", "trustedRoots")).isEqualTo("1");
+    assertThat(adopted.data("mesh-roots", "caSecretRefused")).isNull();
+  }
+
+  /** An operator's edit: the Secret replaced whole, with the resourceVersion read. */
+  private static void writeCaSecret(String caCrt, String privateKey) throws Exception {
+    V1Secret secret = api.readNamespacedSecret(CA_SECRET, OSM_NAMESPACE).execute();
+    secret.setData(Map.of("ca.crt", caCrt.getBytes(StandardCharsets.UTF_8),
+        "private.key", privateKey.getBytes(StandardCharsets.UTF_8),
+        "expiration", "2030-01-01T00:00:00.000Z".getBytes(StandardCharsets.UTF_8)));
+    api.replaceNamespacedSecret(CA_SECRET, OSM_NAMESPACE, secret).execute();
+  }
+
+  private static String stateEntry(String key) throws ApiException {
+    try {
+      return text(api.readNamespacedSecret(STATE_SECRET, OSM_NAMESPACE).execute().getData(), key);
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private static X509Certificate retiredRoot() throws Exception {
+    String pem = stateEntry("incoming.crt");
+    return pem == null ? null : Pem.decodeCertificate(pem);
   }
 
   private static void assertHandshake(HeldStream a, HeldStream b, String when) throws Exception {
