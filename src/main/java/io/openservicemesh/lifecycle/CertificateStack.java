@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.logging.Logger;
 
 /**
  * What a started issuer is used through: the certificate cache with its renewal timing, the announcer its
@@ -41,6 +42,7 @@ import java.util.function.DoubleSupplier;
  */
 final class CertificateStack implements AutoCloseable {
 
+  private static final Logger LOG = Logger.getLogger(CertificateStack.class.getName());
   private static final DoubleSupplier UNIFORM = () -> ThreadLocalRandom.current().nextDouble();
 
   private final CertificateCache cache;
@@ -198,7 +200,7 @@ final class CertificateStack implements AutoCloseable {
     X509Certificate signing = roots.get().follow(MeshRootDistribution.of(local, cacheDistribution()));
     if (signingRoot != null && !signing.equals(signingRoot)) {
       int expedited = cache.expediteNotIssuedBy(signing, clock.instant());
-      java.util.logging.Logger.getLogger(CertificateStack.class.getName()).info(() -> "the signing root changed: "
+      LOG.info(() -> "the signing root changed: "
           + expedited + " cached certificates are renewed under it now");
     }
     signingRoot = signing;

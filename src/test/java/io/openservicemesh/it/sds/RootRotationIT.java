@@ -178,8 +178,11 @@ class RootRotationIT {
         Duration.ofSeconds(60), "the operator's CA taken up by a rotation");
     awaitTrue(() -> "retired".equals(stateEntry("phase")) && operators.certificate().equals(retiredRoot()),
         ROTATION_WITHIN, "the rotation to the operator's CA to end");
+    // The replica follows the retirement at its next look (every five seconds).
     Report adopted = second.health().awaitReadiness(
-        report -> operators.serialHex().equals(report.data("mesh-roots", "signingRootSerial")), Duration.ofSeconds(30));
+        report -> operators.serialHex().equals(report.data("mesh-roots", "signingRootSerial"))
+            && "1".equals(report.data("mesh-roots", "trustedRoots")), Duration.ofSeconds(30));
+    assertThat(adopted.data("mesh-roots", "signingRootSerial")).isEqualTo(operators.serialHex());
     assertThat(adopted.data("mesh-roots", "trustedRoots")).isEqualTo("1");
     assertThat(adopted.data("mesh-roots", "caSecretRefused")).isNull();
   }
