@@ -4,13 +4,13 @@ import io.openservicemesh.config.SettingsInForce;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.k8s.Leadership;
 import io.openservicemesh.k8s.LeaseLeadership;
+import io.openservicemesh.k8s.ReplicaIdentity;
 import io.openservicemesh.status.ControlPlaneReady;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * This replica's part in the leader election of the control plane's replicas: the Lease {@value #LEASE_NAME} in
@@ -43,7 +43,7 @@ public class ClusterLeadership implements Leadership {
       standalone = connection.isEmpty();
       return;
     }
-    lease = new LeaseLeadership(connection.get().client(), namespace.get(), LEASE_NAME, identity());
+    lease = new LeaseLeadership(connection.get().client(), namespace.get(), LEASE_NAME, ReplicaIdentity.current());
     lease.start();
   }
 
@@ -52,12 +52,6 @@ public class ClusterLeadership implements Leadership {
     return standalone || (lease != null && lease.leading());
   }
 
-  /** The pod's name (the kubelet sets HOSTNAME to it) and a random suffix, unique even across restarts. */
-  static String identity() {
-    String host = System.getenv("HOSTNAME");
-    String suffix = UUID.randomUUID().toString().substring(0, 8);
-    return (host == null || host.isBlank() ? "osm-controller" : host) + "_" + suffix;
-  }
 
   @PreDestroy
   synchronized void stop() {

@@ -19,6 +19,7 @@ import io.openservicemesh.events.EventSubject;
 import io.openservicemesh.events.MeshEvent;
 import io.openservicemesh.crypto.CryptoProvider;
 import io.openservicemesh.k8s.KubernetesApi;
+import io.openservicemesh.k8s.ReplicaIdentity;
 import io.openservicemesh.certificate.CaDescription;
 import io.openservicemesh.certificate.IssuerBackend;
 import io.openservicemesh.certificate.StartedIssuer;
@@ -110,7 +111,7 @@ public class TresorBackend implements IssuerBackend {
   private RootLifecycle rootLifecycle(MeshSettings settings, RotatingCaBundleStore caStore, TresorIssuer issuer,
       CoreV1Api api, CryptoProvider crypto) {
     RotationStateStore state = new RotationStateSecretStore(api, settings.osmNamespace(), settings.caBundleSecretName());
-    RootRotationFollower follower = new RootRotationFollower(state, caStore, issuer, ReplicaName.current(), clock);
+    RootRotationFollower follower = new RootRotationFollower(state, caStore, issuer, ReplicaIdentity.current(), clock);
     follower.applyPersisted();
     RootRotationDriver driver = new RootRotationDriver(state, caStore, issuer::roots,
         new RootRotationDriver.Policy(settings.caKey(), settings.caValidity(), settings.clockSkewAllowance(),
