@@ -124,14 +124,15 @@ public final class CaBundleSecretStore implements PublicCaBundleStore, RotatingC
   }
 
   @Override
-  public boolean rotationRequested() throws CaStoreException {
+  public Read read() throws CaStoreException {
     try {
-      Map<String, String> annotations = api.readNamespacedSecret(name, namespace).execute().getMetadata()
-          .getAnnotations();
-      return annotations != null && annotations.containsKey(ROTATE_ROOT_ANNOTATION);
+      V1Secret secret = api.readNamespacedSecret(name, namespace).execute();
+      Map<String, String> annotations = secret.getMetadata().getAnnotations();
+      return new Read(Optional.of(toBundle(secret)),
+          annotations != null && annotations.containsKey(ROTATE_ROOT_ANNOTATION));
     } catch (ApiException e) {
       if (e.getCode() == NOT_FOUND) {
-        return false;
+        return new Read(Optional.empty(), false);
       }
       throw failure("read", e);
     }

@@ -18,8 +18,10 @@ public interface RotatingCaBundleStore extends CaBundleStore {
    */
   boolean replaceRoot(StoredCaBundle expected, StoredCaBundle replacement) throws CaStoreException;
 
-  /** Whether an operator asked for a root rotation. */
-  boolean rotationRequested() throws CaStoreException;
+  /** What the store holds and whether an operator asked for a root rotation: one read of the store for both. */
+  record Read(java.util.Optional<StoredCaBundle> bundle, boolean rotationRequested) {}
+
+  Read read() throws CaStoreException;
 
   /** The request is taken up: removes the annotation (a later one asks for another rotation). */
   void clearRotationRequest() throws CaStoreException;

@@ -28,6 +28,7 @@ final class CaSecretKeeper implements Runnable {
   private final CaBundleStore store;
   /** The root that signs now: a root rotation changes it while this keeper runs. */
   private final Supplier<CaBundle> signing;
+  private final CaBundleDecoding stored;
   private final Clock clock;
   private Instant nextCheck;
   private Finding last = Finding.IN_PLACE;
@@ -35,6 +36,7 @@ final class CaSecretKeeper implements Runnable {
   CaSecretKeeper(CaBundleStore store, Supplier<CaBundle> signing, Clock clock) {
     this.store = store;
     this.signing = signing;
+    this.stored = new CaBundleDecoding(store.location());
     this.clock = clock;
     this.nextCheck = clock.instant().plus(CHECK_EVERY);
   }
@@ -72,9 +74,9 @@ final class CaSecretKeeper implements Runnable {
   }
 
   /** Decoded, not compared as text: an operator's PEM may wrap lines or write the key as PKCS#1. */
-  private boolean holds(StoredCaBundle stored, Instant now) {
+  private boolean holds(StoredCaBundle content, Instant now) {
     try {
-      return CaBundleCodec.decode(stored, store.location(), now).sameAs(signing.get());
+      return stored.decode(content, now).sameAs(signing.get());
     } catch (BrokenCaBundleException broken) {
       return false;
     }

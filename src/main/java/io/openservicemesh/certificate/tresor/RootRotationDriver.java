@@ -48,7 +48,9 @@ final class RootRotationDriver {
   }
 
   private final RotationStateStore state;
+  private final RotationStateReader stateReader;
   private final RotatingCaBundleStore caStore;
+  private final CaBundleDecoding caSecret;
   private final Supplier<TresorRoots> inUse;
   private final Policy policy;
   private final Clock clock;
@@ -66,6 +68,8 @@ final class RootRotationDriver {
       Policy policy, Clock clock, BiConsumer<EventReason, String> notices) {
     this.notices = notices;
     this.state = state;
+    this.stateReader = new RotationStateReader(state);
+    this.caSecret = new CaBundleDecoding(caStore.location());
     this.caStore = caStore;
     this.inUse = inUse;
     this.policy = policy;
@@ -74,20 +78,17 @@ final class RootRotationDriver {
 
   synchronized void drive(RootDistribution clusterWide) throws CaStoreException {
     Instant now = clock.instant();
-    Optional<StoredRotation> stored = state.load();
-    RootRotationCodec.State decoded = null;
-    if (stored.isPresent()) {
-      try {
-        decoded = RootRotationCodec.decode(stored.get().data(), state.location(), now);
-      } catch (BrokenCaBundleException e) {
-        refuse(e.getMessage() + " The rotation cannot go on: fix or delete " + state.location());
-        return;
-      }
+    Optional<RotationStateReader.Read> read;
+    try {
+      read = stateReader.read(now);
+    } catch (BrokenCaBundleException e) {
+      refuse(e.getMessage() + " The rotation cannot go on: fix or delete " + state.location());
+      return;
     }
-    if (decoded instanceof Active active) {
-      step(stored.get(), active.rotation(), clusterWide, now);
+    if (read.isPresent() && read.get().state() instanceof Active active) {
+      step(read.get().stored(), active.rotation(), clusterWide, now);
     } else {
-      maybeStart(stored, now);
+      maybeStart(read.map(RotationStateReader.Read::stored), now);
     }
   }
 
@@ -95,11 +96,12 @@ final class RootRotationDriver {
     CaBundle signing = inUse.get().signing();
     Optional<String> reason = Optional.empty();
     CaBundle incoming = null;
-    Optional<CaBundle> operators = operatorsRoot(signing, now);
+    RotatingCaBundleStore.Read held = caStore.read();
+    Optional<CaBundle> operators = operatorsRoot(held.bundle(), signing, now);
     if (operators.isPresent()) {
       reason = Optional.of("operator");
       incoming = operators.get();
-    } else if (caStore.rotationRequested()) {
+    } else if (held.rotationRequested()) {
       reason = Optional.of("requested");
     } else if (!now.isBefore(policy.dueAt(signing.certificate()))) {
       reason = Optional.of("lifetime");
@@ -131,13 +133,12 @@ final class RootRotationDriver {
    * Another sound root in the CA Secret than the one that signs: an operator's CA, adopted through the same
    * publish-first steps. A broken one is refused with its reason, and the root in use stays.
    */
-  private Optional<CaBundle> operatorsRoot(CaBundle signing, Instant now) throws CaStoreException {
-    Optional<StoredCaBundle> stored = caStore.load();
+  private Optional<CaBundle> operatorsRoot(Optional<StoredCaBundle> stored, CaBundle signing, Instant now) {
     if (stored.isEmpty()) {
       return Optional.empty(); // written back by the CA Secret's keeper
     }
     try {
-      CaBundle candidate = CaBundleCodec.decode(stored.get(), caStore.location(), now);
+      CaBundle candidate = caSecret.decode(stored.get(), now);
       refuse("");
       return candidate.sameAs(signing) ? Optional.empty() : Optional.of(candidate);
     } catch (BrokenCaBundleException e) {
@@ -156,7 +157,7 @@ final class RootRotationDriver {
     Optional<CaBundle> held = Optional.empty();
     if (stored.isPresent()) {
       try {
-        held = Optional.of(CaBundleCodec.decode(stored.get(), caStore.location(), now));
+        held = Optional.of(caSecret.decode(stored.get(), now));
       } catch (BrokenCaBundleException unreadable) {
         held = Optional.empty();
       }

@@ -29,6 +29,7 @@ final class RootRotationFollower {
   private static final Logger LOG = Logger.getLogger(RootRotationFollower.class.getName());
 
   private final RotationStateStore state;
+  private final RotationStateReader stateReader;
   private final RotatingCaBundleStore caStore;
   private final TresorIssuer issuer;
   private final String replica;
@@ -39,6 +40,7 @@ final class RootRotationFollower {
   RootRotationFollower(RotationStateStore state, RotatingCaBundleStore caStore, TresorIssuer issuer, String replica,
       Clock clock) {
     this.state = state;
+    this.stateReader = new RotationStateReader(state);
     this.caStore = caStore;
     this.issuer = issuer;
     this.replica = replica;
@@ -69,11 +71,11 @@ final class RootRotationFollower {
 
   private Optional<Followed> apply(Instant now) {
     try {
-      Optional<StoredRotation> stored = state.load();
-      if (stored.isEmpty()) {
+      Optional<RotationStateReader.Read> read = stateReader.read(now);
+      if (read.isEmpty()) {
         return Optional.empty();
       }
-      RootRotationCodec.State decoded = RootRotationCodec.decode(stored.get().data(), state.location(), now);
+      RootRotationCodec.State decoded = read.get().state();
       problem("");
       if (decoded instanceof Retired retired) {
         adoptRetirement(retired.record(), now);
@@ -85,7 +87,7 @@ final class RootRotationFollower {
         LOG.info(() -> "root rotation " + rotation.phase().configName() + ": signing with the root of serial "
             + rotation.signing().serialHex() + ", trusting both roots");
       }
-      return Optional.of(new Followed(stored.get(), rotation));
+      return Optional.of(new Followed(read.get().stored(), rotation));
     } catch (CaStoreException | BrokenCaBundleException e) {
       problem(e.getMessage());
       return Optional.empty();

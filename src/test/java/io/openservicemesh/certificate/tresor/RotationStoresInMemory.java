@@ -77,7 +77,11 @@ final class RotationStoresInMemory {
     }
 
     @Override
-    public synchronized boolean rotationRequested() {
+    public synchronized Read read() {
+      return new Read(Optional.ofNullable(content), requested);
+    }
+
+    synchronized boolean rotationRequested() {
       return requested;
     }
 
