@@ -2,10 +2,10 @@ package io.openservicemesh.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.openservicemesh.config.CryptoProviderChoice;
 import io.openservicemesh.testing.LogCapture;
+import io.openservicemesh.testing.NativeCrypto;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -22,7 +22,7 @@ class CryptoProviderSelectorTest {
 
   @Test
   void autoUsesTheNativeProviderWhereItLoadsAndSaysSoOnce() throws Exception {
-    assumeThat(linuxOnAShippedArchitecture()).as("ACCP ships for Linux x86_64 and aarch64 only").isTrue();
+    NativeCrypto.assumeShippedForThisPlatform();
     try (LogCapture log = LogCapture.of(CryptoProviderSelector.class)) {
       CryptoProviderSelection selection =
           new CryptoProviderSelector(new CorrettoProviderLoader()).select(CryptoProviderChoice.AUTO);
@@ -91,8 +91,4 @@ class CryptoProviderSelectorTest {
     assertThat(loads).hasValue(0);
   }
 
-  private static boolean linuxOnAShippedArchitecture() {
-    String arch = System.getProperty("os.arch");
-    return System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64"));
-  }
 }

@@ -1,7 +1,6 @@
 package io.openservicemesh.certificate.tresor;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateSpec;
@@ -15,6 +14,7 @@ import io.openservicemesh.crypto.CryptoProvider;
 import io.openservicemesh.crypto.CryptoProviderSelector;
 import io.openservicemesh.crypto.CryptoProviders;
 import io.openservicemesh.identity.ServiceIdentity;
+import io.openservicemesh.testing.NativeCrypto;
 import io.openservicemesh.testing.OpenSsl;
 import io.openservicemesh.testing.TestCa;
 import java.time.Clock;
@@ -90,9 +90,7 @@ class IssuanceByCryptoProviderTest {
     if (name.equals("bouncycastle")) {
       return CryptoProviders.BOUNCYCASTLE;
     }
-    String arch = System.getProperty("os.arch");
-    assumeThat(System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64")))
-        .as("ACCP ships for Linux x86_64 and aarch64 only").isTrue();
+    NativeCrypto.assumeShippedForThisPlatform();
     return new CryptoProviderSelector(new CorrettoProviderLoader()).select(CryptoProviderChoice.ACCP).provider();
   }
 
