@@ -223,28 +223,13 @@ public final class SdsLoadDriver {
     return n;
   }
 
-  /** The server's used heap after a full collection, from {@code jcmd GC.heap_info}; histograms kept on disk. */
+  /** The server's used heap after a full collection; its class histogram kept on disk for reading later. */
   private static long usedHeapAfterGc(long pid, String label) throws Exception {
-    jcmd(pid, "GC.run");
     Path histogram = Path.of("target", "bench", "class-histogram-" + label + ".txt");
     Files.createDirectories(histogram.getParent());
-    Files.writeString(histogram, jcmd(pid, "GC.class_histogram"));
-    String info = jcmd(pid, "GC.heap_info");
-    // G1: " garbage-first heap   total 1048576K, used 123456K [...]"
-    java.util.regex.Matcher used = java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(info);
-    if (!used.find()) {
-      throw new IllegalStateException("cannot read the used heap from jcmd GC.heap_info:\n" + info);
-    }
-    return Long.parseLong(used.group(1)) * 1024;
-  }
-
-  private static String jcmd(long pid, String command) throws Exception {
-    Process process = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IllegalStateException("jcmd " + command + " failed: " + output);
-    }
-    return output;
+    long used = ServerHeap.usedAfterGc(pid);
+    Files.writeString(histogram, ServerHeap.jcmd(pid, "GC.class_histogram"));
+    return used;
   }
 
   private static ByteArrayInputStream stream(String pem) {

@@ -23,8 +23,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What hostile admission bodies cost a running control plane's heap: posts bodies past each limit of the
@@ -83,7 +81,7 @@ public final class WebhookBodyLoad {
 
   private static void run(HttpClient client, URI url, long pid, String kind, int bodies, int concurrency,
       Supplier<HttpRequest.BodyPublisher> body) throws Exception {
-    long before = usedHeapAfterGc(pid);
+    long before = ServerHeap.usedAfterGc(pid);
     Map<String, Integer> answers = new TreeMap<>();
     ExecutorService workers = Executors.newFixedThreadPool(concurrency);
     try (HeapSampler sampler = new HeapSampler(pid)) {
@@ -97,7 +95,7 @@ public final class WebhookBodyLoad {
       }
       long elapsed = System.nanoTime() - start;
       workers.shutdown();
-      long after = usedHeapAfterGc(pid);
+      long after = ServerHeap.usedAfterGc(pid);
       report(kind + ": answers", answers);
       report(kind + ": time (s)", String.format("%.1f", elapsed / 1e9));
       report(kind + ": heap used after full GC before / after (MiB)", mib(before) + " / " + mib(after));
@@ -160,25 +158,6 @@ public final class WebhookBodyLoad {
       jstat.destroy();
       jstat.waitFor(10, TimeUnit.SECONDS);
     }
-  }
-
-  private static long usedHeapAfterGc(long pid) throws Exception {
-    jcmd(pid, "GC.run");
-    String info = jcmd(pid, "GC.heap_info");
-    Matcher used = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(info);
-    if (!used.find()) {
-      throw new IllegalStateException("cannot read the used heap from jcmd GC.heap_info:\n" + info);
-    }
-    return Long.parseLong(used.group(1)) * 1024;
-  }
-
-  private static String jcmd(long pid, String command) throws Exception {
-    Process process = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IllegalStateException("jcmd " + command + " failed: " + output);
-    }
-    return output;
   }
 
   private static long mib(long bytes) {
