@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * A control plane configured to authenticate the API server (OpenServiceMesh.webhook.clientCaFile and
  * clientNames), called over real TLS as the API server calls it: only a client certificate the configured CA
  * signed for an allowed name gets an AdmissionReview answer, on both webhook ports, while a caller of another
- * path needs no certificate at all.
+ * path needs no certificate at all. Its serving certificates are RSA, so its TLS endpoints also show that only
+ * forward-secret AEAD suites are offered.
  */
 class WebhookClientAuthenticationIT {
 
@@ -40,6 +44,9 @@ class WebhookClientAuthenticationIT {
   /** Exists, but is not part of the mesh: the injector admits its pods unchanged and writes nothing. */
   private static final String OUTSIDE_MESH = "outside-mesh-auth-it";
   private static final Duration READY_WITHIN = Duration.ofMinutes(3);
+  /** Key exchange by the server's RSA key: no forward secrecy. */
+  private static final List<String> STATIC_RSA_SUITES =
+      List.of("TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_CBC_SHA");
 
   private static ExtraControlPlane plane;
   private static ClientCertificates clientCa;
@@ -62,7 +69,9 @@ class WebhookClientAuthenticationIT {
         "OpenServiceMesh_caBundleSecretName", CA_SECRET,
         "OpenServiceMesh_webhook_extraServingNames", "localhost",
         "OpenServiceMesh_webhook_clientCaFile", caFile.toString(),
-        "OpenServiceMesh_webhook_clientNames", API_SERVER_NAME));
+        "OpenServiceMesh_webhook_clientNames", API_SERVER_NAME,
+        // RSA serving certificates: the one key type with which a static RSA key exchange could be negotiated.
+        "OpenServiceMesh_certKeyAlgorithm", "rsa"));
     ServerHealth.Report ready = plane.health().awaitReadiness(ServerHealth.Report::up, READY_WITHIN);
     assertThat(ready.up()).as("readiness: %s\n%s", ready.body(), plane.log()).isTrue();
     meshCa = new String(api.readNamespacedSecret(CA_SECRET, OSM_NAMESPACE).execute().getData().get("ca.crt"),
@@ -145,6 +154,40 @@ class WebhookClientAuthenticationIT {
   private static HttpClient client(SSLContext tls) {
     return HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @Test
+  void theWebhookPortsRefuseAStaticRsaKeyExchange() throws Exception {
+    // SDS is configured alike (one list for every endpoint) but not probed here: it refuses a client without a
+    // mesh certificate in the same handshake, so its refusal would prove nothing about the suites.
+    for (int port : List.of(webhookPort, validatorPort)) {
+      assertThatThrownBy(() -> handshake(port, "TLSv1.2", STATIC_RSA_SUITES))
+          .as("port %d offered only %s", port, STATIC_RSA_SUITES)
+          .isInstanceOf(SSLHandshakeException.class);
+    }
+  }
+
+  @Test
+  void theWebhookPortsNegotiateForwardSecretAeadSuitesWithAnRsaCertificate() throws Exception {
+    for (int port : List.of(webhookPort, validatorPort)) {
+      SSLSession tls12 = handshake(port, "TLSv1.2", null);
+      assertThat(tls12.getPeerCertificates()[0].getPublicKey().getAlgorithm()).isEqualTo("RSA");
+      assertThat(tls12.getCipherSuite()).startsWith("TLS_ECDHE_RSA_").containsAnyOf("_GCM_", "_CHACHA20_");
+      assertThat(handshake(port, "TLSv1.3", null).getProtocol()).isEqualTo("TLSv1.3");
+    }
+  }
+
+  /** A handshake offering the protocol and, when given, only these suites (else the JDK's defaults). */
+  private static SSLSession handshake(int port, String protocol, List<String> suites) throws Exception {
+    try (SSLSocket socket = (SSLSocket) TlsContexts.trusting(meshCa).getSocketFactory()
+        .createSocket("localhost", port)) {
+      socket.setEnabledProtocols(new String[] {protocol});
+      if (suites != null) {
+        socket.setEnabledCipherSuites(suites.toArray(String[]::new));
+      }
+      socket.startHandshake();
+      return socket.getSession();
+    }
   }
 
   /** A review of a pod outside the mesh, which both webhooks admit unchanged. */
