@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark suite, in one command: bash bench/run.sh [all|limit|issuance|server|rotation|webhook]
+# The benchmark suite, in one command: bash bench/run.sh [all|smoke|limit|issuance|server|rotation|webhook]
 #
 # 1. the machine and its physical limit (OpenSSL sign and key-generation rates),
 # 2. issuance in process (JMH: EC/RSA roots and leaves, each crypto provider, 1 and 2 threads, cache hit; and
@@ -30,11 +30,31 @@ CONNECTIONS=${BENCH_CONNECTIONS:-100}
 SERVER_HEAP=${BENCH_SERVER_HEAP:-1g}
 PUSH_WAIT=${BENCH_PUSH_WAIT:-300}
 JMH_ARGS=${BENCH_JMH:--f 1 -wi 3 -w 2s -i 5 -r 3s}
+LIMIT_SECONDS=3       # per openssl speed test and EC key generation
+KEYGEN_RSA_SECONDS=10
+CPU_RATE_KEYS=        # "ec": EC leaves only
 SERVER=osm-bench
 WLP=target/liberty/wlp
 SERVER_DIR=$WLP/usr/servers/$SERVER
 
 say() { printf '%s\n' "$*" | tee -a "$OUT/summary.txt"; }
+
+# What the suite runs besides Java and Maven, each with the Debian package that brings it.
+require_tools() {
+  local missing=()
+  command -v gcc > /dev/null || missing+=("gcc (package gcc)")
+  command -v openssl > /dev/null || missing+=("openssl (package openssl)")
+  command -v jcmd > /dev/null || missing+=("jcmd (a full JDK, e.g. package openjdk-17-jdk-headless)")
+  command -v curl > /dev/null || missing+=("curl (package curl)")
+  if command -v gcc > /dev/null && ! echo '#include <openssl/evp.h>' | gcc -E - > /dev/null 2>&1; then
+    missing+=("OpenSSL headers for bench/keygen.c (package libssl-dev)")
+  fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    printf 'bench: missing on this machine:\n' >&2
+    printf '  %s\n' "${missing[@]}" >&2
+    exit 1
+  fi
+}
 
 machine() {
   : > "$OUT/summary.txt"
@@ -56,21 +76,31 @@ keygen_rate() { # ec|rsa seconds label
 
 limit() {
   say "## OpenSSL limit (same machine, same run)"
-  openssl speed -seconds 3 ecdsap256 rsa2048 > "$OUT/openssl-speed-1.txt" 2>/dev/null
-  openssl speed -seconds 3 -multi 2 ecdsap256 rsa2048 > "$OUT/openssl-speed-2.txt" 2>/dev/null
+  openssl speed -seconds "$LIMIT_SECONDS" ecdsap256 rsa2048 > "$OUT/openssl-speed-1.txt" 2>/dev/null
+  openssl speed -seconds "$LIMIT_SECONDS" -multi 2 ecdsap256 rsa2048 > "$OUT/openssl-speed-2.txt" 2>/dev/null
   for threads in 1 2; do
     awk -v t="$threads" '
       /^rsa 2048 bits/ { printf "OPENSSL | RSA-2048 sign/s, verify/s (%s processes) | %s %s\n", t, $6, $7 }
       /^ *256 bits ecdsa \(nistp256\)/ { printf "OPENSSL | ECDSA P-256 sign/s, verify/s (%s processes) | %s %s\n", t, $7, $8 }
     ' "$OUT/openssl-speed-$threads.txt" | tee -a "$OUT/summary.txt"
   done
-  keygen_rate ec 3 "EC P-256" | tee -a "$OUT/summary.txt"
-  keygen_rate rsa 10 "RSA-2048" | tee -a "$OUT/summary.txt"
+  keygen_rate ec "$LIMIT_SECONDS" "EC P-256" | tee -a "$OUT/summary.txt"
+  keygen_rate rsa "$KEYGEN_RSA_SECONDS" "RSA-2048" | tee -a "$OUT/summary.txt"
+}
+
+# Maven, fetching whatever the suite needs that this machine does not have yet; on failure the run stops and
+# says why, with the end of the build log.
+maven() {
+  if ! mvn -q -B "$@" >> "$OUT/build.log" 2>&1; then
+    echo "bench: the build failed (mvn $*); the end of $OUT/build.log:" >&2
+    tail -n 40 "$OUT/build.log" >&2
+    exit 1
+  fi
 }
 
 classpath() {
-  mvn -q -B -o -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$OUT/classpath.txt" > "$OUT/build.log" 2>&1
+  maven -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$OUT/classpath.txt"
   echo "target/test-classes:target/classes:$(cat "$OUT/classpath.txt")"
 }
 
@@ -80,13 +110,17 @@ issuance() {
   for threads in 1 2; do
     # shellcheck disable=SC2086 # JMH_ARGS is a list of options
     java -cp "$cp" org.openjdk.jmh.Main 'IssuanceBenchmark|CacheHitBenchmark' -t "$threads" $JMH_ARGS \
-      -rf text -rff "$OUT/jmh-$threads-threads.txt" > "$OUT/jmh-$threads-threads.log" 2>&1
+      -rf text -rff "$OUT/jmh-$threads-threads.txt" > "$OUT/jmh-$threads-threads.log" 2>&1 \
+      || { echo "bench: JMH failed; the end of $OUT/jmh-$threads-threads.log:" >&2
+           tail -n 40 "$OUT/jmh-$threads-threads.log" >&2; exit 1; }
+    # A row ends "Score ± Error Units", or "Score Units" when there was one iteration only.
     awk -v t="$threads" '
-      /^IssuanceBenchmark/ { printf "JMH | %s provider=%s root=%s leaf=%s threads=%s | %s ± %s\n", $1, $3, $4, $2, t, $7, $9 }
-      /^CacheHitBenchmark/ { printf "JMH | %s threads=%s | %s ± %s\n", $1, t, $6, $8 }' \
+      function score() { return $(NF - 2) == "±" ? $(NF - 3) " ± " $(NF - 1) : $(NF - 1) }
+      /^IssuanceBenchmark/ { printf "JMH | %s provider=%s root=%s leaf=%s threads=%s | %s\n", $1, $3, $4, $2, t, score() }
+      /^CacheHitBenchmark/ { printf "JMH | %s threads=%s | %s\n", $1, t, score() }' \
       "$OUT/jmh-$threads-threads.txt" | tee -a "$OUT/summary.txt"
   done
-  java -cp "$cp" io.openservicemesh.bench.IssuanceCpuRate "${BENCH_CPU_SECONDS:-3}" 2> "$OUT/cpu-rate.err" \
+  java -cp "$cp" io.openservicemesh.bench.IssuanceCpuRate "${BENCH_CPU_SECONDS:-3}" ${CPU_RATE_KEYS:+"$CPU_RATE_KEYS"} 2> "$OUT/cpu-rate.err" \
     | tee -a "$OUT/summary.txt"
 }
 
@@ -94,7 +128,7 @@ server_pid() { cat "$WLP/usr/servers/.pid/$SERVER.pid"; }
 
 # Builds, configures and starts the benchmark server, then records start-up and idle figures.
 start_server() {
-  mvn -q -B -o -Pbench package -DskipTests liberty:create@bench-server liberty:deploy@bench-server >> "$OUT/build.log" 2>&1
+  maven -Pbench package -DskipTests liberty:create@bench-server liberty:deploy@bench-server
   cat > "$SERVER_DIR/bootstrap.properties" <<PROPS
 default.http.port=$HTTP_PORT
 default.https.port=$HTTPS_PORT
@@ -168,12 +202,26 @@ rotation() {
   java -Xmx2g -cp "$cp" io.openservicemesh.bench.RotationBenchmark | tee -a "$OUT/summary.txt"
 }
 
+# Seconds, tiny counts: that every part of the suite still runs on this machine, not what it measures.
+smoke() {
+  LIMIT_SECONDS=1
+  KEYGEN_RSA_SECONDS=1
+  JMH_ARGS="-f 1 -wi 0 -i 1 -r 200ms -p root=EC -p leaf=EC"
+  BENCH_CPU_SECONDS=0.05
+  CPU_RATE_KEYS=ec
+  limit
+  issuance
+}
+
+require_tools
+: > "$OUT/build.log"
 case $WHAT in
   all) machine; limit; issuance; server ;;
+  smoke) machine; smoke ;;
   rotation) machine; rotation ;;
   webhook) machine; webhook ;;
   limit) machine; limit ;;
   issuance) machine; issuance ;;
   server) machine; server ;;
-  *) echo "usage: bash bench/run.sh [all|limit|issuance|server|rotation|webhook]" >&2; exit 2 ;;
+  *) echo "usage: bash bench/run.sh [all|smoke|limit|issuance|server|rotation|webhook]" >&2; exit 2 ;;
 esac

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every shell script a user or the build runs from demo/ and src/test/deploy/ passes shellcheck (installed by
+ * Every shell script a user or the build runs from demo/, src/test/deploy/ and bench/ passes shellcheck (installed by
  * src/test/deploy/tools.sh when missing).
  */
 class DemoScriptsTest {
@@ -32,7 +32,7 @@ class DemoScriptsTest {
 
   static Stream<Path> scripts() throws IOException {
     List<Path> scripts = new ArrayList<>();
-    for (Path root : List.of(Path.of("demo"), Path.of("src", "test", "deploy"))) {
+    for (Path root : List.of(Path.of("demo"), Path.of("src", "test", "deploy"), Path.of("bench"))) {
       try (Stream<Path> files = Files.walk(root)) {
         files.filter(p -> p.toString().endsWith(".sh")).sorted().forEach(scripts::add);
       }
