@@ -8,7 +8,10 @@ import io.openservicemesh.config.SettingOrigins;
 import io.openservicemesh.config.SettingsInForce;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.sds.SdsStreams;
+import io.openservicemesh.status.DetailedHealthCheck;
 import io.openservicemesh.tls.TlsEndpoint;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,6 +30,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
 
 /**
  * {@code GET /debug/...}: the read-only debug views (cached certificates, SDS streams, trust bundle, configuration
@@ -48,6 +53,7 @@ public class DebugResource {
   @Inject BootstrapCertificates bootstrapCertificates;
   @Inject KubernetesApi kubernetes;
   @Inject Clock clock;
+  @Inject @Any Instance<DetailedHealthCheck> healthChecks;
 
   @GET
   public Response index(@QueryParam("format") String format, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
@@ -60,14 +66,15 @@ public class DebugResource {
           .append("  /debug/certificates   cached certificates\n")
           .append("  /debug/streams        connected SDS streams\n")
           .append("  /debug/trust-bundle   the mesh's roots\n")
-          .append("  /debug/config         configuration in force and its source\n");
+          .append("  /debug/config         configuration in force and its source\n")
+          .append("  /debug/health         readiness and liveness with each check's details (also /ready, /live)\n");
       if (standalone) {
         text.append("  /debug/bootstrap?identity=<sa>.<ns>   an Envoy bootstrap (standalone mode only)\n");
       }
       return Response.ok(text.toString(), MediaType.TEXT_PLAIN_TYPE).build();
     }
     var views = Json.createArrayBuilder().add("/debug/certificates").add("/debug/streams")
-        .add("/debug/trust-bundle").add("/debug/config");
+        .add("/debug/trust-bundle").add("/debug/config").add("/debug/health");
     if (standalone) {
       views.add("/debug/bootstrap?identity=<sa>.<ns>");
     }
@@ -98,6 +105,35 @@ public class DebugResource {
   public Response configuration(@QueryParam("format") String format,
       @HeaderParam(HttpHeaders.ACCEPT) String accept) {
     return view(format, accept, DebugViews::configuration);
+  }
+
+  /** Every readiness and liveness check with its details, which {@code /health} on the HTTP port leaves out. */
+  @GET
+  @Path("health")
+  public Response health(@QueryParam("format") String format, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+    return health(format, accept, healthChecks);
+  }
+
+  @GET
+  @Path("health/ready")
+  public Response readiness(@QueryParam("format") String format, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+    return health(format, accept, healthChecks.select(Readiness.Literal.INSTANCE));
+  }
+
+  @GET
+  @Path("health/live")
+  public Response liveness(@QueryParam("format") String format, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+    return health(format, accept, healthChecks.select(Liveness.Literal.INSTANCE));
+  }
+
+  private Response health(String format, String accept, Instance<DetailedHealthCheck> which) {
+    if (!onDebugPort()) {
+      return notFound();
+    }
+    HealthDetails details = new HealthDetails(which.stream().map(DetailedHealthCheck::detailed).toList());
+    return wantsText(format, accept)
+        ? Response.ok(details.text(), MediaType.TEXT_PLAIN_TYPE).build()
+        : Response.ok(details.json(), MediaType.APPLICATION_JSON_TYPE).build();
   }
 
   /**

@@ -2,11 +2,11 @@ package io.openservicemesh.health;
 
 import io.openservicemesh.bootstrap.BootstrapRenewer.Overdue;
 import io.openservicemesh.bootstrap.BootstrapSecretKeeper;
+import io.openservicemesh.status.DetailedHealthCheck;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
@@ -18,7 +18,7 @@ import org.eclipse.microprofile.health.Readiness;
  */
 @Readiness
 @ApplicationScoped
-public class BootstrapCredentialsHealthCheck implements HealthCheck {
+public class BootstrapCredentialsHealthCheck extends DetailedHealthCheck {
 
   /** Enough to act on; the log names every one. */
   static final int NAMED = 5;
@@ -26,7 +26,7 @@ public class BootstrapCredentialsHealthCheck implements HealthCheck {
   @Inject BootstrapSecretKeeper keeper;
 
   @Override
-  public HealthCheckResponse call() {
+  public HealthCheckResponse detailed() {
     List<Overdue> overdue = keeper.overdue();
     HealthCheckResponseBuilder response = HealthCheckResponse.named("bootstrap-credentials")
         .status(overdue.isEmpty())

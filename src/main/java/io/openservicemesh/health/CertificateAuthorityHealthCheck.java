@@ -1,11 +1,11 @@
 package io.openservicemesh.health;
 
-import io.openservicemesh.status.ControlPlaneStatus;
 import io.openservicemesh.status.ControlPlaneStatus.Phase;
 import io.openservicemesh.status.ControlPlaneStatus.Status;
+import io.openservicemesh.status.ControlPlaneStatus;
+import io.openservicemesh.status.DetailedHealthCheck;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
@@ -16,12 +16,12 @@ import org.eclipse.microprofile.health.Readiness;
  */
 @Readiness
 @ApplicationScoped
-public class CertificateAuthorityHealthCheck implements HealthCheck {
+public class CertificateAuthorityHealthCheck extends DetailedHealthCheck {
 
   @Inject ControlPlaneStatus controlPlane;
 
   @Override
-  public HealthCheckResponse call() {
+  public HealthCheckResponse detailed() {
     Status status = controlPlane.status();
     HealthCheckResponseBuilder response =
         HealthCheckResponse.named("certificate-authority").status(status.phase() == Phase.READY);

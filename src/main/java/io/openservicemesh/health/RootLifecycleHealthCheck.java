@@ -1,9 +1,9 @@
 package io.openservicemesh.health;
 
 import io.openservicemesh.certificate.RootStatus;
+import io.openservicemesh.status.DetailedHealthCheck;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
@@ -15,12 +15,12 @@ import org.eclipse.microprofile.health.Readiness;
  */
 @Readiness
 @ApplicationScoped
-public class RootLifecycleHealthCheck implements HealthCheck {
+public class RootLifecycleHealthCheck extends DetailedHealthCheck {
 
   @Inject RootStatus roots;
 
   @Override
-  public HealthCheckResponse call() {
+  public HealthCheckResponse detailed() {
     HealthCheckResponseBuilder response = HealthCheckResponse.named("mesh-roots").up();
     roots.rootDetails().forEach(response::withData);
     return response.build();

@@ -3,11 +3,11 @@ package io.openservicemesh.health;
 import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.rotation.RotationStatus;
 import io.openservicemesh.rotation.RotationView;
+import io.openservicemesh.status.DetailedHealthCheck;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
@@ -19,12 +19,12 @@ import org.eclipse.microprofile.health.Readiness;
  */
 @Readiness
 @ApplicationScoped
-public class RotationHealthCheck implements HealthCheck {
+public class RotationHealthCheck extends DetailedHealthCheck {
 
   @Inject RotationView rotation;
 
   @Override
-  public HealthCheckResponse call() {
+  public HealthCheckResponse detailed() {
     RotationReadiness readiness = readiness();
     HealthCheckResponseBuilder response = HealthCheckResponse.named("rotation").status(readiness.up());
     readiness.data().forEach((key, value) -> {

@@ -1,9 +1,9 @@
 package io.openservicemesh.health;
 
 import io.openservicemesh.sds.SdsStreams;
+import io.openservicemesh.status.DetailedHealthCheck;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
@@ -13,12 +13,12 @@ import org.eclipse.microprofile.health.Readiness;
  */
 @Readiness
 @ApplicationScoped
-public class SdsHealthCheck implements HealthCheck {
+public class SdsHealthCheck extends DetailedHealthCheck {
 
   @Inject SdsStreams streams;
 
   @Override
-  public HealthCheckResponse call() {
+  public HealthCheckResponse detailed() {
     return HealthCheckResponse.named("sds").up()
         .withData("streams", streams.streamCount())
         .withData("serviceIdentities", streams.identityCount())

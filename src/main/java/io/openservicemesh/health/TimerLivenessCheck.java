@@ -1,13 +1,13 @@
 package io.openservicemesh.health;
 
 import io.openservicemesh.status.ControlPlaneStatus;
+import io.openservicemesh.status.DetailedHealthCheck;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
@@ -19,7 +19,7 @@ import org.eclipse.microprofile.health.Liveness;
  */
 @Liveness
 @ApplicationScoped
-public class TimerLivenessCheck implements HealthCheck {
+public class TimerLivenessCheck extends DetailedHealthCheck {
 
   /** Silence tolerated at least (twelve passes at the default 5 s), so a slow pass or GC pause is no death. */
   static final Duration MIN_TOLERATED_SILENCE = Duration.ofSeconds(60);
@@ -30,7 +30,7 @@ public class TimerLivenessCheck implements HealthCheck {
   @Inject Clock clock;
 
   @Override
-  public HealthCheckResponse call() {
+  public HealthCheckResponse detailed() {
     Optional<Instant> last = controlPlane.lastHeartbeat();
     Instant now = clock.instant();
     if (last.isEmpty()) {

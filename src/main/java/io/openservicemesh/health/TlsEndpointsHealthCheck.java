@@ -5,6 +5,7 @@ import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.ServingCertificates;
+import io.openservicemesh.status.DetailedHealthCheck;
 import io.openservicemesh.tls.ServedCertificateProbe;
 import io.openservicemesh.tls.TlsEndpoint;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
@@ -34,7 +34,7 @@ import org.eclipse.microprofile.health.Readiness;
  */
 @Readiness
 @ApplicationScoped
-public class TlsEndpointsHealthCheck implements HealthCheck {
+public class TlsEndpointsHealthCheck extends DetailedHealthCheck {
 
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
@@ -48,7 +48,7 @@ public class TlsEndpointsHealthCheck implements HealthCheck {
   private final Map<String, X509Certificate> verified = new ConcurrentHashMap<>();
 
   @Override
-  public HealthCheckResponse call() {
+  public HealthCheckResponse detailed() {
     Map<CertificateKind, Certificate> current;
     try {
       current = currentByKind();

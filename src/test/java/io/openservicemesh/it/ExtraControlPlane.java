@@ -69,7 +69,7 @@ public final class ExtraControlPlane implements AutoCloseable {
   }
 
   public ServerHealth health() {
-    return new ServerHealth(httpPort);
+    return new ServerHealth(httpPort, httpPort + 4);
   }
 
   public int sdsPort() {

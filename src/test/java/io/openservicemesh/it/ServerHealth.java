@@ -12,26 +12,37 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Reads a running control plane's MicroProfile Health endpoints. */
+/**
+ * Reads a running control plane's health: the status from MicroProfile Health on the HTTP port, as probes see it,
+ * and each check's details from the loopback-only debug view {@code /debug/health}, which is where they are served.
+ */
 public final class ServerHealth {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final int httpPort;
+  private final int debugPort;
 
-  public ServerHealth(int httpPort) {
+  public ServerHealth(int httpPort, int debugPort) {
     this.httpPort = httpPort;
+    this.debugPort = debugPort;
   }
 
-  public static ServerHealth ofProperty(String portProperty) {
-    return new ServerHealth(Integer.parseInt(System.getProperty(portProperty)));
+  /** @param httpPortProperty e.g. {@code it.http.port}; the debug port is the matching {@code ...debug.port} */
+  public static ServerHealth ofProperty(String httpPortProperty) {
+    return new ServerHealth(Integer.parseInt(System.getProperty(httpPortProperty)),
+        Integer.parseInt(System.getProperty(httpPortProperty.replace("http.port", "debug.port"))));
   }
 
-  /** One health report: the HTTP status and the parsed body. */
-  public record Report(int httpStatus, JsonObject body) {
+  /**
+   * One health report: the public endpoint's HTTP status and body, and the details of the same checks.
+   *
+   * @param body the debug view's document: the public one's shape, with each check's data
+   */
+  public record Report(int httpStatus, JsonObject publicBody, JsonObject body) {
 
     public boolean up() {
-      return httpStatus == 200 && "UP".equals(body.get("status").getAsString());
+      return httpStatus == 200 && "UP".equals(publicBody.get("status").getAsString());
     }
 
     public Optional<JsonObject> check(String name) {
@@ -51,19 +62,23 @@ public final class ServerHealth {
   }
 
   public Report readiness() throws IOException, InterruptedException {
-    return report("/health/ready");
+    return report("ready");
   }
 
   public Report liveness() throws IOException, InterruptedException {
-    return report("/health/live");
+    return report("live");
   }
 
-  private Report report(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
-            .timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return new Report(response.statusCode(), JsonParser.parseString(response.body()).getAsJsonObject());
+  private Report report(String which) throws IOException, InterruptedException {
+    HttpResponse<String> published = get(httpPort, "/health/" + which);
+    HttpResponse<String> details = get(debugPort, "/debug/health/" + which);
+    return new Report(published.statusCode(), JsonParser.parseString(published.body()).getAsJsonObject(),
+        JsonParser.parseString(details.body()).getAsJsonObject());
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /**

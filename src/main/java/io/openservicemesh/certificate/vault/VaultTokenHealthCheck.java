@@ -1,8 +1,8 @@
 package io.openservicemesh.certificate.vault;
 
+import io.openservicemesh.status.DetailedHealthCheck;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
@@ -15,12 +15,12 @@ import org.eclipse.microprofile.health.Readiness;
  */
 @Readiness
 @ApplicationScoped
-public class VaultTokenHealthCheck implements HealthCheck {
+public class VaultTokenHealthCheck extends DetailedHealthCheck {
 
   @Inject VaultBackend backend;
 
   @Override
-  public HealthCheckResponse call() {
+  public HealthCheckResponse detailed() {
     HealthCheckResponseBuilder response = HealthCheckResponse.named("vault-token");
     return backend.tokenStatus()
         .map(status -> {

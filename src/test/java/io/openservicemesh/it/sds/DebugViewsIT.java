@@ -12,6 +12,7 @@ import io.openservicemesh.it.sds.EnvoyLikeClient.SotwStream;
 import io.openservicemesh.it.sds.MeshFixture.Proxy;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -78,7 +79,7 @@ class DebugViewsIT {
           + TestCluster.OSM_NAMESPACE + " +\\S+");
 
       for (String view : List.of("/debug", "/debug/certificates", "/debug/streams", "/debug/trust-bundle",
-          "/debug/config")) {
+          "/debug/config", "/debug/health")) {
         for (String form : List.of("json", "text")) {
           HttpResponse<String> response = get(DEBUG + view + "?format=" + form);
           assertThat(response.statusCode()).as(view).isEqualTo(200);
@@ -92,6 +93,28 @@ class DebugViewsIT {
       assertThat(awaitStream(proxy.nodeId(), r -> !r.isNull("lastNack")).getString("lastNack"))
           .contains("debug-view-nack");
     }
+  }
+
+  @Test
+  void healthOnTheHttpPortTellsStatusOnlyAndTheDebugPortTheDetails() throws Exception {
+    String http = "http://localhost:" + System.getProperty("it.http.port");
+    JsonObject published = Json.createReader(new StringReader(get(http + "/health/ready").body())).readObject();
+    JsonObject detailed = json("/debug/health/ready");
+    String rootSerial = Pem.decodeCertificate(mesh.meshCaPem).getSerialNumber().toString(16);
+
+    assertThat(published.getString("status")).isEqualTo("UP");
+    assertThat(published.getJsonArray("checks").stream().map(JsonObject.class::cast))
+        .isNotEmpty().allSatisfy(check -> assertThat(check.getOrDefault("data", JsonValue.EMPTY_JSON_OBJECT))
+            .as(check.getString("name")).isEqualTo(JsonValue.EMPTY_JSON_OBJECT));
+    assertThat(published.toString()).doesNotContain(rootSerial, TestCluster.CA_SECRET);
+    assertThat(detailed.getString("status")).isEqualTo("UP");
+    assertThat(detailed.getJsonArray("checks").stream().map(JsonObject.class::cast)
+        .filter(check -> check.getString("name").equals("certificate-authority")).findFirst())
+        .hasValueSatisfying(check -> assertThat(check.getJsonObject("data").getString("caSerial"))
+            .isEqualToIgnoringCase(rootSerial));
+    assertThat(json("/debug/health/live").getJsonArray("checks").stream().map(JsonObject.class::cast)
+        .map(check -> check.getString("name"))).contains("timers").doesNotContain("certificate-authority");
+    assertThat(get(http + "/debug/health").statusCode()).isEqualTo(404);
   }
 
   @Test
