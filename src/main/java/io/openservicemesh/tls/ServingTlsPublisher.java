@@ -4,7 +4,6 @@ import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateKind;
 import io.openservicemesh.certificate.CaCertificateFile;
 import io.openservicemesh.certificate.CertificateSpec;
-import io.openservicemesh.certificate.Crypto;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.Pem.PemException;
@@ -56,11 +55,8 @@ public class ServingTlsPublisher {
   @Inject RotationAnnouncements announcements;
   @Inject SettingsInForce settings;
 
-  /**
-   * PKCS#12 needs a password, though it protects nothing the file permissions do not: a fresh random one per
-   * start, known only to this process and the configuration it writes beside the stores.
-   */
-  private final char[] storePassword = randomPassword();
+  /** Kept across restarts, so Liberty never reads a store with the password of another run ({@link StorePassword}). */
+  private final char[] storePassword = StorePassword.keptOrNew(TLS_DIRECTORY.resolve(ENDPOINTS_CONFIG));
   private final TlsFiles files = new TlsFiles(TLS_DIRECTORY);
 
   /** Serial of the certificate last written, per key store. */
@@ -145,14 +141,4 @@ public class ServingTlsPublisher {
   private static final String CLIENT_TRUST_STORE = "  <keyStore id=\"webhookClientTrustStore\""
       + " location=\"${server.output.dir}/tls/" + TlsFiles.WEBHOOK_CLIENT_TRUST_STORE + "\" type=\"PKCS12\"\n"
       + "            password=\"${osm.tls.storePassword}\" readOnly=\"true\"/>";
-
-  /** 32 characters from [A-Za-z0-9]: nothing that needs escaping in XML or in Liberty's variable syntax. */
-  private static char[] randomPassword() {
-    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    char[] password = new char[32];
-    for (int i = 0; i < password.length; i++) {
-      password[i] = alphabet.charAt(Crypto.random().nextInt(alphabet.length()));
-    }
-    return password;
-  }
 }

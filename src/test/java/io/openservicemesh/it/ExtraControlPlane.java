@@ -82,6 +82,15 @@ public final class ExtraControlPlane implements AutoCloseable {
     return Files.exists(log) ? Files.readString(log) : "(no messages.log)";
   }
 
+  /**
+   * Stops and starts the server in place, as a restarted container does: its output directory (the TLS stores and
+   * their include of the run before) is kept. Returns once Liberty reports it started.
+   */
+  public void restart() throws Exception {
+    serverCommand("stop");
+    serverCommand("start");
+  }
+
   @Override
   /** Stops the server and removes the webhook configurations it registered (named by its namespace). */
   public void close() throws Exception {

@@ -177,6 +177,18 @@ class WebhookClientAuthenticationIT {
     }
   }
 
+  @Test
+  void aRestartInPlaceOpensTheEndpointsWithStoresLibertyCanRead() throws Exception {
+    plane.restart();
+
+    ServerHealth.Report ready = plane.health().awaitReadiness(ServerHealth.Report::up, READY_WITHIN);
+    assertThat(ready.up()).as("readiness: %s", ready.body()).isTrue();
+    // The stores of the run before are replaced while Liberty polls them: with another password in their
+    // include than in them, Liberty would fail to load one (CWPKI0033E) and refuse handshakes meanwhile.
+    assertThat(plane.log()).doesNotContain("CWPKI0033E");
+    assertThat(handshake(webhookPort, "TLSv1.3", null).getProtocol()).isEqualTo("TLSv1.3");
+  }
+
   /** A handshake offering the protocol and, when given, only these suites (else the JDK's defaults). */
   private static SSLSession handshake(int port, String protocol, List<String> suites) throws Exception {
     try (SSLSocket socket = (SSLSocket) TlsContexts.trusting(meshCa).getSocketFactory()
