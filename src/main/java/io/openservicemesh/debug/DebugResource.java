@@ -28,6 +28,7 @@ import java.nio.file.Paths;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.health.Liveness;
@@ -127,13 +128,8 @@ public class DebugResource {
   }
 
   private Response health(String format, String accept, Instance<DetailedHealthCheck> which) {
-    if (!onDebugPort()) {
-      return notFound();
-    }
-    HealthDetails details = new HealthDetails(which.stream().map(DetailedHealthCheck::detailed).toList());
-    return wantsText(format, accept)
-        ? Response.ok(details.text(), MediaType.TEXT_PLAIN_TYPE).build()
-        : Response.ok(details.json(), MediaType.APPLICATION_JSON_TYPE).build();
+    return render(format, accept,
+        () -> new HealthDetails(which.stream().map(DetailedHealthCheck::detailed).toList()));
   }
 
   /**
@@ -177,13 +173,18 @@ public class DebugResource {
   }
 
   private Response view(String format, String accept, Function<DebugViews, DebugTable> which) {
+    return render(format, accept, () -> which.apply(views()));
+  }
+
+  /** Made only for a request on the debug port, and answered in the form it asks for. */
+  private Response render(String format, String accept, Supplier<DebugDocument> document) {
     if (!onDebugPort()) {
       return notFound();
     }
-    DebugTable table = which.apply(views());
+    DebugDocument made = document.get();
     return wantsText(format, accept)
-        ? Response.ok(table.text(), MediaType.TEXT_PLAIN_TYPE).build()
-        : Response.ok(table.json(), MediaType.APPLICATION_JSON_TYPE).build();
+        ? Response.ok(made.text(), MediaType.TEXT_PLAIN_TYPE).build()
+        : Response.ok(made.json(), MediaType.APPLICATION_JSON_TYPE).build();
   }
 
   private DebugViews views() {

@@ -16,7 +16,7 @@ import java.util.Optional;
  * at a terminal). Cells are strings, numbers, booleans, lists of strings or absent; a view is built from public
  * facts only, so neither form can carry more than the view was given.
  */
-final class DebugTable {
+final class DebugTable implements DebugDocument {
 
   private static final String ABSENT = "-";
 
@@ -53,7 +53,8 @@ final class DebugTable {
     return rows.size();
   }
 
-  JsonObject json() {
+  @Override
+  public JsonObject json() {
     JsonObjectBuilder view = Json.createObjectBuilder().add("view", title);
     summary.forEach((name, value) -> add(view, name, value));
     JsonArrayBuilder items = Json.createArrayBuilder();
@@ -65,7 +66,8 @@ final class DebugTable {
     return view.add("items", items).build();
   }
 
-  String text() {
+  @Override
+  public String text() {
     StringBuilder out = new StringBuilder(title).append('\n');
     summary.forEach((name, value) -> out.append("  ").append(name).append(": ").append(cell(value)).append('\n'));
     if (rows.isEmpty()) {

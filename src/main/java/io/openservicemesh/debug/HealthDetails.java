@@ -13,7 +13,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
  * (overall status, then each check's name, status and data), so a tool reading one reads the other. The details
  * never hold key material: the checks report names, serials, instants, counts and reasons.
  */
-final class HealthDetails {
+final class HealthDetails implements DebugDocument {
 
   private final List<HealthCheckResponse> checks;
 
@@ -25,7 +25,8 @@ final class HealthDetails {
     return checks.stream().allMatch(check -> check.getStatus() == HealthCheckResponse.Status.UP);
   }
 
-  JsonObject json() {
+  @Override
+  public JsonObject json() {
     JsonArrayBuilder all = Json.createArrayBuilder();
     for (HealthCheckResponse check : checks) {
       JsonObjectBuilder data = Json.createObjectBuilder();
@@ -44,7 +45,8 @@ final class HealthDetails {
     return Json.createObjectBuilder().add("status", up() ? "UP" : "DOWN").add("checks", all).build();
   }
 
-  String text() {
+  @Override
+  public String text() {
     StringBuilder out = new StringBuilder("health: ").append(up() ? "UP" : "DOWN").append('\n');
     for (HealthCheckResponse check : checks) {
       out.append("  ").append(check.getName()).append(": ").append(check.getStatus().name()).append('\n');

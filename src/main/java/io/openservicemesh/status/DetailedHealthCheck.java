@@ -17,10 +17,7 @@ public abstract class DetailedHealthCheck implements HealthCheck {
   /** What MicroProfile Health serves on {@code /health}: the name and the status, no data. */
   @Override
   public HealthCheckResponse call() {
-    return withoutData(detailed());
-  }
-
-  static HealthCheckResponse withoutData(HealthCheckResponse detailed) {
+    HealthCheckResponse detailed = detailed();
     return HealthCheckResponse.named(detailed.getName())
         .status(detailed.getStatus() == HealthCheckResponse.Status.UP).build();
   }
