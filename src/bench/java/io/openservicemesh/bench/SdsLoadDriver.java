@@ -18,6 +18,7 @@ import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.certificate.tresor.CaBundle;
 import io.openservicemesh.certificate.tresor.CaBundleCodec;
 import io.openservicemesh.certificate.tresor.TresorIssuer;
+import io.openservicemesh.testing.ServerHeap;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.openservicemesh.bench;
 
+import io.openservicemesh.testing.ServerHeap;
 import io.openservicemesh.testing.TlsContexts;
 import java.io.BufferedReader;
 import java.io.InputStream;

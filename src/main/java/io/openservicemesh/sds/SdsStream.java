@@ -4,6 +4,8 @@ import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.openservicemesh.identity.ProxyIdentity;
+import io.openservicemesh.schedule.LogThrottle;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.logging.Logger;
@@ -143,8 +145,21 @@ abstract class SdsStream<R> {
   }
 
   protected void refuse(SdsException e) {
-    LOG.warning(() -> "SDS request of proxy " + proxy.commonName() + " refused (" + e.status().getCode() + "): "
-        + e.getMessage());
+    warnRefused("request", proxy, e);
     fail(e.status());
+  }
+
+  /**
+   * A proxy's certificate does not make its requests well-formed, and one pod can send many: a few warnings per
+   * window say it happens, the rest are counted.
+   */
+  private static final LogThrottle REFUSALS = new LogThrottle(Duration.ofSeconds(10), 10);
+
+  static void warnRefused(String what, ProxyIdentity proxy, SdsException e) {
+    long suppressed = REFUSALS.permit();
+    if (suppressed >= 0) {
+      LOG.warning(() -> "SDS " + what + " of proxy " + proxy.commonName() + " refused (" + e.status().getCode()
+          + "): " + e.getMessage() + LogThrottle.suppressedNote(suppressed));
+    }
   }
 }

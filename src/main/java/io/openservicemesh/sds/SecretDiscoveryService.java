@@ -1,20 +1,20 @@
 package io.openservicemesh.sds;
 
-import io.openservicemesh.identity.ProxyCertificates;
+import com.google.protobuf.Any;
+import com.google.protobuf.Message;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.envoyproxy.envoy.service.secret.v3.SecretDiscoveryServiceGrpc;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
-import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.identity.ProxyCertificates;
-import com.google.protobuf.Any;
+import io.openservicemesh.identity.ProxyIdentity;
 import jakarta.inject.Inject;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.logging.Logger;
 
 /**
  * Envoy's Secret Discovery Service (v3), served by Liberty's gRPC feature on the mutual-TLS port. Each call is
@@ -33,7 +32,6 @@ import java.util.logging.Logger;
 public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncService, BindableService {
 
   static final String SERVICE_NAME = "envoy.service.secret.v3.SecretDiscoveryService";
-  private static final Logger LOG = Logger.getLogger(SecretDiscoveryService.class.getName());
   /** Streams close at their maximum age minus up to this fraction, so a fleet does not reconnect at once. */
   private static final double STREAM_AGE_JITTER = 0.1;
 
@@ -46,8 +44,8 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
 
   @Override
   public ServerServiceDefinition bindService() {
-    return ServerInterceptors.intercept(
-        SecretDiscoveryServiceGrpc.bindService(this), new ProxyIdentityInterceptor(this::identify));
+    return ServerInterceptors.intercept(UndecodableRequests.tolerated(SecretDiscoveryServiceGrpc.bindService(this)),
+        new ProxyIdentityInterceptor(this::identify));
   }
 
   @Override
@@ -82,6 +80,7 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
   public void fetchSecrets(DiscoveryRequest request, StreamObserver<DiscoveryResponse> responses) {
     ProxyIdentity proxy = ProxyIdentityInterceptor.PROXY.get();
     try {
+      UndecodableRequests.check(request);
       TypeUrls.check(request.getTypeUrl());
       NodeCheck.verifyFirst(request.hasNode(), request.getNode(), proxy);
       verifyPod(proxy);
@@ -95,8 +94,7 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
       responses.onNext(response.build());
       responses.onCompleted();
     } catch (SdsException e) {
-      LOG.warning(() -> "SDS fetch of proxy " + proxy.commonName() + " refused (" + e.status().getCode() + "): "
-          + e.getMessage());
+      SdsStream.warnRefused("fetch", proxy, e);
       responses.onError(e.status().asRuntimeException());
     }
   }
@@ -116,7 +114,7 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
       verifyPod(proxy);
       return true;
     } catch (SdsException e) {
-      LOG.warning(() -> "SDS stream of proxy " + proxy.commonName() + " refused: " + e.getMessage());
+      SdsStream.warnRefused("stream", proxy, e);
       responses.onError(e.status().asRuntimeException());
       return false;
     }
@@ -139,10 +137,17 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
     return clock.instant().plus(maxAge).minusMillis(jitter);
   }
 
-  private static <Q> StreamObserver<Q> observer(java.util.function.Consumer<Q> onRequest, SdsStream<?> stream) {
+  private static <Q extends Message> StreamObserver<Q> observer(java.util.function.Consumer<Q> onRequest,
+      SdsStream<?> stream) {
     return new StreamObserver<>() {
       @Override
       public void onNext(Q request) {
+        try {
+          UndecodableRequests.check(request);
+        } catch (SdsException undecodable) {
+          stream.refuse(undecodable);
+          return;
+        }
         onRequest.accept(request);
       }
 

@@ -73,6 +73,11 @@ public final class EnvoyLikeClient implements AutoCloseable {
     return MetadataUtils.newAttachHeadersInterceptor(metadata);
   }
 
+  /** For calls made below the stubs, such as bytes no stub would send. */
+  ManagedChannel channel() {
+    return channel;
+  }
+
   SotwStream streamSecrets() {
     SotwStream stream = new SotwStream();
     stream.requests = SecretDiscoveryServiceGrpc.newStub(channel).streamSecrets(stream.observer());
