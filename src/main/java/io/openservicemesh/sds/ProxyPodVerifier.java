@@ -5,6 +5,7 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.openservicemesh.identity.ProxyIdentity;
+import io.openservicemesh.k8s.ApiFailures;
 import io.openservicemesh.k8s.KubernetesApi;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -39,7 +40,7 @@ public class ProxyPodVerifier {
           .labelSelector(ProxyIdentity.POD_LABEL + "=" + proxy.uuid()).execute().getItems();
     } catch (ApiException e) {
       throw new SdsException(Status.Code.UNAVAILABLE,
-          "cannot verify the pod of proxy " + proxy.commonName() + ": the Kubernetes API answered " + e.getCode());
+          "cannot verify the pod of proxy " + proxy.commonName() + ": " + ApiFailures.describe(e));
     }
     String account = proxy.service().serviceAccount();
     List<V1Pod> ofAccount = pods.stream().filter(pod -> account.equals(serviceAccountOf(pod))).toList();

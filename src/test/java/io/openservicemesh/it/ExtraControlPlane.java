@@ -42,7 +42,8 @@ public final class ExtraControlPlane implements AutoCloseable {
    * Creates and starts the server; returns once Liberty reports it started (readiness is for the test to
    * await). Ports are {@code it.extra.port} and the four after it.
    *
-   * @param environment its settings, as MicroProfile Config environment variables; KUBECONFIG is added
+   * @param environment its settings, as MicroProfile Config environment variables; KUBECONFIG is added unless
+   *     given
    */
   public static ExtraControlPlane start(String name, Map<String, String> environment) throws Exception {
     return start(name, environment, Integer.getInteger("it.extra.port", 9480));
@@ -60,7 +61,7 @@ public final class ExtraControlPlane implements AutoCloseable {
         "default.http.port=" + base, "default.https.port=" + (base + 1), "sds.port=" + (base + 2),
         "validator.https.port=" + (base + 3), "debug.port=" + (base + 4)) + "\n");
     Map<String, String> env = new LinkedHashMap<>(environment);
-    env.put("KUBECONFIG", TestCluster.kubeconfig().toAbsolutePath().toString());
+    env.putIfAbsent("KUBECONFIG", TestCluster.kubeconfig().toAbsolutePath().toString());
     Files.writeString(server.resolve("server.env"), env.entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")), StandardCharsets.UTF_8);
     ExtraControlPlane plane = new ExtraControlPlane(name, base, base + 2);

@@ -10,9 +10,13 @@ import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The real Kubernetes API the integration tests run against: the kubeconfig written by
@@ -38,6 +42,39 @@ public final class TestCluster {
 
   public static ApiClient client() {
     return client(kubeconfig());
+  }
+
+  /** Where the API server listens, as the kubeconfig names it. */
+  public static InetSocketAddress apiAddress() {
+    Matcher server = SERVER.matcher(read(kubeconfig()));
+    if (!server.find()) {
+      throw new IllegalStateException("no https server address in " + kubeconfig());
+    }
+    return new InetSocketAddress(server.group(1), Integer.parseInt(server.group(2)));
+  }
+
+  /**
+   * A copy of the kubeconfig that reaches the API server through a local port instead (a proxy in between): the
+   * same credentials, and so the same server certificate checks, as the kubeconfig.
+   */
+  public static Path kubeconfigThrough(int localPort) {
+    Path copy = Path.of("target", "kubeconfig-through-" + localPort).toAbsolutePath();
+    try {
+      Files.writeString(copy, SERVER.matcher(read(kubeconfig())).replaceFirst("https://127.0.0.1:" + localPort));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return copy;
+  }
+
+  private static final Pattern SERVER = Pattern.compile("https://([0-9A-Za-z.\\-]+):(\\d+)");
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static ApiClient client(Path kubeconfig) {

@@ -77,6 +77,12 @@ final class HeldStream implements AutoCloseable {
     return chain.get() != null && roots.get() != null;
   }
 
+  /** What has arrived, for a failure message (no key material). */
+  String state() {
+    return (chain.get() != null ? "certificate" : "no certificate") + ", " + (roots.get() != null ? "roots" : "no roots")
+        + (ended.get() != null ? ", ended: " + ended.get() : "");
+  }
+
   String ended() {
     return ended.get();
   }

@@ -25,6 +25,7 @@ import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.it.ExtraControlPlane;
 import io.openservicemesh.it.ServerHealth.Report;
 import io.openservicemesh.it.TestCluster;
+import io.openservicemesh.testing.FaultProxy;
 import io.openservicemesh.testing.OpenSsl;
 import io.openservicemesh.testing.TlsContexts;
 import java.math.BigInteger;
@@ -37,9 +38,14 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,6 +61,11 @@ import org.yaml.snakeyaml.Yaml;
  * and an Envoy-like client that follows the mounted files (bootstrap, then its file-based SDS resources, then the
  * PEM files they name) reconnects to SDS with the new certificate. A Secret whose pod never comes is deleted after
  * the grace period. The test API server has no garbage collector: the ownerReference is asserted exactly.
+ *
+ * <p>The server reaches the API server through a {@link FaultProxy}, for the fault campaign's Kubernetes faults:
+ * the API gone while streams are held and certificates fall due, and the API answering two seconds late during a
+ * burst of admissions. {@code it.fault.streams} and {@code it.fault.outage.seconds} scale the outage (the
+ * benchmark suite runs it at 1,000 streams and 60 s).
  */
 class TresorControlPlaneIT {
 
@@ -64,7 +75,16 @@ class TresorControlPlaneIT {
   private static final Duration LIFETIME = Duration.ofSeconds(60);
   private static final Duration READY_WITHIN = Duration.ofMinutes(2);
 
+  private static final int FAULT_STREAMS = Integer.getInteger("it.fault.streams", 20);
+  private static final Duration OUTAGE = Duration.ofSeconds(Integer.getInteger("it.fault.outage.seconds", 30));
+  /** The API server's answers arrive this late during the admission burst (a slow etcd behind it). */
+  private static final Duration API_LATENCY = Duration.ofSeconds(2);
+  private static final int ADMISSION_BURST = 100;
+  /** The webhook timeout the control plane registers: the API server gives up on an admission after it. */
+  private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
+
   private static final CoreV1Api api = TestCluster.core();
+  private static FaultProxy apiServer;
   private static ExtraControlPlane plane;
   private static String root;
   private static Report ready;
@@ -74,11 +94,14 @@ class TresorControlPlaneIT {
     TestCluster.ensureNamespace(api, OSM_NAMESPACE);
     TestCluster.ensureNamespace(api, APPS);
     TestCluster.forgetMesh(TestCluster.client(), OSM_NAMESPACE, CA_SECRET);
+    apiServer = FaultProxy.to(TestCluster.apiAddress());
     plane = ExtraControlPlane.start(OSM_NAMESPACE, Map.of(
+        "KUBECONFIG", TestCluster.kubeconfigThrough(apiServer.port()).toString(),
         "OpenServiceMesh_osmNamespace", OSM_NAMESPACE,
         "CERT_MANAGER", "tresor",
         "OpenServiceMesh_caBundleSecretName", CA_SECRET,
         "OpenServiceMesh_internalCertValidityDuration", LIFETIME.toSeconds() + "s",
+        "OpenServiceMesh_serviceCertValidityDuration", LIFETIME.toSeconds() + "s",
         "OpenServiceMesh_allowShortCertValidity", "true",
         "OpenServiceMesh_bootstrapSecretGracePeriod", "5s",
         "OpenServiceMesh_webhook_extraServingNames", "localhost"));
@@ -93,6 +116,9 @@ class TresorControlPlaneIT {
     if (plane != null) {
       plane.close();
     }
+    if (apiServer != null) {
+      apiServer.close();
+    }
   }
 
   @Test
@@ -102,12 +128,8 @@ class TresorControlPlaneIT {
     assertThat(api.listNamespacedSecret(OSM_NAMESPACE).execute().getItems())
         .extracting(s -> s.getMetadata().getName()).doesNotContain("osm-ca-bundle");
     assertThat(ready.data("certificate-authority", "caLocation")).contains(CA_SECRET);
-    TresorIssuer ca = new TresorIssuer(CaBundleCodec.decode(new StoredCaBundle(root,
-        new String(secret.getData().get("private.key"), StandardCharsets.UTF_8), null), "test", Instant.now()),
-        Clock.systemUTC(), Duration.ofMinutes(1));
     ProxyIdentity proxy = SdsProbe.proxyWithPod("bookstore");
-    Certificate bootstrap = ca.issue(new MeshCertificateSpecs("cluster.local", OSM_NAMESPACE, Duration.ofHours(1),
-        KeySpec.ECDSA_P256).xdsBootstrap(proxy));
+    Certificate bootstrap = bootstrapFor(proxy);
 
     X509Certificate leaf = SdsProbe.serviceCertificate(plane, OSM_NAMESPACE, proxy, bootstrap, root);
 
@@ -120,10 +142,7 @@ class TresorControlPlaneIT {
   void aLivePodsCredentialIsRenewedInItsSecretAndTheProxyReconnectsWithIt() throws Exception {
     V1Secret injected = injectWithoutPod("bookstore");
     UUID proxy = UUID.fromString(injected.getMetadata().getLabels().get("osm-proxy-uuid"));
-    V1Pod pod = api.createNamespacedPod(APPS, new V1Pod()
-        .metadata(new V1ObjectMeta().name("bookstore-" + proxy).labels(Map.of("osm-proxy-uuid", proxy.toString())))
-        .spec(new V1PodSpec().serviceAccountName("bookstore")
-            .containers(List.of(new V1Container().name("app").image("example.invalid/app:1"))))).execute();
+    V1Pod pod = createPodFor(injected, "bookstore");
     Certificate first = MountedCredential.of(injected.getData());
     assertThat(fetchServiceCertificate(proxy, first)).isNotNull();
 
@@ -147,6 +166,131 @@ class TresorControlPlaneIT {
     Report readiness = plane.health().readiness();
     assertThat(readiness.data("bootstrap-credentials", "kept")).isNotEqualTo("0");
   }
+
+  /**
+   * The API server gone for a while (connections cut, new ones refused) while streams are held and their
+   * certificates, which live a minute, fall due: every stream stays open and receives its renewed certificate
+   * during the outage, a proxy connecting meanwhile is refused as UNAVAILABLE (retryable, with the reason)
+   * rather than served unchecked, and once the API is back that proxy is served and the bootstrap credential
+   * whose renewal needs the API is rewritten, without a restart.
+   */
+  @Test
+  void aKubernetesApiOutageCostsNoHeldStreamAndWhatNeedsTheApiCompletesWhenItReturns() throws Exception {
+    V1Secret injected = injectWithoutPod("bookstore");
+    createPodFor(injected, "bookstore");
+    BigInteger injectedSerial = leafOf(injected).getSerialNumber();
+    List<HeldStream> streams = new ArrayList<>();
+    for (int i = 0; i < FAULT_STREAMS; i++) {
+      ProxyIdentity proxy = SdsProbe.proxyWithPod("outage");
+      streams.add(new HeldStream(plane.sdsPort(), proxy, bootstrapFor(proxy), root, OSM_NAMESPACE));
+    }
+    ProxyIdentity newcomer = SdsProbe.proxyWithPod("newcomer");
+    Certificate newcomerBootstrap = bootstrapFor(newcomer);
+    try {
+      awaitTrue(() -> streams.stream().allMatch(HeldStream::received), Duration.ofMinutes(1), "every stream served");
+      Map<HeldStream, String> served = new HashMap<>();
+      streams.forEach(stream -> served.put(stream, stream.peer().chainPem()));
+
+      apiServer.down();
+      Instant downAt = Instant.now();
+      io.grpc.Status newcomerDuringOutage;
+      List<String> readinessDuringOutage = new ArrayList<>();
+      try {
+        newcomerDuringOutage = fetchStatus(newcomer, newcomerBootstrap);
+        Instant giveUp = downAt.plus(LIFETIME).plusSeconds(30);
+        while (Instant.now().isBefore(downAt.plus(OUTAGE))
+            || (!allRenewed(streams, served) && Instant.now().isBefore(giveUp))) {
+          Report readiness = plane.health().readiness();
+          readinessDuringOutage.add(readiness.httpStatus() + " " + readiness.publicBody().get("status").getAsString());
+          Thread.sleep(1_000); // a polling interval while the outage lasts
+        }
+      } finally {
+        apiServer.up();
+      }
+      Instant upAt = Instant.now();
+
+      assertThat(streams).as("streams ended during the outage").allSatisfy(s -> assertThat(s.ended()).isNull());
+      assertThat(allRenewed(streams, served)).as("every stream received its renewed certificate during the outage")
+          .isTrue();
+      assertThat(newcomerDuringOutage.getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+      assertThat(newcomerDuringOutage.getDescription()).contains("cannot be reached");
+      Instant newcomerServedAt = awaitTrue(() -> fetchStatus(newcomer, newcomerBootstrap).isOk(),
+          Duration.ofSeconds(30), "the proxy that connected during the outage is served once the API is back");
+      V1Secret renewed = await(injected.getMetadata().getName(),
+          s -> !leafOf(s).getSerialNumber().equals(injectedSerial) && leafOf(s).getNotAfter().toInstant()
+              .isAfter(Instant.now()), LIFETIME.plusSeconds(30));
+      Instant secretRenewedAt = Instant.now();
+      Report after = plane.health().awaitReadiness(Report::up, Duration.ofSeconds(30));
+      assertThat(after.up()).as("readiness after the outage: %s", after.body()).isTrue();
+      System.out.printf("API outage: %d streams held, outage %d s, all renewed during it; newcomer served %d ms"
+          + " and bootstrap Secret renewed %d ms after the API returned; readiness during the outage: %s%n",
+          streams.size(), Duration.between(downAt, upAt).toSeconds(), Duration.between(upAt, newcomerServedAt).toMillis(),
+          Duration.between(upAt, secretRenewedAt).toMillis(), readinessDuringOutage.stream()
+              .collect(java.util.stream.Collectors.groupingBy(r -> r, java.util.TreeMap::new,
+                  java.util.stream.Collectors.counting())));
+      assertThat(renewed.getData().keySet()).isEqualTo(injected.getData().keySet());
+      assertThat(readinessDuringOutage).as("a replica that serves its streams stays in its Service's endpoints")
+          .containsOnly("200 UP");
+    } finally {
+      for (HeldStream stream : streams) {
+        stream.close();
+      }
+    }
+  }
+
+  /**
+   * A burst of admissions while every answer of the API server arrives two seconds late: each is answered
+   * within the webhook timeout, allowed with its patch or refused with a reason, and every bootstrap Secret the
+   * burst wrote is whole (a Secret is one API object, so "half-written" would be one missing the keys).
+   */
+  @Test
+  void aBurstOfAdmissionsWhileTheApiAnswersLateIsAnsweredInTimeAndLeavesOnlyWholeSecrets() throws Exception {
+    Set<String> wholeKeys = injectWithoutPod("bookstore").getData().keySet();
+    HttpClient https = HttpClient.newBuilder().sslContext(TlsContexts.trusting(root)).build();
+    List<CompletableFuture<Answer>> answers = new ArrayList<>();
+    label(Map.of("openservicemesh.io/monitored-by", OSM_NAMESPACE));
+    apiServer.delay(API_LATENCY);
+    try {
+      for (int i = 0; i < ADMISSION_BURST; i++) {
+        long start = System.nanoTime();
+        answers.add(https.sendAsync(reviewRequest("burst").timeout(WEBHOOK_TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .handle((response, failure) -> new Answer(response, failure, Duration.ofNanos(System.nanoTime() - start))));
+      }
+      CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(1, java.util.concurrent.TimeUnit.MINUTES);
+    } finally {
+      apiServer.delay(Duration.ZERO);
+      label(null);
+    }
+
+    List<Answer> done = answers.stream().map(CompletableFuture::join).toList();
+    assertThat(done).as("answered within the webhook timeout").allSatisfy(a -> assertThat(a.failure()).isNull());
+    List<String> allowedSecrets = new ArrayList<>();
+    for (Answer answer : done) {
+      String body = answer.response().body();
+      assertThat(answer.response().statusCode()).isEqualTo(200);
+      if (body.contains("\"allowed\":true")) {
+        assertThat(body).contains("\"patch\"");
+        allowedSecrets.add(secretNamedInPatch(body));
+      } else {
+        assertThat(body).as("a refusal says why").contains("\"message\"");
+      }
+    }
+    List<Duration> latencies = done.stream().map(Answer::latency).sorted().toList();
+    System.out.printf("admission burst at API latency %d ms: %d allowed of %d; p50 %d ms, p99 %d ms, max %d ms%n",
+        API_LATENCY.toMillis(), allowedSecrets.size(), done.size(), latencies.get(latencies.size() / 2).toMillis(),
+        latencies.get(latencies.size() * 99 / 100).toMillis(), latencies.get(latencies.size() - 1).toMillis());
+    assertThat(allowedSecrets).as("the burst fits the per-namespace Secret budget").isNotEmpty();
+    for (V1Secret secret : api.listNamespacedSecret(APPS).labelSelector("osm-proxy-uuid").execute().getItems()) {
+      assertThat(secret.getData().keySet()).as("Secret %s", secret.getMetadata().getName()).isEqualTo(wholeKeys);
+    }
+    for (String name : allowedSecrets) {
+      assertThat(api.readNamespacedSecret(name, APPS).execute().getData().keySet()).isEqualTo(wholeKeys);
+    }
+  }
+
+  /** One admission's outcome at the caller: its response, or why none came, and how long it took. */
+  private record Answer(HttpResponse<String> response, Throwable failure, Duration latency) {}
 
   @Test
   void aSecretWhosePodNeverCameIsDeletedAfterTheGracePeriod() throws Exception {
@@ -175,17 +319,8 @@ class TresorControlPlaneIT {
     List<String> before;
     try {
       before = bootstrapSecretNames();
-      String review = """
-          {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-           "request": {"uid": "%s", "kind": {"group": "", "version": "v1", "kind": "Pod"}, "namespace": "%s",
-            "operation": "CREATE", "object": {"apiVersion": "v1", "kind": "Pod",
-              "metadata": {"generateName": "bookstore-", "annotations": {"openservicemesh.io/sidecar-injection": "enabled"}},
-              "spec": {"serviceAccountName": "%s", "containers": [{"name": "app", "image": "app:v1"}]}}}}"""
-          .formatted(UUID.randomUUID(), APPS, serviceAccount);
       HttpResponse<String> response = HttpClient.newBuilder().sslContext(TlsContexts.trusting(root)).build().send(
-          HttpRequest.newBuilder(URI.create("https://localhost:" + (plane.sdsPort() - 1) + "/mutate-pod-creation"))
-              .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(review)).build(),
-          HttpResponse.BodyHandlers.ofString());
+          reviewRequest(serviceAccount).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(response.body()).contains("\"allowed\":true", "\"patch\"");
     } finally {
       label(null);
@@ -194,6 +329,75 @@ class TresorControlPlaneIT {
         .stream().filter(s -> !before.contains(s.getMetadata().getName())).toList();
     assertThat(created).hasSize(1);
     return created.get(0);
+  }
+
+  /** The review the API server sends the injector for a new pod of {@code serviceAccount} in the apps namespace. */
+  private static HttpRequest.Builder reviewRequest(String serviceAccount) {
+    String review = """
+        {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+         "request": {"uid": "%s", "kind": {"group": "", "version": "v1", "kind": "Pod"}, "namespace": "%s",
+          "operation": "CREATE", "object": {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"generateName": "bookstore-", "annotations": {"openservicemesh.io/sidecar-injection": "enabled"}},
+            "spec": {"serviceAccountName": "%s", "containers": [{"name": "app", "image": "app:v1"}]}}}}"""
+        .formatted(UUID.randomUUID(), APPS, serviceAccount);
+    return HttpRequest.newBuilder(URI.create("https://localhost:" + (plane.sdsPort() - 1) + "/mutate-pod-creation"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(review));
+  }
+
+  /** The bootstrap Secret an allowed review's patch mounts. */
+  private static String secretNamedInPatch(String reviewResponse) {
+    String patch = new String(Base64.getDecoder().decode(
+        com.google.gson.JsonParser.parseString(reviewResponse).getAsJsonObject().getAsJsonObject("response")
+            .get("patch").getAsString()), StandardCharsets.UTF_8);
+    java.util.regex.Matcher name = java.util.regex.Pattern.compile("envoy-bootstrap-config-[0-9a-f-]{36}").matcher(patch);
+    assertThat(name.find()).as("a bootstrap Secret in the patch %s", patch).isTrue();
+    return name.group();
+  }
+
+  /** The pod an injected Secret was written for, as its ReplicaSet would create it. */
+  private static V1Pod createPodFor(V1Secret injected, String serviceAccount) throws ApiException {
+    String proxy = injected.getMetadata().getLabels().get("osm-proxy-uuid");
+    return api.createNamespacedPod(APPS, new V1Pod()
+        .metadata(new V1ObjectMeta().name(serviceAccount + "-" + proxy).labels(Map.of("osm-proxy-uuid", proxy)))
+        .spec(new V1PodSpec().serviceAccountName(serviceAccount)
+            .containers(List.of(new V1Container().name("app").image("example.invalid/app:1"))))).execute();
+  }
+
+  /** How a FetchSecrets of the proxy's service certificate ends. */
+  private static io.grpc.Status fetchStatus(ProxyIdentity proxy, Certificate bootstrap) throws Exception {
+    try {
+      SdsProbe.serviceCertificate(plane, OSM_NAMESPACE, proxy, bootstrap, root);
+      return io.grpc.Status.OK;
+    } catch (io.grpc.StatusRuntimeException e) {
+      return e.getStatus();
+    }
+  }
+
+  /** A bootstrap certificate for the proxy, signed with the control plane's root as the injector would. */
+  private static Certificate bootstrapFor(ProxyIdentity proxy) throws Exception {
+    V1Secret ca = api.readNamespacedSecret(CA_SECRET, OSM_NAMESPACE).execute();
+    TresorIssuer issuer = new TresorIssuer(CaBundleCodec.decode(new StoredCaBundle(root,
+        new String(ca.getData().get("private.key"), StandardCharsets.UTF_8), null), "test", Instant.now()),
+        Clock.systemUTC(), Duration.ofMinutes(1));
+    return issuer.issue(new MeshCertificateSpecs("cluster.local", OSM_NAMESPACE, Duration.ofHours(1),
+        KeySpec.ECDSA_P256).xdsBootstrap(proxy));
+  }
+
+  private static boolean allRenewed(List<HeldStream> streams, Map<HeldStream, String> served) {
+    return streams.stream().allMatch(stream -> !served.get(stream).equals(stream.peer().chainPem()));
+  }
+
+  /** Polls until the condition holds; returns when it did, or fails naming what did not happen. */
+  private static Instant awaitTrue(java.util.concurrent.Callable<Boolean> condition, Duration within, String what)
+      throws Exception {
+    Instant giveUp = Instant.now().plus(within);
+    while (!condition.call()) {
+      if (Instant.now().isAfter(giveUp)) {
+        throw new AssertionError(what + ": not within " + within);
+      }
+      Thread.sleep(200);
+    }
+    return Instant.now();
   }
 
   private static List<String> bootstrapSecretNames() throws ApiException {
