@@ -47,6 +47,7 @@ record RotationReadiness(boolean up, Map<String, Object> data) {
       data.put("nextRenewalCommonName", next.commonName());
     });
     status.rootCaWarning().ifPresent(warning -> data.put("rootCaWarning", warning));
+    status.lastRenewalFailure().ifPresent(failure -> data.put("lastRenewalFailure", failure));
     for (ServedCertificate certificate : served) {
       describe(certificate, data);
     }

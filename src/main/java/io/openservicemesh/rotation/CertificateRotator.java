@@ -69,6 +69,8 @@ public final class CertificateRotator implements AutoCloseable {
   private Set<String> overdueNames = Set.of();
   private volatile OverdueReport lastOverdue = OverdueReport.NONE;
   private volatile Instant lastPass;
+  /** The latest renewal's outcome when it failed (what readiness tells while a CA refuses); null after a success. */
+  private volatile String lastRenewalFailure;
 
   /**
    * @param random uniform numbers in [0, 1) for the retry jitter
@@ -148,7 +150,8 @@ public final class CertificateRotator implements AutoCloseable {
         cache.nextRenewal(),
         cache.size(),
         inFlight.get(),
-        trustedRoots.warning());
+        trustedRoots.warning(),
+        Optional.ofNullable(lastRenewalFailure));
   }
 
   /** Stops the renewal threads of {@link #withWorkerThreads}; renewals under way are interrupted. */
@@ -171,6 +174,7 @@ public final class CertificateRotator implements AutoCloseable {
           due, specs::renewalOf, failures -> backoff.delay(failures - 1, random.getAsDouble()));
       if (successor.isPresent()) {
         statistics.renewed();
+        lastRenewalFailure = null;
         logRenewed(due, successor.get());
       } else {
         statistics.supersededRenewal();
@@ -178,6 +182,7 @@ public final class CertificateRotator implements AutoCloseable {
       }
     } catch (IssuanceException | RuntimeException e) {
       statistics.failed();
+      lastRenewalFailure = clock.instant() + " " + due.commonName() + ": " + e.getMessage();
       logFailure(due, e);
     } finally {
       inFlight.decrementAndGet();

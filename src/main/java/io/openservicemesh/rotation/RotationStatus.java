@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param cachedCertificates certificates the manager holds
  * @param renewalsInFlight renewals claimed and not finished
  * @param rootCaWarning set while a trusted root is in the last 20% of its lifetime
+ * @param lastRenewalFailure when the latest renewal failed: when, which certificate, and the CA's reason
  */
 public record RotationStatus(
     Optional<Instant> lastPass,
@@ -24,4 +25,5 @@ public record RotationStatus(
     Optional<ScheduledRenewal> nextRenewal,
     int cachedCertificates,
     int renewalsInFlight,
-    Optional<String> rootCaWarning) {}
+    Optional<String> rootCaWarning,
+    Optional<String> lastRenewalFailure) {}

@@ -26,8 +26,23 @@ class RotationReadinessTest {
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
   private static RotationStatus status(OverdueReport overdue) {
+    return status(overdue, Optional.empty());
+  }
+
+  private static RotationStatus status(OverdueReport overdue, Optional<String> lastRenewalFailure) {
     return new RotationStatus(Optional.of(NOW), 7, 2, 1, overdue,
-        Optional.of(new ScheduledRenewal("a.ns.cluster.local", NOW.plusSeconds(30))), 12, 1, Optional.empty());
+        Optional.of(new ScheduledRenewal("a.ns.cluster.local", NOW.plusSeconds(30))), 12, 1, Optional.empty(),
+        lastRenewalFailure);
+  }
+
+  @Test
+  void theLatestRenewalFailureIsToldWhileItIsTheLatestOutcome() {
+    String failure = NOW + " a.ns.cluster.local: Vault answered 503: Vault is sealed";
+
+    assertThat(RotationReadiness.of(status(OverdueReport.NONE, Optional.of(failure)), List.of()).data())
+        .containsEntry("lastRenewalFailure", failure);
+    assertThat(RotationReadiness.of(status(OverdueReport.NONE), List.of()).data())
+        .doesNotContainKey("lastRenewalFailure");
   }
 
   @Test

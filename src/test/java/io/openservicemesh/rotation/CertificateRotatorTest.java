@@ -174,6 +174,8 @@ class CertificateRotatorTest {
 
     rotator.runPass(specs);
     assertThat(rotator.statistics().failures()).isEqualTo(1);
+    assertThat(rotator.status().lastRenewalFailure()).as("readiness tells why").hasValueSatisfying(
+        failure -> assertThat(failure).contains(first.commonName()));
     assertThat(manager.cached(first.commonName())).containsSame(first);
     // Retry n waits in [c/2, c) with c = 1s * 2^(n-1); the test's draw of 0.5 makes it 3/4 of c.
     List<Duration> waits = List.of(Duration.ofMillis(750), Duration.ofMillis(1500), Duration.ofMillis(3000));
@@ -188,6 +190,7 @@ class CertificateRotatorTest {
 
     assertThat(rotator.statistics().failures()).isEqualTo(3);
     assertThat(rotator.statistics().renewals()).isEqualTo(1);
+    assertThat(rotator.status().lastRenewalFailure()).as("gone once a renewal succeeds").isEmpty();
     assertThat(issuer.issuances()).isEqualTo(5);
     Certificate renewed = manager.cached(first.commonName()).orElseThrow();
     assertThat(renewed.serialNumber()).isNotEqualTo(first.serialNumber());

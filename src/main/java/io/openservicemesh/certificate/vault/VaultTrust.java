@@ -40,6 +40,8 @@ final class VaultTrust {
   private final Duration refreshInterval;
   private volatile List<X509Certificate> anchors = List.of();
   private volatile String anchorsPem = "";
+  /** The roots Vault named at the last refresh. */
+  private List<X509Certificate> lastFromVault = List.of();
   private Instant nextRefreshAt = Instant.MIN;
 
   VaultTrust(VaultClient client, String mount, PublicCaBundleStore store, Clock clock, Duration refreshInterval) {
@@ -58,10 +60,14 @@ final class VaultTrust {
     for (X509Certificate previous : anchors) {
       if (!contains(merged, previous) && previous.getNotAfter().toInstant().isAfter(now)) {
         merged.add(previous);
-        LOG.warning(() -> "Vault's CA for mount " + mount + " changed: the previous root " + describe(previous)
-            + " stays trusted until it expires, beside " + describe(fromVault.get(0)));
+        // Told once, when Vault stops naming it; every later refresh keeps it the same way.
+        if (contains(lastFromVault, previous)) {
+          LOG.warning(() -> "Vault's CA for mount " + mount + " changed: the previous root " + describe(previous)
+              + " stays trusted until it expires, beside " + describe(fromVault.get(0)));
+        }
       }
     }
+    lastFromVault = fromVault;
     String pem = Pem.encode(merged);
     Instant earliestExpiry = merged.stream().map(c -> c.getNotAfter().toInstant())
         .min(Comparator.naturalOrder()).orElseThrow();

@@ -205,6 +205,11 @@ public final class VaultTestServer implements AutoCloseable {
     faults.add(new Fault(pathPrefix, status, List.of(), body));
   }
 
+  /** Forgets the errors {@link #failNext} and {@link #respondNext} queued and not yet answered. */
+  public synchronized void clearFaults() {
+    faults.clear();
+  }
+
   /** Requests wait, without an answer, until the returned handle is closed. */
   public AutoCloseable stallRequests() {
     CountDownLatch latch = new CountDownLatch(1);

@@ -71,6 +71,22 @@ class VaultTrustTest {
   }
 
   @Test
+  void theChangeIsToldOnceNotAtEveryRefreshThatKeepsThePreviousRoot() throws Exception {
+    VaultTrust trust = vault.trust(vault.client());
+    trust.refresh();
+    vault.pki.generateRoot("osm.root.2", Duration.ofDays(3650), vault.clock.instant());
+
+    try (LogCapture log = LogCapture.of(VaultTrust.class)) {
+      for (int i = 0; i < 3; i++) {
+        trust.refresh();
+      }
+
+      assertThat(log.messages(Level.WARNING)).filteredOn(m -> m.contains("stays trusted until it expires")).hasSize(1);
+      assertThat(Pem.decodeCertificates(trust.trustedCasPem())).hasSize(2);
+    }
+  }
+
+  @Test
   void aVaultAwayAtRefreshKeepsTheRootsInUse() throws Exception {
     VaultTrust trust = vault.trust(vault.client());
     trust.refresh();

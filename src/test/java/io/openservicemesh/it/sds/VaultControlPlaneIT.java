@@ -15,13 +15,20 @@ import io.openservicemesh.it.ExtraControlPlane;
 import io.openservicemesh.it.ServerHealth.Report;
 import io.openservicemesh.it.TestCluster;
 import io.openservicemesh.it.sds.EnvoyLikeClient.SotwStream;
+import io.openservicemesh.testing.FaultProxy;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -31,8 +38,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A real Liberty server with Vault as its CA, selected and set up exactly as the mission says, serving an
- * Envoy-like client over SDS. One control plane for both tests (starting one costs 15-30 s here), in order: the
- * second adds a root to Vault, which the first must not see.
+ * Envoy-like client over SDS. One control plane for all tests (starting one costs 15-30 s here), in order: the
+ * second adds a root to Vault, which the first must not see; the third is the fault campaign's Vault outage. The
+ * control plane reaches Vault through a {@link FaultProxy} (so Vault can be gone), and its service certificates
+ * live a minute (so renewals fall due during the outage).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VaultControlPlaneIT {
@@ -41,7 +50,14 @@ class VaultControlPlaneIT {
   /** Vault's CA is re-read every second here; a rotation pass follows within its five seconds. */
   private static final Duration PUSHED_WITHIN = Duration.ofSeconds(45);
 
+  private static final Duration LIFETIME = Duration.ofSeconds(60);
+  /** Each of the three faults lasts this long: together more than the 72 % of the lifetime where renewals fall. */
+  private static final Duration FAULT_PHASE = Duration.ofSeconds(15);
+  private static final int HELD_STREAMS = 10;
+
   private static VaultTestServer vault;
+  private static FaultProxy vaultProxy;
+  private static String firstRoot;
   private static TestPkiMount pki;
   private static ExtraControlPlane plane;
 
@@ -49,9 +65,14 @@ class VaultControlPlaneIT {
   static void startVaultAndTheControlPlane() throws Exception {
     TestCluster.ensureNamespace(TestCluster.core(), OSM_NAMESPACE);
     vault = VaultTestServer.start(Clock.systemUTC());
+    vaultProxy = FaultProxy.to(new InetSocketAddress(vault.address().getHost(), vault.port()));
     pki = SdsProbe.missionVault(vault);
-    plane = ExtraControlPlane.start(OSM_NAMESPACE, SdsProbe.missionVaultSettings(
-        OSM_NAMESPACE, vault, Map.of("OpenServiceMesh_vault_caRefreshInterval", "1s")));
+    firstRoot = TestPkiMount.pem(pki.root());
+    plane = ExtraControlPlane.start(OSM_NAMESPACE, SdsProbe.missionVaultSettings(OSM_NAMESPACE, vault, Map.of(
+        "OpenServiceMesh_vault_port", String.valueOf(vaultProxy.port()),
+        "OpenServiceMesh_vault_caRefreshInterval", "1s",
+        "OpenServiceMesh_serviceCertValidityDuration", LIFETIME.toSeconds() + "s",
+        "OpenServiceMesh_allowShortCertValidity", "true")));
     Report ready = plane.health().awaitReadiness(Report::up, Duration.ofMinutes(2));
     assertThat(ready.up()).as("readiness: %s\n%s", ready.body(), plane.log()).isTrue();
   }
@@ -60,6 +81,9 @@ class VaultControlPlaneIT {
   static void stop() throws Exception {
     if (plane != null) {
       plane.close();
+    }
+    if (vaultProxy != null) {
+      vaultProxy.close();
     }
     if (vault != null) {
       vault.close();
@@ -113,6 +137,102 @@ class VaultControlPlaneIT {
       assertThat(trustedRoots(pushed)).as("the new root first, the old one still trusted")
           .containsExactly(secondRoot, firstRoot);
     }
+  }
+
+  /**
+   * Vault gone (connections refused), then answering 500, then sealed (503 "Vault is sealed"), one after the
+   * other while streams are held and their certificates fall due: every stream stays open and keeps what it was
+   * served, readiness stays UP (the certificates served are valid) and tells why renewals fail, and once Vault
+   * answers again every renewal completes and reaches its stream, without a restart.
+   */
+  @Test
+  @Order(3)
+  void vaultSealedFailingAndGoneCostsNoHeldStreamAndEveryRenewalCompletesWhenItIsBack() throws Exception {
+    String issuing = TestPkiMount.pem(pki.root());
+    String roots = issuing + firstRoot; // the control plane's own certificates may still come from the first
+    List<HeldStream> streams = new ArrayList<>();
+    try {
+      for (int i = 0; i < HELD_STREAMS; i++) {
+        ProxyIdentity proxy = SdsProbe.proxyWithPod("vault-outage-" + i);
+        streams.add(servedStream(proxy, SdsProbe.vaultIssued(vault.address(), proxy.commonName(), issuing), roots));
+      }
+      Map<HeldStream, String> served = new HashMap<>();
+      streams.forEach(stream -> served.put(stream, stream.peer().chainPem()));
+
+      // Renewals fall due 62-72 % into the certificates' minute, so in the last phase: the one Vault is sealed in.
+      Map<String, List<String>> readiness = new LinkedHashMap<>();
+      vaultProxy.down();
+      readiness.put("gone", watchReadiness(FAULT_PHASE));
+      vaultProxy.up();
+      vault.failNext("/v1/", 1_000_000, 500, "internal error");
+      readiness.put("500", watchReadiness(FAULT_PHASE));
+      vault.clearFaults();
+      vault.seal();
+      readiness.put("sealed", watchReadiness(FAULT_PHASE));
+      vault.unseal();
+      Instant backAt = Instant.now();
+
+      Instant renewedAt = awaitTrue(() -> streams.stream().allMatch(s -> !served.get(s).equals(s.peer().chainPem())),
+          LIFETIME, () -> "every stream received its renewed certificate after Vault came back");
+      assertThat(streams).as("streams ended").allSatisfy(s -> assertThat(s.ended()).isNull());
+      Report after = plane.health().awaitReadiness(Report::up, Duration.ofSeconds(30));
+      System.out.printf("Vault outage: %d streams held, gone/500/sealed %d s each; every renewal delivered %d ms after"
+          + " Vault came back; readiness during: %s%n", streams.size(), FAULT_PHASE.toSeconds(),
+          Duration.between(backAt, renewedAt).toMillis(), readiness);
+      assertThat(after.up()).as("readiness after: %s", after.body()).isTrue();
+      assertThat(readiness.get("sealed")).as("readiness while sealed and renewals fall due")
+          .anyMatch(r -> r.contains("Vault is sealed"));
+      assertThat(readiness.values().stream().flatMap(List::stream)).as("readiness during the faults")
+          .allMatch(r -> r.startsWith("200 UP"));
+    } finally {
+      for (HeldStream stream : streams) {
+        stream.close();
+      }
+    }
+  }
+
+  /**
+   * A stream that has been served, reconnecting as Envoy does when the connection is refused: the root the test
+   * before added reaches the SDS endpoint's trust store with the next rotation pass and a store reload (seconds),
+   * and until then a bootstrap certificate of that root is refused at the handshake.
+   */
+  private static HeldStream servedStream(ProxyIdentity proxy, Certificate bootstrap, String roots) throws Exception {
+    Instant giveUp = Instant.now().plusSeconds(30);
+    while (true) {
+      HeldStream stream = new HeldStream(plane.sdsPort(), proxy, bootstrap, roots, OSM_NAMESPACE);
+      awaitTrue(() -> stream.received() || stream.ended() != null, Duration.ofSeconds(30), stream::state);
+      if (stream.received() || Instant.now().isAfter(giveUp)) {
+        assertThat(stream.received()).as("stream of %s: %s", proxy.commonName(), stream.state()).isTrue();
+        return stream;
+      }
+      stream.close();
+      Thread.sleep(1_000); // Envoy's reconnect backoff, roughly
+    }
+  }
+
+  /** The distinct readiness reports (status, and why renewals fail) seen while {@code phase} lasts. */
+  private static List<String> watchReadiness(Duration phase) throws Exception {
+    Set<String> seen = new LinkedHashSet<>();
+    Instant end = Instant.now().plus(phase);
+    while (Instant.now().isBefore(end)) {
+      Report report = plane.health().readiness();
+      seen.add(report.httpStatus() + " " + report.publicBody().get("status").getAsString() + ", last renewal failure: "
+          + report.data("rotation", "lastRenewalFailure"));
+      Thread.sleep(1_000); // a polling interval while the fault lasts
+    }
+    return List.copyOf(seen);
+  }
+
+  private static Instant awaitTrue(java.util.function.BooleanSupplier condition, Duration within,
+      java.util.function.Supplier<String> what) throws InterruptedException {
+    Instant giveUp = Instant.now().plus(within);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(giveUp)) {
+        throw new AssertionError(what.get() + ": not within " + within);
+      }
+      Thread.sleep(200);
+    }
+    return Instant.now();
   }
 
   private static List<X509Certificate> trustedRoots(DiscoveryResponse response) throws Exception {
