@@ -20,12 +20,14 @@ import java.util.Optional;
  * in the certificate's namespace, running as the certificate's service account, not finished (phase Succeeded
  * or Failed) and not past its deletion deadline. A bootstrap certificate outlives its pod; this stops one
  * copied out of a gone pod's Secret from being used. A pod being deleted keeps its streams until its deadline,
- * so it can drain its connections.
+ * so it can drain its connections. The pods come from {@link ProxyPodCache}, or from the API server when the cache
+ * does not hold them.
  */
 @ApplicationScoped
 public class ProxyPodVerifier {
 
   @Inject KubernetesApi kubernetes;
+  @Inject ProxyPodCache cache;
   @Inject Clock clock;
 
   /** Throws PERMISSION_DENIED naming the proxy when no such pod exists; does nothing in standalone mode. */
@@ -34,14 +36,8 @@ public class ProxyPodVerifier {
     if (api.isEmpty()) {
       return;
     }
-    List<V1Pod> pods;
-    try {
-      pods = api.get().listNamespacedPod(proxy.service().namespace())
-          .labelSelector(ProxyIdentity.POD_LABEL + "=" + proxy.uuid()).execute().getItems();
-    } catch (ApiException e) {
-      throw new SdsException(Status.Code.UNAVAILABLE,
-          "cannot verify the pod of proxy " + proxy.commonName() + ": " + ApiFailures.describe(e));
-    }
+    Optional<List<V1Pod>> cached = cache.pods(proxy).filter(pods -> !pods.isEmpty());
+    List<V1Pod> pods = cached.isPresent() ? cached.get() : listed(api.get(), proxy);
     String account = proxy.service().serviceAccount();
     List<V1Pod> ofAccount = pods.stream().filter(pod -> account.equals(serviceAccountOf(pod))).toList();
     if (ofAccount.isEmpty()) {
@@ -53,6 +49,17 @@ public class ProxyPodVerifier {
     if (gone.size() == ofAccount.size()) {
       throw new SdsException(Status.Code.PERMISSION_DENIED, "the pod of proxy " + proxy.commonName() + " "
           + gone.get(0));
+    }
+  }
+
+  /** The proxy's pods as the API server has them: before the cache is filled, or for a pod too new for it. */
+  private static List<V1Pod> listed(CoreV1Api api, ProxyIdentity proxy) throws SdsException {
+    try {
+      return api.listNamespacedPod(proxy.service().namespace())
+          .labelSelector(ProxyIdentity.POD_LABEL + "=" + proxy.uuid()).execute().getItems();
+    } catch (ApiException e) {
+      throw new SdsException(Status.Code.UNAVAILABLE,
+          "cannot verify the pod of proxy " + proxy.commonName() + ": " + ApiFailures.describe(e));
     }
   }
 

@@ -152,6 +152,10 @@ class ChartRbacIT {
         .isEqualTo("bookstore"));
     assertThat(service.getSpec().getSelector()).containsEntry("app", "bookstore");
     assertThat(backends).hasSize(1);
+    try (okhttp3.Response watch = core.listPodForAllNamespaces().labelSelector("osm-proxy-uuid").watch(true)
+        .timeoutSeconds(1).buildCall(null).execute()) {
+      assertThat(watch.code()).as("the pod cache's watch of the meshed pods of all namespaces").isEqualTo(200);
+    }
   }
 
   @Test

@@ -15,6 +15,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -74,6 +76,33 @@ public final class TestCluster {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * What the API server has counted of one kind of request since it started: the sum of its own
+   * {@code apiserver_request_total} samples for that verb ({@code LIST}, {@code WATCH}, {@code GET}, ...) and
+   * resource, over every scope and answer code.
+   */
+  public static long apiServerRequests(String verb, String resource) {
+    ApiClient client = client();
+    try (okhttp3.Response response = client.buildCall(client.getBasePath(), "/metrics", "GET", List.of(), List.of(),
+        null, new HashMap<>(), new HashMap<>(), new HashMap<>(), new String[] {"BearerToken"}, null).execute()) {
+      if (!response.isSuccessful()) {
+        throw new IllegalStateException("GET /metrics of the API server answered " + response.code());
+      }
+      long total = 0;
+      for (String line : response.body().string().split("\n")) {
+        if (line.startsWith("apiserver_request_total{") && line.contains("verb=\"" + verb + "\"")
+            && line.contains("resource=\"" + resource + "\"")) {
+          total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return total;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (ApiException e) {
+      throw new IllegalStateException("cannot ask the API server for its metrics: " + e.getMessage(), e);
     }
   }
 

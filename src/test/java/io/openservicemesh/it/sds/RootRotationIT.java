@@ -23,6 +23,7 @@ import io.openservicemesh.it.ClusterEvents;
 import io.openservicemesh.it.ExtraControlPlane;
 import io.openservicemesh.it.ServerHealth.Report;
 import io.openservicemesh.it.TestCluster;
+import io.openservicemesh.testing.Eventually;
 import io.openservicemesh.testing.MutualTls;
 import io.openservicemesh.testing.OpenSsl;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +99,7 @@ class RootRotationIT {
             OSM_NAMESPACE);
         HeldStream onSecond = new HeldStream(second.sdsPort(), bookbuyer, bootstrap(oldRoot, bookbuyer), oldRootPem,
             OSM_NAMESPACE)) {
-      awaitTrue(() -> onFirst.received() && onSecond.received(), Duration.ofSeconds(30), "first SDS responses");
+      Eventually.within(() -> onFirst.received() && onSecond.received(), Duration.ofSeconds(30), "first SDS responses");
       assertHandshake(onFirst, onSecond, "before the rotation");
 
       // kubectl annotate secret -n <osm-namespace> osm-ca-bundle openservicemesh.io/rotate-root=now
@@ -129,7 +130,7 @@ class RootRotationIT {
 
       CaBundle newRoot = caBundle();
       assertThat(newRoot.certificate()).isNotEqualTo(oldRoot.certificate());
-      awaitTrue(() -> IssuedBy.root(Pem.decodeCertificates(onSecond.peer().chainPem()), newRoot.certificate())
+      Eventually.within(() -> IssuedBy.root(Pem.decodeCertificates(onSecond.peer().chainPem()), newRoot.certificate())
           && Pem.decodeCertificates(onSecond.peer().trustedRootsPem()).size() == 1, Duration.ofSeconds(30),
           "the surviving proxy holding a new-root certificate and only the new root");
       OpenSsl.verify(Pem.encode(newRoot.certificate()), onSecond.peer().chainPem());
@@ -174,9 +175,9 @@ class RootRotationIT {
         .getType()).isEqualTo("Warning");
 
     writeCaSecret(Pem.encode(operators.certificate()), Pem.encodePrivateKey(operators.privateKey()));
-    awaitTrue(() -> "operator".equals(stateEntry("reason")) || operators.certificate().equals(retiredRoot()),
+    Eventually.within(() -> "operator".equals(stateEntry("reason")) || operators.certificate().equals(retiredRoot()),
         Duration.ofSeconds(60), "the operator's CA taken up by a rotation");
-    awaitTrue(() -> "retired".equals(stateEntry("phase")) && operators.certificate().equals(retiredRoot()),
+    Eventually.within(() -> "retired".equals(stateEntry("phase")) && operators.certificate().equals(retiredRoot()),
         ROTATION_WITHIN, "the rotation to the operator's CA to end");
     // The replica follows the retirement at its next look (every five seconds).
     Report adopted = second.health().awaitReadiness(
@@ -262,15 +263,4 @@ class RootRotationIT {
     return value == null ? null : new String(value, StandardCharsets.UTF_8);
   }
 
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitTrue(Condition condition, Duration within, String what) throws Exception {
-    Instant giveUp = Instant.now().plus(within);
-    while (!condition.holds()) {
-      assertThat(Instant.now()).as("waiting for %s", what).isBefore(giveUp);
-      Thread.sleep(100);
-    }
-  }
 }

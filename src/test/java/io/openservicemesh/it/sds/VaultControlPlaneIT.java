@@ -15,6 +15,7 @@ import io.openservicemesh.it.ExtraControlPlane;
 import io.openservicemesh.it.ServerHealth.Report;
 import io.openservicemesh.it.TestCluster;
 import io.openservicemesh.it.sds.EnvoyLikeClient.SotwStream;
+import io.openservicemesh.testing.Eventually;
 import io.openservicemesh.testing.FaultProxy;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -50,10 +51,15 @@ class VaultControlPlaneIT {
   /** Vault's CA is re-read every second here; a rotation pass follows within its five seconds. */
   private static final Duration PUSHED_WITHIN = Duration.ofSeconds(45);
 
-  private static final Duration LIFETIME = Duration.ofSeconds(60);
-  /** Each of the three faults lasts this long: together more than the 72 % of the lifetime where renewals fall. */
-  private static final Duration FAULT_PHASE = Duration.ofSeconds(15);
-  private static final int HELD_STREAMS = 10;
+  /** Each of the three faults lasts this long: a third of {@code it.fault.outage.seconds}, at least 15 s. */
+  private static final Duration FAULT_PHASE =
+      Duration.ofSeconds(Math.max(15, Integer.getInteger("it.fault.outage.seconds", 30) / 3));
+  /**
+   * The service certificates' lifetime, four phases: renewals fall due 62-72 % into it (2.5 to 2.9 phases), so
+   * while Vault is still failing, and the certificates outlive the faults by a phase, time for the retries.
+   */
+  private static final Duration LIFETIME = FAULT_PHASE.multipliedBy(4);
+  private static final int HELD_STREAMS = Integer.getInteger("it.fault.streams", 20) / 2;
 
   private static VaultTestServer vault;
   private static FaultProxy vaultProxy;
@@ -172,7 +178,8 @@ class VaultControlPlaneIT {
       vault.unseal();
       Instant backAt = Instant.now();
 
-      Instant renewedAt = awaitTrue(() -> streams.stream().allMatch(s -> !served.get(s).equals(s.peer().chainPem())),
+      Instant renewedAt = Eventually.within(
+          () -> streams.stream().allMatch(s -> !served.get(s).equals(s.peer().chainPem())),
           LIFETIME, () -> "every stream received its renewed certificate after Vault came back");
       assertThat(streams).as("streams ended").allSatisfy(s -> assertThat(s.ended()).isNull());
       Report after = plane.health().awaitReadiness(Report::up, Duration.ofSeconds(30));
@@ -200,7 +207,7 @@ class VaultControlPlaneIT {
     Instant giveUp = Instant.now().plusSeconds(30);
     while (true) {
       HeldStream stream = new HeldStream(plane.sdsPort(), proxy, bootstrap, roots, OSM_NAMESPACE);
-      awaitTrue(() -> stream.received() || stream.ended() != null, Duration.ofSeconds(30), stream::state);
+      Eventually.within(() -> stream.received() || stream.ended() != null, Duration.ofSeconds(30), stream::state);
       if (stream.received() || Instant.now().isAfter(giveUp)) {
         assertThat(stream.received()).as("stream of %s: %s", proxy.commonName(), stream.state()).isTrue();
         return stream;
@@ -223,17 +230,6 @@ class VaultControlPlaneIT {
     return List.copyOf(seen);
   }
 
-  private static Instant awaitTrue(java.util.function.BooleanSupplier condition, Duration within,
-      java.util.function.Supplier<String> what) throws InterruptedException {
-    Instant giveUp = Instant.now().plus(within);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(giveUp)) {
-        throw new AssertionError(what.get() + ": not within " + within);
-      }
-      Thread.sleep(200);
-    }
-    return Instant.now();
-  }
 
   private static List<X509Certificate> trustedRoots(DiscoveryResponse response) throws Exception {
     assertThat(response.getResourcesList()).hasSize(1);

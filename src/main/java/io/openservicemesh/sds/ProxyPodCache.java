@@ -1,0 +1,124 @@
+package io.openservicemesh.sds;
+
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodList;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.openservicemesh.identity.ProxyIdentity;
+import io.openservicemesh.k8s.KubernetesConnection;
+import io.openservicemesh.status.ControlPlaneReady;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The meshed pods (label {@code osm-proxy-uuid}) of every namespace, kept by an informer (a list, then a watch,
+ * listing again after a lost watch) from the moment the control plane is ready. The SDS pod check reads it, so a
+ * stream opening costs the API server nothing in steady state, and a proxy whose pod the cache holds is still
+ * checked while the API server cannot be reached.
+ *
+ * <p>How stale it may be: a watch event arrives within moments of the change. A pod too new to be in the cache
+ * yet is not refused: the check asks the API server, which knows (one LIST, as before the cache). A pod deleted
+ * a moment ago may be found for those moments, as a LIST made a moment ago would have. Each pod is kept trimmed
+ * to what the check reads, so a large mesh costs a few hundred bytes per pod.
+ */
+@ApplicationScoped
+public class ProxyPodCache {
+
+  private static final Logger LOG = Logger.getLogger(ProxyPodCache.class.getName());
+  private static final String BY_PROXY = "namespace/osm-proxy-uuid";
+
+  private SharedInformerFactory informers;
+  private volatile SharedIndexInformer<V1Pod> informer;
+
+  void onReady(@Observes ControlPlaneReady ready) {
+    start();
+  }
+
+  /** The cached pods of the proxy, or empty until the cache has its first complete list (ask the API then). */
+  Optional<List<V1Pod>> pods(ProxyIdentity proxy) {
+    SharedIndexInformer<V1Pod> current = informer;
+    if (current == null || !current.hasSynced()) {
+      return Optional.empty();
+    }
+    return Optional.of(current.getIndexer().byIndex(BY_PROXY, key(proxy.service().namespace(), proxy.uuid().toString())));
+  }
+
+  private synchronized void start() {
+    if (informers != null) {
+      return;
+    }
+    Optional<KubernetesConnection.Connected> connection;
+    try {
+      // A client of its own: a watch holds its connection open far longer than the API calls' read timeout.
+      connection = KubernetesConnection.fromEnvironment();
+    } catch (IOException e) {
+      LOG.warning("cannot watch the meshed pods (the SDS pod check asks the API server at each stream): "
+          + e.getMessage());
+      return;
+    }
+    if (connection.isEmpty()) {
+      return;
+    }
+    ApiClient client = connection.get().client();
+    client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(0, TimeUnit.SECONDS).build());
+    CoreV1Api core = new CoreV1Api(client);
+    informers = new SharedInformerFactory(client);
+    SharedIndexInformer<V1Pod> pods = informers.sharedIndexInformerFor(
+        params -> core.listPodForAllNamespaces()
+            .labelSelector(ProxyIdentity.POD_LABEL)
+            .resourceVersion(params.resourceVersion)
+            .timeoutSeconds(params.timeoutSeconds)
+            .watch(params.watch)
+            .buildCall(null),
+        V1Pod.class, V1PodList.class);
+    pods.setTransform(object -> trimmed((V1Pod) object));
+    pods.addIndexers(Map.of(BY_PROXY, pod -> List.of(key(pod.getMetadata().getNamespace(),
+        pod.getMetadata().getLabels() == null ? "" : pod.getMetadata().getLabels().get(ProxyIdentity.POD_LABEL)))));
+    informers.startAllRegisteredInformers();
+    informer = pods;
+    LOG.info("watching the meshed pods (label " + ProxyIdentity.POD_LABEL + ") for the SDS pod check");
+  }
+
+  /** What {@link ProxyPodVerifier} reads of a pod, and nothing else. */
+  static V1Pod trimmed(V1Pod pod) {
+    V1ObjectMeta meta = pod.getMetadata();
+    V1Pod kept = new V1Pod().metadata(new V1ObjectMeta()
+        .name(meta.getName())
+        .namespace(meta.getNamespace())
+        .uid(meta.getUid())
+        .resourceVersion(meta.getResourceVersion())
+        .deletionTimestamp(meta.getDeletionTimestamp())
+        .labels(meta.getLabels() == null ? null
+            : Map.of(ProxyIdentity.POD_LABEL, meta.getLabels().getOrDefault(ProxyIdentity.POD_LABEL, ""))));
+    if (pod.getSpec() != null) {
+      kept.spec(new V1PodSpec().serviceAccountName(pod.getSpec().getServiceAccountName()));
+    }
+    if (pod.getStatus() != null) {
+      kept.status(new V1PodStatus().phase(pod.getStatus().getPhase()));
+    }
+    return kept;
+  }
+
+  private static String key(String namespace, String proxyUuid) {
+    return namespace + "/" + proxyUuid;
+  }
+
+  @PreDestroy
+  synchronized void stop() {
+    if (informers != null) {
+      informers.stopAllRegisteredInformers();
+    }
+  }
+}
