@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark suite, in one command: bash bench/run.sh [all|smoke|limit|issuance|server|rotation|webhook]
+# The benchmark suite, in one command: bash bench/run.sh [all|smoke|limit|issuance|server|rotation|webhook|faults|identities]
 #
 # 1. the machine and its physical limit (OpenSSL sign and key-generation rates),
 # 2. issuance in process (JMH: EC/RSA roots and leaves, each crypto provider, 1 and 2 threads, cache hit; and
@@ -8,7 +8,9 @@
 #    (streams held, heap per stream, push of a renewed certificate to every stream).
 # `rotation` (not part of `all`) runs the rotation measurements of docs/rotation.md; `webhook` (not part of
 # `all`) posts oversized and over-complex admission bodies (BENCH_BODIES per kind, 50; BENCH_BODY_MIB, 10;
-# BENCH_BODY_CONCURRENCY, 10) and reads the server's heap.
+# BENCH_BODY_CONCURRENCY, 10) and reads the server's heap. `faults` (not part of `all`) runs the fault campaign's
+# ITs at full scale (see faults() below); `identities` (not part of `all`) holds streams at a mesh's shape and
+# reads the heap after the identities have left (see identities() below).
 # Results: target/bench/ (raw output) and a summary on stdout, to be copied into docs/benchmarks.md.
 #
 # Ports (loopback): BENCH_HTTP_PORT (9080), BENCH_HTTPS_PORT (9443), BENCH_SDS_PORT (15128).
@@ -26,6 +28,8 @@ HTTP_PORT=${BENCH_HTTP_PORT:-9080}
 HTTPS_PORT=${BENCH_HTTPS_PORT:-9443}
 SDS_PORT=${BENCH_SDS_PORT:-15128}
 STREAMS=${BENCH_STREAMS:-10000}
+ID_STREAMS=${BENCH_ID_STREAMS:-10000}
+ID_IDENTITIES=${BENCH_IDENTITIES:-10000}
 CONNECTIONS=${BENCH_CONNECTIONS:-100}
 SERVER_HEAP=${BENCH_SERVER_HEAP:-1g}
 PUSH_WAIT=${BENCH_PUSH_WAIT:-300}
@@ -202,6 +206,40 @@ rotation() {
   java -Xmx2g -cp "$cp" io.openservicemesh.bench.RotationBenchmark | tee -a "$OUT/summary.txt"
 }
 
+# SDS at a mesh's shape: BENCH_ID_STREAMS (10000) streams over BENCH_IDENTITIES (10000) identities, one proxy
+# (connection) per stream, so opening them is issuance plus delivery; the renewal of every identity while they are
+# held; then every proxy leaves, and the heap is read again after the identities' release grace (10 min) and a
+# reaper pass: memory follows the live mesh.
+identities() {
+  say "## SDS at a mesh's shape: $ID_STREAMS streams over $ID_IDENTITIES identities"
+  local cp; cp=$(classpath)
+  start_server
+  java -Xmx3g -cp "$cp" io.openservicemesh.bench.SdsLoadDriver \
+    "$SDS_PORT" "$SERVER_DIR/osm-ca-bundle" "$(server_pid)" "$ID_STREAMS" "$ID_STREAMS" "$PUSH_WAIT" \
+    "$ID_IDENTITIES" 610 2> "$OUT/sds-identities.err" | tee -a "$OUT/summary.txt"
+  "$WLP/bin/server" stop "$SERVER" > /dev/null
+  say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# The fault campaign of docs/reliability.md at full scale: the ITs that mvn verify runs small (Kubernetes API
+# gone while streams are held, a slow API during an admission burst, Vault sealed/failing/gone, the malformed-input
+# flood), with BENCH_FAULT_STREAMS (1000) streams, a BENCH_FAULT_OUTAGE (60) second outage, BENCH_FLOOD_ROUNDS
+# (1000) fuzzed requests of each kind. Needs what mvn verify needs (a Kubernetes API: the ITs start one).
+faults() {
+  say "## Fault campaign (ITs at scale)"
+  local log="$OUT/faults.log"
+  if ! mvn -B verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dit.test='TresorControlPlaneIT,VaultControlPlaneIT,MalformedInputFloodIT' \
+      -Dit.fault.streams="${BENCH_FAULT_STREAMS:-1000}" -Dit.fault.outage.seconds="${BENCH_FAULT_OUTAGE:-60}" \
+      -Dit.flood.rounds="${BENCH_FLOOD_ROUNDS:-1000}" > "$log" 2>&1; then
+    echo "bench: the fault ITs failed; the end of $log:" >&2
+    tail -n 60 "$log" >&2
+    exit 1
+  fi
+  grep -E '^(API outage|admission burst|Vault outage|flood):' "$log" | tee -a "$OUT/summary.txt"
+  say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
 # Seconds, tiny counts: that every part of the suite still runs on this machine, not what it measures.
 smoke() {
   LIMIT_SECONDS=1
@@ -220,8 +258,10 @@ case $WHAT in
   smoke) machine; smoke ;;
   rotation) machine; rotation ;;
   webhook) machine; webhook ;;
+  faults) machine; faults ;;
+  identities) machine; identities ;;
   limit) machine; limit ;;
   issuance) machine; issuance ;;
   server) machine; server ;;
-  *) echo "usage: bash bench/run.sh [all|smoke|limit|issuance|server|rotation|webhook]" >&2; exit 2 ;;
+  *) echo "usage: bash bench/run.sh [all|smoke|limit|issuance|server|rotation|webhook|faults|identities]" >&2; exit 2 ;;
 esac

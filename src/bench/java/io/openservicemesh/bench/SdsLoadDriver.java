@@ -41,32 +41,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * carry: the time to open them all, the server's heap per stream (through jcmd on the server's pid), and the
  * time a renewed service certificate takes to reach every stream of its identity.
  *
- * <p>Every stream belongs to one service identity (each connection is one proxy of it, with its own bootstrap
- * certificate), so the renewal of that identity's certificate pushes to all streams: the same fan-out as a
- * root change, which has no trigger from outside the server. The server runs standalone (no Kubernetes API),
- * and the bootstrap certificates are issued here from the CA bundle it wrote to its directory store, as the
- * injector would issue them. Loopback only; every wait is bounded.
+ * <p>Each connection is one proxy, with its own bootstrap certificate. With one identity (the default) every
+ * stream belongs to it, so the renewal of its certificate pushes to all streams: the same fan-out as a root
+ * change, which has no trigger from outside the server. With more, connection {@code c} is a proxy of identity
+ * {@code c % identities}: a mesh's shape, where opening the streams is issuance plus delivery. With a leave wait,
+ * every connection is closed at the end and the server's heap is read again after that long (the identities'
+ * release grace and a reaper pass): what the identities cost once they have left. The server runs standalone
+ * (no Kubernetes API), and the bootstrap certificates are issued here from the CA bundle it wrote to its
+ * directory store, as the injector would issue them. Loopback only; every wait is bounded.
  *
  * <pre>
  * java -cp ... io.openservicemesh.bench.SdsLoadDriver port caDirectory serverPid streams connections pushWaitSeconds
+ *     [identities [leaveWaitSeconds]]
  * </pre>
  */
 public final class SdsLoadDriver {
 
   private static final String TRUST_DOMAIN = "cluster.local";
   private static final String OSM_NAMESPACE = "osm-system";
-  private static final ServiceIdentity IDENTITY = new ServiceIdentity("bench", "bench");
   private static final String SECRET_TYPE = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
-  private static final List<String> NAMES = List.of(
-      "service-cert:bench/bench", "root-cert-for-mtls-inbound:bench/bench");
   /** Streams opened before waiting for their first responses: keeps the handshakes from piling up. */
   private static final int OPEN_BATCH = 500;
 
   private SdsLoadDriver() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 6) {
-      System.err.println("usage: SdsLoadDriver port caDirectory serverPid streams connections pushWaitSeconds");
+    if (args.length < 6 || args.length > 8) {
+      System.err.println("usage: SdsLoadDriver port caDirectory serverPid streams connections pushWaitSeconds"
+          + " [identities [leaveWaitSeconds]]");
       System.exit(2);
     }
     int port = Integer.parseInt(args[0]);
@@ -75,6 +77,12 @@ public final class SdsLoadDriver {
     int streams = Integer.parseInt(args[3]);
     int connections = Integer.parseInt(args[4]);
     Duration pushWait = Duration.ofSeconds(Long.parseLong(args[5]));
+    int identities = args.length > 6 ? Integer.parseInt(args[6]) : 1;
+    Duration leaveWait = Duration.ofSeconds(args.length > 7 ? Long.parseLong(args[7]) : 0);
+    if (identities > connections) {
+      throw new IllegalArgumentException("each connection is one proxy of one identity: " + identities
+          + " identities need at least as many connections");
+    }
     if ((streams + connections - 1) / connections > 100) {
       throw new IllegalArgumentException("at most 100 streams per connection (the server's HTTP/2 limit): raise"
           + " connections to at least " + (streams + 99) / 100);
@@ -91,7 +99,8 @@ public final class SdsLoadDriver {
     List<ManagedChannel> channels = new ArrayList<>();
     List<Proxy> proxies = new ArrayList<>();
     for (int c = 0; c < connections; c++) {
-      ProxyIdentity identity = new ProxyIdentity(UUID.randomUUID(), IDENTITY);
+      ProxyIdentity identity =
+          new ProxyIdentity(UUID.randomUUID(), new ServiceIdentity("bench-" + c % identities, "bench"));
       Certificate bootstrap = issuer.issue(specs.xdsBootstrap(identity));
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
           .overrideAuthority("osm-controller." + OSM_NAMESPACE + ".svc")
@@ -101,7 +110,9 @@ public final class SdsLoadDriver {
               .build())
           .build();
       channels.add(channel);
-      proxies.add(new Proxy(identity.commonName(), channel));
+      String account = identity.service().namespace() + "/" + identity.service().serviceAccount();
+      proxies.add(new Proxy(identity.commonName(), channel,
+          List.of("service-cert:" + account, "root-cert-for-mtls-inbound:" + account)));
     }
 
     Stream[] all = new Stream[streams];
@@ -121,6 +132,11 @@ public final class SdsLoadDriver {
     double openSeconds = (System.nanoTime() - openStarted) / 1e9;
     report("streams open", streams);
     report("connections", connections);
+    report("identities", identities);
+    long[] firstAnswers = Arrays.stream(all).filter(s -> s.firstAnswerNanos.get() > 0)
+        .mapToLong(s -> s.firstAnswerNanos.get()).sorted().toArray();
+    report("first answer after open p50 (ms)", firstAnswers[firstAnswers.length / 2] / 1_000_000);
+    report("first answer after open p99 (ms)", firstAnswers[(int) (firstAnswers.length * 0.99)] / 1_000_000);
     report("open all (s)", String.format(Locale.ROOT, "%.1f", openSeconds));
     report("opened per second", String.format(Locale.ROOT, "%.0f", streams / openSeconds));
     int failedEarly = count(all, streams, s -> s.failed != null);
@@ -159,9 +175,16 @@ public final class SdsLoadDriver {
       channel.awaitTermination(30, TimeUnit.SECONDS);
     }
     report("client close all (s)", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - closeStarted) / 1e9));
+    if (!leaveWait.isZero()) {
+      TimeUnit.SECONDS.sleep(leaveWait.toSeconds()); // the server's release grace, a fixed span by design
+      long heapLeft = usedHeapAfterGc(serverPid, "left");
+      report("server heap used after every identity left (MiB)", heapLeft >> 20);
+      report("heap kept per identity after leaving (KiB)",
+          String.format(Locale.ROOT, "%.1f", (heapLeft - heapBefore) / 1024.0 / identities));
+    }
   }
 
-  private record Proxy(String nodeId, ManagedChannel channel) {}
+  private record Proxy(String nodeId, ManagedChannel channel, List<String> names) {}
 
   /** One SotW stream that asks for its service certificate and inbound roots and ACKs every response. */
   private static final class Stream {
@@ -169,6 +192,9 @@ public final class SdsLoadDriver {
     private final CountDownLatch answered;
     final AtomicInteger responses = new AtomicInteger();
     final AtomicLong pushedAt = new AtomicLong();
+    /** Nanoseconds from opening the stream to its first response: issuance (a new identity) plus delivery. */
+    final AtomicLong firstAnswerNanos = new AtomicLong();
+    private long openedAt;
     volatile int baseline = Integer.MAX_VALUE;
     volatile Throwable failed;
     private StreamObserver<DiscoveryRequest> requests;
@@ -179,14 +205,16 @@ public final class SdsLoadDriver {
     }
 
     void open() {
+      openedAt = System.nanoTime();
       requests = SecretDiscoveryServiceGrpc.newStub(proxy.channel()).streamSecrets(new StreamObserver<>() {
         @Override
         public void onNext(DiscoveryResponse response) {
           // Responses of one call arrive one at a time, so the ACK below never races another send.
-          requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(SECRET_TYPE).addAllResourceNames(NAMES)
+          requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(SECRET_TYPE).addAllResourceNames(proxy.names())
               .setVersionInfo(response.getVersionInfo()).setResponseNonce(response.getNonce()).build());
           int n = responses.incrementAndGet();
           if (n == 1) {
+            firstAnswerNanos.set(System.nanoTime() - openedAt);
             answered.countDown();
           } else if (n > baseline) {
             pushedAt.compareAndSet(0, System.nanoTime());
@@ -205,7 +233,7 @@ public final class SdsLoadDriver {
           answered.countDown();
         }
       });
-      requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(SECRET_TYPE).addAllResourceNames(NAMES)
+      requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(SECRET_TYPE).addAllResourceNames(proxy.names())
           .setNode(Node.newBuilder().setId(proxy.nodeId()).setCluster("bench")).build());
     }
 
