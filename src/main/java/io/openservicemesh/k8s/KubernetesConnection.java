@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Finds the Kubernetes API the control plane works against, in this order: the pod's service account when
@@ -33,6 +34,17 @@ public final class KubernetesConnection {
 
   public static Optional<Connected> fromEnvironment() throws IOException {
     return from(System.getenv(), Files.isReadable(SERVICE_ACCOUNT_TOKEN));
+  }
+
+  /**
+   * A connection of its own for a watch (an informer), found like {@link #fromEnvironment}: a watch holds its
+   * connection open far longer than the API calls' read timeout, so this client has none.
+   */
+  public static Optional<Connected> forWatching() throws IOException {
+    Optional<Connected> connection = fromEnvironment();
+    connection.ifPresent(c -> c.client().setHttpClient(
+        c.client().getHttpClient().newBuilder().readTimeout(0, TimeUnit.SECONDS).build()));
+    return connection;
   }
 
   /**

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -61,8 +60,7 @@ public class ProxyPodCache {
     }
     Optional<KubernetesConnection.Connected> connection;
     try {
-      // A client of its own: a watch holds its connection open far longer than the API calls' read timeout.
-      connection = KubernetesConnection.fromEnvironment();
+      connection = KubernetesConnection.forWatching();
     } catch (IOException e) {
       LOG.warning("cannot watch the meshed pods (the SDS pod check asks the API server at each stream): "
           + e.getMessage());
@@ -72,7 +70,6 @@ public class ProxyPodCache {
       return;
     }
     ApiClient client = connection.get().client();
-    client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(0, TimeUnit.SECONDS).build());
     CoreV1Api core = new CoreV1Api(client);
     informers = new SharedInformerFactory(client);
     SharedIndexInformer<V1Pod> pods = informers.sharedIndexInformerFor(

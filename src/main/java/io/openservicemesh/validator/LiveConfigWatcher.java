@@ -17,7 +17,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -44,8 +43,7 @@ public class LiveConfigWatcher {
     }
     Optional<KubernetesConnection.Connected> connection;
     try {
-      // A client of its own: a watch holds its connection open far longer than the API calls' read timeout.
-      connection = KubernetesConnection.fromEnvironment();
+      connection = KubernetesConnection.forWatching();
     } catch (IOException e) {
       LOG.warning("cannot watch ConfigMap " + LiveSettings.CONFIG_MAP + ": " + e.getMessage());
       return;
@@ -55,7 +53,6 @@ public class LiveConfigWatcher {
       return;
     }
     ApiClient client = connection.get().client();
-    client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(0, TimeUnit.SECONDS).build());
     CoreV1Api core = new CoreV1Api(client);
     LiveConfigApplier applier = new LiveConfigApplier(this::reload, InstallTimeValues::lookup);
     informers = new SharedInformerFactory(client);
