@@ -2,6 +2,7 @@ package io.openservicemesh.sds;
 
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.schedule.LogThrottle;
@@ -114,6 +115,11 @@ abstract class SdsStream<R> {
     if (closed) {
       return;
     }
+    if (responses instanceof ServerCallStreamObserver<R> call && call.isCancelled()) {
+      // The client reset the stream: writing now would only make the transport report a closed stream.
+      released();
+      return;
+    }
     try {
       responses.onNext(response);
     } catch (RuntimeException e) {
@@ -136,7 +142,23 @@ abstract class SdsStream<R> {
     released();
   }
 
-  /** The client ended the stream (or it broke): forget it without writing. */
+  /**
+   * The client closed its side (it will send no more requests, so it can ACK nothing more): end the call cleanly
+   * and forget the stream. A client left waiting would hold the call open until it gives up and resets it.
+   */
+  synchronized void completedByClient() {
+    if (closed) {
+      return;
+    }
+    try {
+      responses.onCompleted();
+    } catch (RuntimeException alreadyGone) {
+      // Nothing to tell a client that left.
+    }
+    released();
+  }
+
+  /** The client reset the stream (or it broke): forget it without writing. */
   synchronized void released() {
     if (!closed) {
       closed = true;

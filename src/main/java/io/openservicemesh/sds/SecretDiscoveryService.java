@@ -158,7 +158,7 @@ public class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncS
 
       @Override
       public void onCompleted() {
-        stream.released();
+        stream.completedByClient();
       }
     };
   }

@@ -297,6 +297,79 @@ class StateOfTheWorldStreamTest {
   }
 
   @Test
+  void aClientThatClosesItsSideGetsTheCallEndedCleanlyAndNothingMore() {
+    stream.onRequest(first(CERT).build());
+
+    stream.completedByClient();
+    stream.refresh();
+    stream.completedByClient();
+
+    assertThat(client.completions()).as("the call ended once, with OK").isOne();
+    assertThat(client.responseCount()).isOne();
+    assertThat(closedCallbacks).hasValue(1);
+  }
+
+  @Test
+  void aStreamTheClientResetIsNotWrittenToAndIsForgotten() {
+    ResettableCall call = new ResettableCall();
+    StateOfTheWorldStream onCall = new StateOfTheWorldStream(
+        PROXY, SERVICE_CN, lookup, call, Instant.parse("2030-01-01T00:00:00Z"), closedCallbacks::incrementAndGet);
+    onCall.onRequest(first(CERT).build());
+    call.cancelled = true;
+    lookup.put(CERT, "cert v2");
+
+    onCall.refresh();
+
+    assertThat(call.written).as("only the first answer, before the reset").isOne();
+    assertThat(closedCallbacks).hasValue(1);
+  }
+
+  /** The server side of a call, as gRPC hands it to the service, that the client can reset. */
+  private static final class ResettableCall extends io.grpc.stub.ServerCallStreamObserver<DiscoveryResponse> {
+    volatile boolean cancelled;
+    int written;
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled;
+    }
+
+    @Override
+    public void onNext(DiscoveryResponse value) {
+      written++;
+    }
+
+    @Override
+    public void onError(Throwable t) {}
+
+    @Override
+    public void onCompleted() {}
+
+    @Override
+    public void setOnCancelHandler(Runnable onCancelHandler) {}
+
+    @Override
+    public void setCompression(String compression) {}
+
+    @Override
+    public boolean isReady() {
+      return true;
+    }
+
+    @Override
+    public void setOnReadyHandler(Runnable onReadyHandler) {}
+
+    @Override
+    public void disableAutoInboundFlowControl() {}
+
+    @Override
+    public void request(int count) {}
+
+    @Override
+    public void setMessageCompression(boolean enable) {}
+  }
+
+  @Test
   void unknownNameIsAnErrorNotAnOmission() {
     stream.onRequest(first(CERT, "service-cert:bookstore/unknown").build());
 
