@@ -13,7 +13,7 @@
 # reads the heap after the identities have left (see identities() below).
 # Results: target/bench/ (raw output) and a summary on stdout, to be copied into docs/benchmarks.md.
 #
-# Ports (loopback): BENCH_HTTP_PORT (9080), BENCH_HTTPS_PORT (9443), BENCH_SDS_PORT (15128).
+# Ports (loopback): BENCH_HTTP_PORT (9080), BENCH_HTTPS_PORT (9443), BENCH_SDS_PORT (15128), BENCH_DEBUG_PORT (9091).
 # CPU-time issuance: BENCH_CPU_SECONDS (3, CPU seconds per thread and case).
 # Profiling: BENCH_SERVER_JVM_OPTS, extra server JVM options (e.g. -XX:StartFlightRecording=filename=...).
 # Scale: BENCH_STREAMS (10000), BENCH_CONNECTIONS (100; at most 100 streams per connection),
@@ -27,9 +27,14 @@ mkdir -p "$OUT"
 HTTP_PORT=${BENCH_HTTP_PORT:-9080}
 HTTPS_PORT=${BENCH_HTTPS_PORT:-9443}
 SDS_PORT=${BENCH_SDS_PORT:-15128}
+DEBUG_PORT=${BENCH_DEBUG_PORT:-9091}
 STREAMS=${BENCH_STREAMS:-10000}
 ID_STREAMS=${BENCH_ID_STREAMS:-10000}
 ID_IDENTITIES=${BENCH_IDENTITIES:-10000}
+# The identities' release grace is 10 min from the moment the server sees a stream end, which for a client that
+# closed its connection is the next write to the stream: the next renewal push (at most 72 % of the 4-minute
+# certificates, 2.9 min) or the stream's maximum age.
+LEAVE_WAIT=${BENCH_LEAVE_WAIT:-840}
 CONNECTIONS=${BENCH_CONNECTIONS:-100}
 SERVER_HEAP=${BENCH_SERVER_HEAP:-1g}
 PUSH_WAIT=${BENCH_PUSH_WAIT:-300}
@@ -137,6 +142,7 @@ start_server() {
 default.http.port=$HTTP_PORT
 default.https.port=$HTTPS_PORT
 sds.port=$SDS_PORT
+debug.port=$DEBUG_PORT
 PROPS
   # shellcheck disable=SC2086 # a list of JVM options, one per line
   printf '%s\n' "-Xmx$SERVER_HEAP" ${BENCH_SERVER_JVM_OPTS:-} > "$SERVER_DIR/jvm.options"
@@ -208,15 +214,15 @@ rotation() {
 
 # SDS at a mesh's shape: BENCH_ID_STREAMS (10000) streams over BENCH_IDENTITIES (10000) identities, one proxy
 # (connection) per stream, so opening them is issuance plus delivery; the renewal of every identity while they are
-# held; then every proxy leaves, and the heap is read again after the identities' release grace (10 min) and a
-# reaper pass: memory follows the live mesh.
+# held; then every proxy leaves, and the heap is read again BENCH_LEAVE_WAIT (840) seconds later, after the
+# identities' release grace (10 min) and a reaper pass: memory follows the live mesh.
 identities() {
   say "## SDS at a mesh's shape: $ID_STREAMS streams over $ID_IDENTITIES identities"
   local cp; cp=$(classpath)
   start_server
   java -Xmx3g -cp "$cp" io.openservicemesh.bench.SdsLoadDriver \
     "$SDS_PORT" "$SERVER_DIR/osm-ca-bundle" "$(server_pid)" "$ID_STREAMS" "$ID_STREAMS" "$PUSH_WAIT" \
-    "$ID_IDENTITIES" 610 2> "$OUT/sds-identities.err" | tee -a "$OUT/summary.txt"
+    "$ID_IDENTITIES" "$LEAVE_WAIT" 2> "$OUT/sds-identities.err" | tee -a "$OUT/summary.txt"
   "$WLP/bin/server" stop "$SERVER" > /dev/null
   say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
@@ -259,7 +265,7 @@ case $WHAT in
   rotation) machine; rotation ;;
   webhook) machine; webhook ;;
   faults) machine; faults ;;
-  identities) machine; identities ;;
+  identities) machine; limit; identities ;;
   limit) machine; limit ;;
   issuance) machine; issuance ;;
   server) machine; server ;;

@@ -51,7 +51,8 @@ public class ProxyPodCache {
     if (current == null || !current.hasSynced()) {
       return Optional.empty();
     }
-    return Optional.of(current.getIndexer().byIndex(BY_PROXY, key(proxy.service().namespace(), proxy.uuid().toString())));
+    String key = key(proxy.service().namespace(), proxy.uuid().toString());
+    return Optional.of(current.getIndexer().byIndex(BY_PROXY, key));
   }
 
   private synchronized void start() {

@@ -79,7 +79,8 @@ final class HeldStream implements AutoCloseable {
 
   /** What has arrived, for a failure message (no key material). */
   String state() {
-    return (chain.get() != null ? "certificate" : "no certificate") + ", " + (roots.get() != null ? "roots" : "no roots")
+    return (chain.get() != null ? "certificate" : "no certificate") + ", "
+        + (roots.get() != null ? "roots" : "no roots")
         + (ended.get() != null ? ", ended: " + ended.get() : "");
   }
 

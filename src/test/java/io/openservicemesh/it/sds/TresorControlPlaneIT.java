@@ -250,7 +250,8 @@ class TresorControlPlaneIT {
           + " outage %d s, all renewed during it; a proxy of a cached pod served during it; a pod made during it"
           + " served %d ms and the bootstrap Secret renewed %d ms after the API returned; readiness during the"
           + " outage: %s%n",
-          streams.size(), podLists, Duration.between(downAt, upAt).toSeconds(), Duration.between(upAt, strangerServedAt).toMillis(),
+          streams.size(), podLists, Duration.between(downAt, upAt).toSeconds(),
+          Duration.between(upAt, strangerServedAt).toMillis(),
           Duration.between(upAt, secretRenewedAt).toMillis(), readinessDuringOutage.stream()
               .collect(java.util.stream.Collectors.groupingBy(r -> r, java.util.TreeMap::new,
                   java.util.stream.Collectors.counting())));
