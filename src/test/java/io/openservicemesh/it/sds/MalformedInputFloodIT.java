@@ -77,8 +77,12 @@ class MalformedInputFloodIT {
    */
   private static final int CONNECTIONS = 16;
   private static final String FLOOD_NAMESPACE = "flood-it";
-  /** What a flood of 2,000 answered requests may leave behind: bounded caches, no per-request state. */
-  private static final long HEAP_ALLOWANCE = 4L << 20;
+  /**
+   * What the flood may leave on the heap: the shared server goes on with other tests' state meanwhile (streams
+   * being reaped, identities released, renewals), seen here as up to 9 MiB either way. At the 2,000 requests of
+   * mvn verify this catches a leak of 8 KiB a request; the benchmark suite floods ten times as much.
+   */
+  private static final long HEAP_ALLOWANCE = 16L << 20;
   private static final Duration STREAM_LOOK = Duration.ofSeconds(2);
   private static final Set<Integer> CLEAN_HTTP_REFUSALS = Set.of(400, 413, 415);
   private static final Set<Status.Code> CLEAN_GRPC_REFUSALS = Set.of(Status.Code.INVALID_ARGUMENT,
