@@ -183,16 +183,23 @@ ENV
   say "SERVER | resident set size (MiB) | $(($(awk '/VmRSS/ {print $2}' "/proc/$(server_pid)/status") / 1024))"
 }
 
-server() {
-  say "## Server: start-up, idle heap, SDS"
-  local cp; cp=$(classpath)
+# A started server under the SDS load driver: title, driver heap, errors file, then the driver's arguments after
+# the server's (streams connections pushWaitSeconds [identities leaveWaitSeconds]).
+sds_load() {
+  local title=$1 heap=$2 errors=$3 cp
+  shift 3
+  say "$title"
+  cp=$(classpath)
   start_server
-  java -Xmx1g -cp "$cp" io.openservicemesh.bench.SdsLoadDriver \
-    "$SDS_PORT" "$SERVER_DIR/osm-ca-bundle" "$(server_pid)" "$STREAMS" "$CONNECTIONS" "$PUSH_WAIT" \
-    2> "$OUT/sds-driver.err" | tee -a "$OUT/summary.txt"
+  java -Xmx"$heap" -cp "$cp" io.openservicemesh.bench.SdsLoadDriver \
+    "$SDS_PORT" "$SERVER_DIR/osm-ca-bundle" "$(server_pid)" "$@" 2> "$OUT/$errors" | tee -a "$OUT/summary.txt"
   say "SERVER | threads after the streams closed | $(find "/proc/$(server_pid)/task" -mindepth 1 -maxdepth 1 | wc -l)"
   "$WLP/bin/server" stop "$SERVER" > /dev/null
   say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+server() {
+  sds_load "## Server: start-up, idle heap, SDS" 1g sds-driver.err "$STREAMS" "$CONNECTIONS" "$PUSH_WAIT"
 }
 
 # What hostile admission bodies cost the server's heap (docs/benchmarks.md, section 4).
@@ -220,14 +227,8 @@ rotation() {
 # held; then every proxy leaves, and the heap is read again BENCH_LEAVE_WAIT (840) seconds later, after the
 # identities' release grace (10 min) and a reaper pass: memory follows the live mesh.
 identities() {
-  say "## SDS at a mesh's shape: $ID_STREAMS streams over $ID_IDENTITIES identities"
-  local cp; cp=$(classpath)
-  start_server
-  java -Xmx3g -cp "$cp" io.openservicemesh.bench.SdsLoadDriver \
-    "$SDS_PORT" "$SERVER_DIR/osm-ca-bundle" "$(server_pid)" "$ID_STREAMS" "$ID_STREAMS" "$PUSH_WAIT" \
-    "$ID_IDENTITIES" "$LEAVE_WAIT" 2> "$OUT/sds-identities.err" | tee -a "$OUT/summary.txt"
-  "$WLP/bin/server" stop "$SERVER" > /dev/null
-  say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  sds_load "## SDS at a mesh's shape: $ID_STREAMS streams over $ID_IDENTITIES identities" 3g sds-identities.err \
+    "$ID_STREAMS" "$ID_STREAMS" "$PUSH_WAIT" "$ID_IDENTITIES" "$LEAVE_WAIT"
 }
 
 # The fault campaign of docs/reliability.md at full scale: the ITs that mvn verify runs small (Kubernetes API
