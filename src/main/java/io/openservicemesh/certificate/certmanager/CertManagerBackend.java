@@ -3,6 +3,9 @@ package io.openservicemesh.certificate.certmanager;
 import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.crypto.CryptoProvider;
+import io.openservicemesh.events.EventRecorder;
+import io.openservicemesh.events.EventSubject;
+import io.openservicemesh.events.MeshEvent;
 import io.openservicemesh.k8s.KubernetesApi;
 import io.openservicemesh.k8s.KubernetesConnection.Connected;
 import io.openservicemesh.schedule.Backoff;
@@ -33,6 +36,7 @@ public class CertManagerBackend implements IssuerBackend {
   @Inject KubernetesApi kubernetes;
   @Inject Clock clock;
   @Inject CertManagerMeter meter = CertManagerMeter.NONE;
+  @Inject EventRecorder events;
 
   @Override
   public IssuerBackendKind kind() {
@@ -52,9 +56,10 @@ public class CertManagerBackend implements IssuerBackend {
           + " but none is configured (not in a pod, KUBECONFIG unset); use tresor to run standalone", false, null);
     }
     ApiRetry retry = new ApiRetry(API_BACKOFF, () -> ThreadLocalRandom.current().nextDouble(), Sleeper.REAL);
+    EventSubject caSecret = EventSubject.secret(settings.osmNamespace(), settings.caBundleSecretName());
     return new CertManagerStarter(
             connection.get().client(), clock, System::nanoTime, retry, IssuanceListener.metering(meter),
-            WATCH_WINDOW)
+            WATCH_WINDOW, (reason, message) -> events.record(MeshEvent.about(caSecret, reason, message)))
         .start(settings, crypto);
   }
 }

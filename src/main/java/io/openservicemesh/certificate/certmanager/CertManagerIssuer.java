@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate.certmanager;
 
+import io.openservicemesh.certificate.rootchange.ExternalTrust;
 import io.openservicemesh.certificate.IssuedChain;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -82,7 +83,8 @@ public final class CertManagerIssuer implements Issuer {
 
   private final CertificateRequestClient requests;
   private final IssuerReference issuer;
-  private final MeshRoots roots;
+  private final ExternalTrust trust;
+  private final String rootsLocation;
   private final Options options;
   private final Clock clock;
   private final LongSupplier nanoTime;
@@ -92,14 +94,20 @@ public final class CertManagerIssuer implements Issuer {
   private final IssuanceCleanup cleanup;
   private final CryptoProvider crypto;
 
-  /** @param crypto makes each certificate's key pair and signs its request */
+  /**
+   * @param trust the roots the mesh trusts, which the issuer's answers must chain to; changed by the root change
+   * @param rootsLocation where the operator keeps them, for messages
+   * @param crypto makes each certificate's key pair and signs its request
+   */
   CertManagerIssuer(
-      CertificateRequestClient requests, IssuerReference issuer, MeshRoots roots, Options options, Clock clock,
-      LongSupplier nanoTime, ApiRetry retry, IssuanceListener listener, CryptoProvider crypto) {
+      CertificateRequestClient requests, IssuerReference issuer, ExternalTrust trust, String rootsLocation,
+      Options options, Clock clock, LongSupplier nanoTime, ApiRetry retry, IssuanceListener listener,
+      CryptoProvider crypto) {
     this.crypto = crypto;
     this.requests = requests;
     this.issuer = issuer;
-    this.roots = roots;
+    this.trust = trust;
+    this.rootsLocation = rootsLocation;
     this.options = options;
     this.clock = clock;
     this.nanoTime = nanoTime;
@@ -111,7 +119,7 @@ public final class CertManagerIssuer implements Issuer {
 
   @Override
   public String trustedCasPem() {
-    return roots.pem();
+    return trust.pem();
   }
 
   @Override
@@ -244,9 +252,9 @@ public final class CertManagerIssuer implements Issuer {
     }
     VerifiedChain verified;
     try {
-      verified = IssuedChain.verify(chain, issuerCa, keys.getPublic(), roots.certificates(), clock.instant());
+      verified = IssuedChain.verify(chain, issuerCa, keys.getPublic(), trust.roots(), clock.instant());
     } catch (UnusableCertificateException e) {
-      throw new IssuanceException(where + ": " + e.getMessage() + ". The key ca.crt of " + roots.location()
+      throw new IssuanceException(where + ": " + e.getMessage() + ". The key ca.crt of " + rootsLocation
           + " must hold the root of " + issuer, false);
     }
     List<String> problems = IssuedLeafCheck.problems(chain.get(0), spec.commonName(), spec.dnsNames(),
@@ -256,7 +264,7 @@ public final class CertManagerIssuer implements Issuer {
           + String.join("; ", problems), false);
     }
     return new Certificate(
-        verified.served(), Pem.encodePrivateKey(keys.getPrivate()), Pem.encode(verified.issuingCa()), roots.pem());
+        verified.served(), Pem.encodePrivateKey(keys.getPrivate()), Pem.encode(verified.issuingCa()), trust.pem());
   }
 
   private static IssuanceException interrupted(CertificateSpec spec, InterruptedException e) {

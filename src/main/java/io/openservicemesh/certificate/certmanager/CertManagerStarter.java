@@ -7,6 +7,12 @@ import io.openservicemesh.certificate.certmanager.IssuerCheck.IssuerFacts;
 import io.openservicemesh.certificate.certmanager.IssuerCheck.IssuerProblemException;
 import io.openservicemesh.certificate.store.CaBundleSecretStore;
 import io.openservicemesh.certificate.store.CaStoreException;
+import io.openservicemesh.certificate.store.RotationStateSecretStore;
+import io.openservicemesh.certificate.RootLifecycle;
+import io.openservicemesh.certificate.rootchange.ExternalRootLifecycle;
+import io.openservicemesh.certificate.rootchange.ExternalTrust;
+import io.openservicemesh.events.EventReason;
+import io.openservicemesh.k8s.ReplicaIdentity;
 import io.openservicemesh.config.CertManagerSettings;
 import io.openservicemesh.config.GoDuration;
 import io.openservicemesh.config.MeshSettings;
@@ -20,6 +26,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -44,10 +52,19 @@ final class CertManagerStarter {
   private final ApiRetry retry;
   private final IssuanceListener listener;
   private final Duration watchWindow;
+  private final BiConsumer<EventReason, String> caSecretEvents;
 
   CertManagerStarter(
       ApiClient client, Clock clock, LongSupplier nanoTime, ApiRetry retry, IssuanceListener listener,
       Duration watchWindow) {
+    this(client, clock, nanoTime, retry, listener, watchWindow, (reason, message) -> {});
+  }
+
+  /** @param caSecretEvents records a Kubernetes Event on the CA bundle Secret (a root change, a refused ca.crt) */
+  CertManagerStarter(
+      ApiClient client, Clock clock, LongSupplier nanoTime, ApiRetry retry, IssuanceListener listener,
+      Duration watchWindow, BiConsumer<EventReason, String> caSecretEvents) {
+    this.caSecretEvents = caSecretEvents;
     this.client = client;
     this.clock = clock;
     this.nanoTime = nanoTime;
@@ -67,10 +84,12 @@ final class CertManagerStarter {
     IssuerReference reference = IssuerReference.of(certManager, settings.osmNamespace());
     List<String> problems = new ArrayList<>();
 
+    CoreV1Api core = new CoreV1Api(client);
+    CaBundleSecretStore caSecret =
+        new CaBundleSecretStore(core, settings.osmNamespace(), settings.caBundleSecretName());
     MeshRoots roots = null;
     try {
-      roots = MeshRoots.load(new CaBundleSecretStore(new CoreV1Api(client), settings.osmNamespace(),
-          settings.caBundleSecretName()), settings.osmNamespace(), settings.caBundleSecretName(), clock.instant());
+      roots = MeshRoots.load(caSecret, settings.osmNamespace(), settings.caBundleSecretName(), clock.instant());
     } catch (CaStoreException | MeshRoots.UnavailableException e) {
       problems.add(e.getMessage());
     }
@@ -96,14 +115,20 @@ final class CertManagerStarter {
     CertManagerIssuer.Options options = CertManagerIssuer.Options
         .of(certManager.requestTimeout(), certManager.keepCertificateRequests())
         .withWatchWindow(watchWindow);
-    CertManagerIssuer issuer =
-        new CertManagerIssuer(requests, reference, roots, options, clock, nanoTime, retry, listener, crypto);
+    // ca.crt is followed live: a changed one is published beside the old roots before anything is re-issued.
+    ExternalTrust trust = new ExternalTrust(roots.certificates());
+    RootLifecycle rootChange = ExternalRootLifecycle.start(
+        new RotationStateSecretStore(core, settings.osmNamespace(), settings.caBundleSecretName()),
+        new CaCrtRootSource(caSecret, settings.osmNamespace(), settings.caBundleSecretName(), clock), trust,
+        ReplicaIdentity.current(), clock, caSecretEvents);
+    CertManagerIssuer issuer = new CertManagerIssuer(requests, reference, trust, roots.location(), options, clock,
+        nanoTime, retry, listener, crypto);
     CaDescription description = description(roots, reference, issuerFacts, certManager);
     Map<String, String> details = description.details();
     LOG.info(() -> "cert-manager issues mesh certificates through " + reference + "; mesh root from "
         + details.get("caLocation") + ": " + details.get("caSubject") + ", serial " + details.get("caSerial")
         + ", expires " + details.get("caNotAfter"));
-    return new StartedIssuer(issuer, description);
+    return new StartedIssuer(issuer, description, () -> {}, Optional.of(rootChange));
   }
 
   private void sweepLeftovers(CertificateRequestClient requests, Duration requestTimeout) {

@@ -1,23 +1,21 @@
 package io.openservicemesh.certificate.tresor;
 
 import io.openservicemesh.certificate.Pem;
+import io.openservicemesh.certificate.rootchange.ReplicaReports;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A root rotation's state as the text entries of its Secret. Keys: {@code phase} ({@code prepared},
  * {@code published}, {@code signing} or {@code retired}), {@code outgoing.crt}/{@code outgoing.key} and
  * {@code incoming.crt}/{@code incoming.key} (PEM; no keys once retired), {@code reason}, {@code startedAt},
- * {@code phaseSince} (ISO 8601), {@code waitingFor} (what the leader waits for, one item per line), and one
- * {@code report.<replica>} per replica: its phase, when, and what it waits for.
+ * {@code phaseSince} (ISO 8601), and the replicas' reports and the leader's {@code waitingFor}
+ * ({@link ReplicaReports}).
  */
 public final class RootRotationCodec {
 
@@ -30,8 +28,6 @@ public final class RootRotationCodec {
   static final String REASON = "reason";
   static final String STARTED_AT = "startedAt";
   static final String PHASE_SINCE = "phaseSince";
-  static final String WAITING_FOR = "waitingFor";
-  static final String REPORT_PREFIX = "report.";
 
   /** What the Secret says: a rotation under way, or the record of the last one. */
   public sealed interface State permits Active, Retired {}
@@ -39,13 +35,6 @@ public final class RootRotationCodec {
   public record Active(RootRotation rotation) implements State {}
 
   public record Retired(RetiredRoot record) implements State {}
-
-  /** One replica's word on the phase it follows: when it said so, and what it still waits for. */
-  public record ReplicaReport(String replica, String phase, Instant at, List<String> waitingFor) {
-    public boolean ready(String currentPhase, Instant phaseSince) {
-      return phase.equals(currentPhase) && !at.isBefore(phaseSince) && waitingFor.isEmpty();
-    }
-  }
 
   private RootRotationCodec() {}
 
@@ -92,76 +81,6 @@ public final class RootRotationCodec {
       throw new BrokenCaBundleException(location, List.of("entries " + PHASE + ", " + STARTED_AT + " and "
           + PHASE_SINCE + " must hold a phase (prepared, published, signing, retired) and ISO 8601 instants: "
           + e.getMessage()));
-    }
-  }
-
-  /** The entries of a new state, keeping the replicas' reports and dropping what the leader waited for. */
-  public static Map<String, String> carryReports(Map<String, String> from, Map<String, String> to) {
-    Map<String, String> data = new LinkedHashMap<>(to);
-    from.forEach((key, value) -> {
-      if (key.startsWith(REPORT_PREFIX)) {
-        data.put(key, value);
-      }
-    });
-    return data;
-  }
-
-  public static Map<String, String> withWaitingFor(Map<String, String> data, List<String> waitingFor) {
-    Map<String, String> updated = new LinkedHashMap<>(data);
-    if (waitingFor.isEmpty()) {
-      updated.remove(WAITING_FOR);
-    } else {
-      updated.put(WAITING_FOR, String.join("\n", waitingFor));
-    }
-    return updated;
-  }
-
-  public static List<String> waitingFor(Map<String, String> data) {
-    String text = data.get(WAITING_FOR);
-    return text == null || text.isBlank() ? List.of() : List.of(text.split("\n"));
-  }
-
-  public static Map<String, String> withReport(Map<String, String> data, ReplicaReport report) {
-    Map<String, String> updated = new LinkedHashMap<>(data);
-    StringBuilder text = new StringBuilder(report.phase()).append(' ').append(report.at());
-    report.waitingFor().forEach(item -> text.append('\n').append(item));
-    updated.put(REPORT_PREFIX + report.replica(), text.toString());
-    return updated;
-  }
-
-  public static Map<String, String> withoutReport(Map<String, String> data, String replica) {
-    Map<String, String> updated = new LinkedHashMap<>(data);
-    updated.remove(REPORT_PREFIX + replica);
-    return updated;
-  }
-
-  /** Every replica's report; one that cannot be read counts as none (its replica writes it again). */
-  public static List<ReplicaReport> reports(Map<String, String> data) {
-    List<ReplicaReport> reports = new ArrayList<>();
-    data.forEach((key, value) -> {
-      if (key.startsWith(REPORT_PREFIX)) {
-        report(key.substring(REPORT_PREFIX.length()), value).ifPresent(reports::add);
-      }
-    });
-    return reports;
-  }
-
-  public static Optional<ReplicaReport> report(Map<String, String> data, String replica) {
-    String value = data.get(REPORT_PREFIX + replica);
-    return value == null ? Optional.empty() : report(replica, value);
-  }
-
-  private static Optional<ReplicaReport> report(String replica, String value) {
-    List<String> lines = Arrays.asList(value.split("\n"));
-    String[] head = lines.get(0).split(" ");
-    if (head.length != 2) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(new ReplicaReport(replica, head[0], Instant.parse(head[1]),
-          List.copyOf(lines.subList(1, lines.size()))));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
     }
   }
 

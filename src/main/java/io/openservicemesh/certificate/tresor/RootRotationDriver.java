@@ -1,14 +1,14 @@
 package io.openservicemesh.certificate.tresor;
 
 import io.openservicemesh.certificate.RootDistribution;
-import io.openservicemesh.certificate.WaitingList;
+import io.openservicemesh.certificate.rootchange.ChangeNotices;
+import io.openservicemesh.certificate.rootchange.ReplicaReports;
 import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.certificate.store.RotatingCaBundleStore;
 import io.openservicemesh.certificate.store.RotationStateStore;
 import io.openservicemesh.certificate.store.RotationStateStore.StoredRotation;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.certificate.tresor.RootRotationCodec.Active;
-import io.openservicemesh.certificate.tresor.RootRotationCodec.ReplicaReport;
 import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.crypto.CryptoProvider;
 import io.openservicemesh.events.EventReason;
@@ -33,8 +33,6 @@ import java.util.logging.Logger;
  */
 final class RootRotationDriver {
 
-  /** A replica whose last report is older than this is taken to be gone: its proxies reconnect elsewhere. */
-  static final Duration REPORT_EXPIRES = Duration.ofSeconds(30);
   private static final Logger LOG = Logger.getLogger(RootRotationDriver.class.getName());
 
   /** What a new root looks like, what makes its key, and when the current one is due for rotation. */
@@ -54,10 +52,8 @@ final class RootRotationDriver {
   private final Supplier<TresorRoots> inUse;
   private final Policy policy;
   private final Clock clock;
-  /** Events on the CA Secret: each step, a change in what is waited for, an operator's CA refused. */
-  private final BiConsumer<EventReason, String> notices;
-  private List<String> lastWaiting = List.of();
-  private String lastRefusal = "";
+  /** Logs and Events on the CA Secret: each step, a change in what is waited for, an operator's CA refused. */
+  private final ChangeNotices notices;
 
   RootRotationDriver(RotationStateStore state, RotatingCaBundleStore caStore, Supplier<TresorRoots> inUse,
       Policy policy, Clock clock) {
@@ -66,7 +62,7 @@ final class RootRotationDriver {
 
   RootRotationDriver(RotationStateStore state, RotatingCaBundleStore caStore, Supplier<TresorRoots> inUse,
       Policy policy, Clock clock, BiConsumer<EventReason, String> notices) {
-    this.notices = notices;
+    this.notices = new ChangeNotices(LOG, notices);
     this.state = state;
     this.stateReader = new RotationStateReader(state);
     this.caSecret = new CaBundleDecoding(caStore.location());
@@ -82,7 +78,7 @@ final class RootRotationDriver {
     try {
       read = stateReader.read(now);
     } catch (BrokenCaBundleException e) {
-      refuse(e.getMessage() + " The rotation cannot go on: fix or delete " + state.location());
+      notices.refuse(e.getMessage() + " The rotation cannot go on: fix or delete " + state.location());
       return;
     }
     if (read.isPresent() && read.get().state() instanceof Active active) {
@@ -125,8 +121,7 @@ final class RootRotationDriver {
     String message = "root rotation started (" + rotation.reason() + "): the root of serial "
         + rotation.incoming().serialHex() + " is published beside the root of serial "
         + rotation.outgoing().serialHex() + ", which keeps signing until every proxy trusts both";
-    LOG.info(message);
-    notices.accept(EventReason.ROOT_ROTATION_STARTED, message);
+    notices.said(EventReason.ROOT_ROTATION_STARTED, message);
   }
 
   /**
@@ -139,10 +134,10 @@ final class RootRotationDriver {
     }
     try {
       CaBundle candidate = caSecret.decode(stored.get(), now);
-      refuse("");
+      notices.refuse("");
       return candidate.sameAs(signing) ? Optional.empty() : Optional.of(candidate);
     } catch (BrokenCaBundleException e) {
-      refuse(e.getMessage() + " The root of serial " + signing.serialHex() + " stays in service.");
+      notices.refuse(e.getMessage() + " The root of serial " + signing.serialHex() + " stays in service.");
       return Optional.empty();
     }
   }
@@ -183,83 +178,42 @@ final class RootRotationDriver {
       case SIGNING -> waiting.addAll(clusterWide.notIssuedBy(rotation.incomingRoot()));
     }
     if (!waiting.isEmpty()) {
-      wait(stored, rotation, waiting);
+      notices.waiting(rotation.phase().configName(), waiting, stored, state);
       return;
     }
-    lastWaiting = List.of();
+    notices.doneWaiting();
     if (rotation.phase() == RootRotation.Phase.SIGNING) {
       RetiredRoot retired = new RetiredRoot(rotation.incomingRoot(), rotation.outgoing().certificate(), now);
       if (state.replace(stored, RootRotationCodec.encode(retired)).isPresent()) {
         String message = "root rotation complete: the root of serial " + rotation.outgoing().serialHex()
             + " is retired; the mesh trusts only the root of serial " + rotation.incoming().serialHex()
             + " (started " + rotation.startedAt() + ")";
-        LOG.info(message);
-        notices.accept(EventReason.ROOT_ROTATION_COMPLETED, message);
+        notices.said(EventReason.ROOT_ROTATION_COMPLETED, message);
       }
       return;
     }
     RootRotation next = rotation.advance(now);
-    if (state.replace(stored, RootRotationCodec.carryReports(stored.data(), RootRotationCodec.encode(next)))
+    if (state.replace(stored, ReplicaReports.carryReports(stored.data(), RootRotationCodec.encode(next)))
         .isPresent()) {
       String message = "root rotation: " + rotation.phase().configName() + " -> " + next.phase().configName()
           + (next.phase() == RootRotation.Phase.SIGNING ? "; the incoming root signs, leaves are re-issued" : "");
-      LOG.info(message);
-      notices.accept(EventReason.ROOT_ROTATION_STEP, message);
+      notices.said(EventReason.ROOT_ROTATION_STEP, message);
     }
   }
 
   /** Every replica that reported recently must have reported this phase, with nothing left to wait for. */
   private List<String> replicasWaiting(StoredRotation stored, RootRotation rotation, Instant now) {
-    List<ReplicaReport> live = RootRotationCodec.reports(stored.data()).stream()
-        .filter(report -> report.at().plus(REPORT_EXPIRES).isAfter(now))
-        .toList();
     if (rotation.phase() == RootRotation.Phase.PUBLISHED) {
       return List.of(); // the evidence was taken in the previous phase; this one only swaps the CA Secret
     }
-    List<String> waiting = new ArrayList<>();
-    String phase = rotation.phase().configName();
-    if (live.stream().noneMatch(report -> report.phase().equals(phase) && !report.at().isBefore(rotation.phaseSince()))) {
-      waiting.add("no replica has reported phase " + phase + " yet");
-    }
-    for (ReplicaReport report : live) {
-      if (!report.ready(phase, rotation.phaseSince())) {
-        String what = report.waitingFor().isEmpty() ? "has not reported phase " + phase + " yet"
-            : "waits for " + String.join("; ", report.waitingFor());
-        waiting.add("replica " + report.replica() + " " + what);
-      }
-    }
-    return WaitingList.of(waiting, "replicas");
+    return ReplicaReports.waiting(stored.data(), rotation.phase().configName(), rotation.phaseSince(), now);
   }
 
-  /** Said once per change, and written into the state so that {@code kubectl get secret} shows it too. */
-  private void wait(StoredRotation stored, RootRotation rotation, List<String> waiting) throws CaStoreException {
-    if (waiting.equals(lastWaiting)) {
-      return;
-    }
-    lastWaiting = List.copyOf(waiting);
-    String message = "root rotation " + rotation.phase().configName() + " waits for: " + String.join("; ", waiting);
-    LOG.info(message);
-    notices.accept(EventReason.ROOT_ROTATION_WAITING, message);
-    if (!RootRotationCodec.waitingFor(stored.data()).equals(waiting)) {
-      state.replace(stored, RootRotationCodec.withWaitingFor(stored.data(), waiting));
-    }
+  List<String> waiting() {
+    return notices.lastWaiting();
   }
 
-  private void refuse(String text) {
-    if (!text.equals(lastRefusal)) {
-      lastRefusal = text;
-      if (!text.isEmpty()) {
-        LOG.warning(text);
-        notices.accept(EventReason.CA_SECRET_REFUSED, text);
-      }
-    }
-  }
-
-  synchronized List<String> waiting() {
-    return lastWaiting;
-  }
-
-  synchronized String refusal() {
-    return lastRefusal;
+  String refusal() {
+    return notices.refusal();
   }
 }

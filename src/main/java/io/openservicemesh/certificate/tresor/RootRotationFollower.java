@@ -1,18 +1,19 @@
 package io.openservicemesh.certificate.tresor;
 
 import io.openservicemesh.certificate.RootDistribution;
+import io.openservicemesh.certificate.rootchange.ReplicaReports;
+import io.openservicemesh.certificate.rootchange.ReplicaReports.ReplicaReport;
 import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.certificate.store.RotatingCaBundleStore;
 import io.openservicemesh.certificate.store.RotationStateStore;
 import io.openservicemesh.certificate.store.RotationStateStore.StoredRotation;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.certificate.tresor.RootRotationCodec.Active;
-import io.openservicemesh.certificate.tresor.RootRotationCodec.ReplicaReport;
 import io.openservicemesh.certificate.tresor.RootRotationCodec.Retired;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -24,8 +25,6 @@ import java.util.logging.Logger;
  */
 final class RootRotationFollower {
 
-  /** A report is written again after this long even when unchanged, so the leader can tell a live replica. */
-  static final Duration REPORT_EVERY = Duration.ofSeconds(10);
   private static final Logger LOG = Logger.getLogger(RootRotationFollower.class.getName());
 
   private final RotationStateStore state;
@@ -98,8 +97,8 @@ final class RootRotationFollower {
   synchronized void withdraw() {
     try {
       Optional<StoredRotation> stored = state.load();
-      if (stored.isPresent() && RootRotationCodec.report(stored.get().data(), replica).isPresent()) {
-        state.replace(stored.get(), RootRotationCodec.withoutReport(stored.get().data(), replica));
+      if (stored.isPresent() && ReplicaReports.report(stored.get().data(), replica).isPresent()) {
+        state.replace(stored.get(), ReplicaReports.withoutReport(stored.get().data(), replica));
       }
     } catch (CaStoreException e) {
       LOG.fine(() -> "could not withdraw this replica's rotation report (it expires instead): " + e.getMessage());
@@ -135,17 +134,12 @@ final class RootRotationFollower {
         ? local.notIssuedBy(rotation.incomingRoot())
         : local.notHolding(rotation.roots().trustPem());
     ReplicaReport report = new ReplicaReport(replica, rotation.phase().configName(), now, waiting);
-    Optional<ReplicaReport> written = RootRotationCodec.report(stored.data(), replica);
-    boolean same = written.filter(old -> old.phase().equals(report.phase())
-        && old.waitingFor().equals(report.waitingFor())
-        && !old.at().isBefore(rotation.phaseSince())
-        && old.at().plus(REPORT_EVERY).isAfter(now)).isPresent();
-    if (same) {
-      return;
+    Optional<Map<String, String>> updated = ReplicaReports.withReport(stored.data(), report,
+        rotation.phaseSince());
+    if (updated.isPresent()) {
+      // A refused write (the leader or another replica wrote meanwhile) is simply made again at the next look.
+      state.replace(stored, updated.get()).ifPresent(ignored -> lastReport = Optional.of(report));
     }
-    // A refused write (the leader or another replica wrote meanwhile) is simply made again at the next look.
-    state.replace(stored, RootRotationCodec.withReport(stored.data(), report))
-        .ifPresent(ignored -> lastReport = Optional.of(report));
   }
 
   private void problem(String text) {

@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate.certmanager;
 
+import io.openservicemesh.certificate.rootchange.ExternalTrust;
 import io.openservicemesh.crypto.CryptoProviders;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,10 +30,20 @@ class CertificateRequestWireTest {
   private static final MeshCertificateSpecs SPECS =
       new MeshCertificateSpecs("cluster.local", "osm-system", Duration.ofMinutes(90), KeySpec.ECDSA_P256);
 
+  private static final SigningCa ROOT = root();
+
+  private static SigningCa root() {
+    try {
+      return SigningCa.root("wire test");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static CertManagerIssuer issuer(CertManagerIssuerKind kind) {
     IssuerReference reference = new IssuerReference("osm-ca", kind, "cert-manager.io", "osm-system");
     return new CertManagerIssuer(new CertificateRequestClient(new ApiClient(), "osm-system"), reference,
-        new MeshRoots(List.of(), "", "Secret osm-system/osm-ca-bundle"),
+        new ExternalTrust(List.of(ROOT.root())), "Secret osm-system/osm-ca-bundle",
         CertManagerIssuer.Options.of(Duration.ofSeconds(15), false), Clock.systemUTC(), System::nanoTime,
         new ApiRetry(new Backoff(Duration.ofMillis(1), Duration.ofMillis(1)), () -> 0.5, wait -> { }),
         IssuanceListener.NONE, CryptoProviders.BOUNCYCASTLE);

@@ -8,6 +8,7 @@ import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuedBy;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.RootDistribution;
+import io.openservicemesh.certificate.rootchange.ReplicaReports;
 import io.openservicemesh.certificate.store.RotationStateStore.StoredRotation;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.config.KeySpec;
@@ -103,7 +104,7 @@ class RootRotationTest {
     leader.drive(clusterWide);
     assertThat(phase()).as("replica b's proxy has not ACKed").isEqualTo("prepared");
     assertThat(leader.waiting()).anySatisfy(line -> assertThat(line).contains("replica b").contains("p1"));
-    assertThat(stored().data().get(RootRotationCodec.WAITING_FOR)).contains("p1");
+    assertThat(stored().data().get(ReplicaReports.WAITING_FOR)).contains("p1");
 
     b.local.notHolding = List.of();
     clusterWide.notHolding = List.of("bootstrap Secret bookstore/envoy-bootstrap-config-1 does not hold it");
@@ -180,7 +181,7 @@ class RootRotationTest {
     assertThat(phase()).isEqualTo("signing");
 
     // a crashed; b leads now, and a's last report expires
-    clock.advance(RootRotationDriver.REPORT_EXPIRES.plusSeconds(1));
+    clock.advance(ReplicaReports.REPORT_EXPIRES.plusSeconds(1));
     b.follow();
     RootRotationDriver newLeader = b.driver();
     newLeader.drive(clusterWide);

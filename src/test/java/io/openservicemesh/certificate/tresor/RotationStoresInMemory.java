@@ -2,9 +2,8 @@ package io.openservicemesh.certificate.tresor;
 
 import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.certificate.store.RotatingCaBundleStore;
-import io.openservicemesh.certificate.store.RotationStateStore;
 import io.openservicemesh.certificate.store.StoredCaBundle;
-import java.util.Map;
+import io.openservicemesh.testing.RotationStateInMemory;
 import java.util.Optional;
 
 /**
@@ -14,7 +13,7 @@ import java.util.Optional;
 final class RotationStoresInMemory {
 
   final CaStore ca;
-  final StateStore state = new StateStore();
+  final RotationStateInMemory state = new RotationStateInMemory();
 
   RotationStoresInMemory(StoredCaBundle initial) {
     ca = new CaStore(initial);
@@ -88,57 +87,6 @@ final class RotationStoresInMemory {
     @Override
     public synchronized void clearRotationRequest() {
       requested = false;
-    }
-  }
-
-  static final class StateStore implements RotationStateStore {
-    private StoredRotation content;
-    private int version;
-
-    synchronized Optional<StoredRotation> current() {
-      return Optional.ofNullable(content);
-    }
-
-    /** Another writer changes the state between someone's read and write. */
-    synchronized void touch() {
-      content = new StoredRotation(content.data(), Integer.toString(++version));
-    }
-
-    @Override
-    public String location() {
-      return "memory osm-system/osm-ca-bundle-rotation";
-    }
-
-    @Override
-    public synchronized Optional<StoredRotation> load() {
-      return Optional.ofNullable(content);
-    }
-
-    @Override
-    public synchronized Optional<StoredRotation> create(Map<String, String> data) {
-      if (content != null) {
-        return Optional.empty();
-      }
-      content = new StoredRotation(data, Integer.toString(++version));
-      return Optional.of(content);
-    }
-
-    @Override
-    public synchronized Optional<StoredRotation> replace(StoredRotation current, Map<String, String> data) {
-      if (content == null || !content.version().equals(current.version())) {
-        return Optional.empty();
-      }
-      content = new StoredRotation(data, Integer.toString(++version));
-      return Optional.of(content);
-    }
-
-    @Override
-    public synchronized boolean delete(StoredRotation current) {
-      if (content == null || !content.version().equals(current.version())) {
-        return false;
-      }
-      content = null;
-      return true;
     }
   }
 }

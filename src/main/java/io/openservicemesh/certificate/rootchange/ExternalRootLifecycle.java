@@ -1,0 +1,95 @@
+package io.openservicemesh.certificate.rootchange;
+
+import io.openservicemesh.certificate.RootDistribution;
+import io.openservicemesh.certificate.RootLifecycle;
+import io.openservicemesh.certificate.store.CaStoreException;
+import io.openservicemesh.certificate.store.RotationStateStore;
+import io.openservicemesh.events.EventReason;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.logging.Logger;
+
+/**
+ * The root lifecycle of an external CA (Vault, cert-manager): every replica trusts as the persisted change says,
+ * the leader changes the mesh's roots publish-first when the CA names others. The CA decides what signs; this
+ * decides what the mesh trusts, when everything is re-issued, and when a root the CA dropped is trusted no more.
+ */
+public final class ExternalRootLifecycle implements RootLifecycle {
+
+  private static final Logger LOG = Logger.getLogger(ExternalRootLifecycle.class.getName());
+
+  private final ExternalTrust trust;
+  private final ExternalRootFollower follower;
+  private final ExternalRootDriver driver;
+  private volatile Optional<ExternalRootChange> followed = Optional.empty();
+
+  private ExternalRootLifecycle(ExternalTrust trust, ExternalRootFollower follower, ExternalRootDriver driver) {
+    this.trust = trust;
+    this.follower = follower;
+    this.driver = driver;
+  }
+
+  /**
+   * Applies the persisted state to {@code trust} at once, so a replica that starts mid-change trusts both sides
+   * from its first certificate on.
+   *
+   * @param events records a Kubernetes Event on the CA Secret
+   */
+  public static ExternalRootLifecycle start(RotationStateStore state, RootSource source, ExternalTrust trust,
+      String replica, Clock clock, BiConsumer<EventReason, String> events) {
+    ExternalRootFollower follower = new ExternalRootFollower(state, trust, replica, clock);
+    follower.applyPersisted();
+    return new ExternalRootLifecycle(trust, follower, new ExternalRootDriver(state, source, trust, clock, events));
+  }
+
+  @Override
+  public X509Certificate follow(RootDistribution local) {
+    followed = follower.follow(local);
+    return trust.signing();
+  }
+
+  @Override
+  public void drive(RootDistribution clusterWide) {
+    try {
+      driver.drive(clusterWide);
+    } catch (CaStoreException e) {
+      LOG.warning(() -> "the root change cannot take its next step now: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void withdraw() {
+    follower.withdraw();
+  }
+
+  @Override
+  public Map<String, String> details() {
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("signingRootSerial", trust.signing().getSerialNumber().toString(16));
+    details.put("trustedRoots", Integer.toString(trust.roots().size()));
+    followed.ifPresent(change -> {
+      details.put("rootRotation", change.phase().configName());
+      details.put("rootRotationSince", change.phaseSince().toString());
+      details.put("rootRotationIncomingSerial", String.join(",", change.incoming().stream()
+          .map(root -> root.getSerialNumber().toString(16)).toList()));
+    });
+    follower.lastReport().filter(report -> followed.isPresent() && !report.waitingFor().isEmpty())
+        .ifPresent(report -> details.put("rootRotationWaitingFor", String.join("; ", report.waitingFor())));
+    List<String> leaderWaiting = driver.waiting();
+    if (!leaderWaiting.isEmpty() && followed.isPresent()) {
+      details.put("rootRotationLeaderWaitingFor", String.join("; ", leaderWaiting));
+    }
+    if (!driver.refusal().isEmpty()) {
+      details.put("caSecretRefused", driver.refusal());
+    }
+    if (!follower.lastProblem().isEmpty()) {
+      details.put("rootRotationProblem", follower.lastProblem());
+    }
+    return details;
+  }
+}
