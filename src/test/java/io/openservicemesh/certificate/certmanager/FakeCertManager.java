@@ -141,6 +141,14 @@ final class FakeCertManager implements AutoCloseable {
     return spec;
   }
 
+  /**
+   * The issuer signs with another CA from now on, as cert-manager's CA issuer does once an operator replaced the
+   * Secret it names.
+   */
+  void signWith(String kind, String name, SigningCa ca) {
+    byIssuer.computeIfPresent(kind + "/" + name, (key, old) -> new Behaviour(old.answer(), ca));
+  }
+
   /** Answers a request by hand, e.g. after the test disturbed the issuer's watch. */
   void answer(String name, Answer answer, SigningCa ca) throws Exception {
     JsonObject current = execute(api.getNamespacedCustomObject(GROUP, VERSION, namespace, REQUESTS, name)

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * validates callers with, ACKing every response as it arrives, on a thread of its own. What it last received is
  * what the proxy would serve and trust now.
  */
-final class HeldStream implements AutoCloseable {
+public final class HeldStream implements AutoCloseable {
 
   private final EnvoyLikeClient client;
   private final EnvoyLikeClient.SotwStream stream;
@@ -28,7 +28,7 @@ final class HeldStream implements AutoCloseable {
   private final AtomicReference<String> ended = new AtomicReference<>();
   private final Thread reader;
 
-  HeldStream(int sdsPort, ProxyIdentity proxy, Certificate bootstrap, String trustedRoot, String osmNamespace)
+  public HeldStream(int sdsPort, ProxyIdentity proxy, Certificate bootstrap, String trustedRoot, String osmNamespace)
       throws Exception {
     String account = proxy.service().namespace() + "/" + proxy.service().serviceAccount();
     serviceCert = "service-cert:" + account;
@@ -69,22 +69,22 @@ final class HeldStream implements AutoCloseable {
   }
 
   /** What the proxy serves and trusts now; null parts until the first response. */
-  MutualTls.Peer peer() {
+  public MutualTls.Peer peer() {
     return new MutualTls.Peer(chain.get(), key.get(), roots.get());
   }
 
-  boolean received() {
+  public boolean received() {
     return chain.get() != null && roots.get() != null;
   }
 
   /** What has arrived, for a failure message (no key material). */
-  String state() {
+  public String state() {
     return (chain.get() != null ? "certificate" : "no certificate") + ", "
         + (roots.get() != null ? "roots" : "no roots")
         + (ended.get() != null ? ", ended: " + ended.get() : "");
   }
 
-  String ended() {
+  public String ended() {
     return ended.get();
   }
 
