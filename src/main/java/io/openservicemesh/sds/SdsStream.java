@@ -32,6 +32,9 @@ abstract class SdsStream<R> {
   private long nonceCounter;
   private boolean closed;
   private boolean started;
+  /** The unanswered response the reaper last saw, and when it first saw it. */
+  private String watchedResponse;
+  private Instant watchedSince;
 
   /**
    * @param serviceCommonName the common name of the proxy's service certificate: the key under which a renewal
@@ -82,6 +85,38 @@ abstract class SdsStream<R> {
   abstract List<Uptake> certificateUptake();
 
   /**
+   * When the reaper first saw this stream's client leave its latest response unanswered (neither ACKed nor
+   * NACKed); null while every response is answered. Envoy answers within milliseconds; a client that does not is
+   * stuck or gone, and a gone one is noticed only when the server writes again.
+   *
+   * @param now the reaper's time, kept when the response is first seen unanswered
+   */
+  synchronized Instant unansweredSince(Instant now) {
+    String response = unanswered();
+    if (response == null) {
+      watchedResponse = null;
+      return null;
+    }
+    if (!response.equals(watchedResponse)) {
+      watchedResponse = response;
+      watchedSince = now;
+    }
+    return watchedSince;
+  }
+
+  /** The response left unanswered, as "version V" or "response nonce N"; null when none is. */
+  synchronized String unanswered() {
+    for (List<Uptake> uptakes : List.of(trustBundleUptake(), certificateUptake())) {
+      for (Uptake uptake : uptakes) {
+        if (uptake.state() == Uptake.State.PENDING) {
+          return uptake.about();
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
    * Checks what every request must satisfy: the Secret type, and a node id matching the certificate (the
    * first request must carry one).
    *
@@ -107,15 +142,26 @@ abstract class SdsStream<R> {
     return Long.toString(++nonceCounter);
   }
 
+  /**
+   * Whether the stream is over; a stream the client reset is released here, since Liberty marks such a call
+   * cancelled without telling the service until it next writes to it.
+   */
   protected synchronized boolean isClosed() {
+    if (!closed && resetByClient()) {
+      released();
+    }
     return closed;
+  }
+
+  private boolean resetByClient() {
+    return responses instanceof ServerCallStreamObserver<R> call && call.isCancelled();
   }
 
   protected synchronized void send(R response) {
     if (closed) {
       return;
     }
-    if (responses instanceof ServerCallStreamObserver<R> call && call.isCancelled()) {
+    if (resetByClient()) {
       // The client reset the stream: writing now would only make the transport report a closed stream.
       released();
       return;

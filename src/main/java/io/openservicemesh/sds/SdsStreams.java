@@ -138,6 +138,31 @@ public class SdsStreams implements RootDistribution {
   }
 
   /**
+   * Closes with UNAVAILABLE the streams whose client has left a response unanswered for {@code deadline}: a stuck
+   * Envoy reconnects and is served afresh, and writing the close is how the server learns that a vanished one is
+   * gone. Without it, a proxy that died between a push and its ACK would hold up a root rotation, which waits
+   * for every stream's ACK, until the stream's maximum age.
+   *
+   * @return how many streams were closed
+   */
+  public int closeUnanswered(Instant now, Duration deadline) {
+    int[] closed = {0};
+    byIdentity.values().forEach(streams -> forEach(streams, stream -> {
+      if (stream.isClosed()) {
+        return; // reset by its client: released just now, without a write
+      }
+      Instant since = stream.unansweredSince(now);
+      if (since != null && !now.isBefore(since.plus(deadline))) {
+        String response = stream.unanswered();
+        stream.fail(Status.UNAVAILABLE.withDescription("the response " + (response == null ? "" : "of " + response
+            + " ") + "was neither ACKed nor NACKed within " + deadline.toSeconds() + " s; reconnect"));
+        closed[0]++;
+      }
+    }));
+    return closed[0];
+  }
+
+  /**
    * The started streams subscribed to a validation context whose client has not ACKed a response carrying
    * exactly this bundle in every such context (pending, NACKed, or still holding another); a stream subscribed
    * only to its service certificate is never listed.

@@ -130,6 +130,43 @@ class SdsStreamsTest {
   }
 
   @Test
+  void aStreamWhoseClientLeavesAResponseUnansweredForTheDeadlineIsClosedWithUnavailable() {
+    TestStream silent = open(BOOKBUYER, NOW.plusSeconds(3600));
+    TestStream answering = open(BOOKSTORE, NOW.plusSeconds(3600));
+    silent.trust = List.of(new Uptake(null, Uptake.State.PENDING, "version 7"));
+    answering.trust = List.of(new Uptake("roots", Uptake.State.ACKED, "version 7"));
+    Duration deadline = Duration.ofMinutes(1);
+
+    assertThat(streams.closeUnanswered(NOW, deadline)).as("first seen unanswered").isZero();
+    assertThat(streams.closeUnanswered(NOW.plus(deadline).minusSeconds(1), deadline)).isZero();
+    assertThat(streams.closeUnanswered(NOW.plus(deadline), deadline)).isOne();
+
+    Status status = silent.client.closedWith();
+    assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(status.getDescription()).contains("version 7", "neither ACKed nor NACKed within 60 s", "reconnect");
+    assertThat(answering.client.errors()).isEmpty();
+    assertThat(streams.streamCount()).isOne();
+  }
+
+  @Test
+  void aNewResponseOrAnAnswerStartsTheDeadlineAfresh() {
+    TestStream slow = open(BOOKBUYER, NOW.plusSeconds(3600));
+    Duration deadline = Duration.ofMinutes(1);
+    slow.trust = List.of(new Uptake(null, Uptake.State.PENDING, "version 7"));
+    streams.closeUnanswered(NOW, deadline);
+
+    slow.trust = List.of(new Uptake(null, Uptake.State.PENDING, "version 8"));
+    assertThat(streams.closeUnanswered(NOW.plusSeconds(50), deadline)).isZero();
+    assertThat(streams.closeUnanswered(NOW.plusSeconds(100), deadline)).as("version 8 was first seen at 50 s").isZero();
+    slow.trust = List.of(new Uptake("roots", Uptake.State.ACKED, "version 8"));
+    assertThat(streams.closeUnanswered(NOW.plusSeconds(110), deadline)).isZero();
+    slow.trust = List.of(new Uptake("roots", Uptake.State.PENDING, "version 9"));
+    assertThat(streams.closeUnanswered(NOW.plusSeconds(120), deadline)).isZero();
+
+    assertThat(streams.closeUnanswered(NOW.plusSeconds(180), deadline)).isOne();
+  }
+
+  @Test
   void countsFollowStreamsOpeningAndClosing() {
     assertThat(streams.streamCount()).isZero();
     assertThat(streams.identityCount()).isZero();
@@ -239,6 +276,8 @@ class SdsStreamsTest {
     final RecordingObserver<String> client;
     int refreshes;
     int closedCallbacks;
+    /** What the client has taken up of the trust bundle, as a test sets it. */
+    List<Uptake> trust = List.of();
 
     TestStream(ServiceIdentity identity, Instant closeAt, SdsStreams registry) {
       this(identity, closeAt, registry, new RecordingObserver<>(), new TestStream[1]);
@@ -269,7 +308,7 @@ class SdsStreamsTest {
 
     @Override
     List<Uptake> trustBundleUptake() {
-      return List.of();
+      return trust;
     }
 
     @Override

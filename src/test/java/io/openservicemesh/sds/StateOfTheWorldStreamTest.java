@@ -324,6 +324,24 @@ class StateOfTheWorldStreamTest {
     assertThat(closedCallbacks).hasValue(1);
   }
 
+  /**
+   * A client that received a push and then reset the stream without ACKing it holds up no evidence: Liberty only
+   * marks the call cancelled, and the stream is released the next time anything looks at it.
+   */
+  @Test
+  void aStreamTheClientResetWithAPushUnansweredIsReleasedWhenItsEvidenceIsRead() {
+    ResettableCall call = new ResettableCall();
+    StateOfTheWorldStream onCall = new StateOfTheWorldStream(
+        PROXY, SERVICE_CN, lookup, call, Instant.parse("2030-01-01T00:00:00Z"), closedCallbacks::incrementAndGet);
+    onCall.onRequest(first(CERT).build());
+    assertThat(onCall.certificateUptake()).extracting(Uptake::state).containsExactly(Uptake.State.PENDING);
+    call.cancelled = true;
+
+    assertThat(onCall.certificateUptake()).as("nothing to wait for from a stream that is gone").isEmpty();
+    assertThat(closedCallbacks).hasValue(1);
+    assertThat(onCall.unansweredSince(Instant.parse("2030-01-01T00:00:00Z"))).isNull();
+  }
+
   /** The server side of a call, as gRPC hands it to the service, that the client can reset. */
   private static final class ResettableCall extends io.grpc.stub.ServerCallStreamObserver<DiscoveryResponse> {
     volatile boolean cancelled;

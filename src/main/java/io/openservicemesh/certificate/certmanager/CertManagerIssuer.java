@@ -252,8 +252,12 @@ public final class CertManagerIssuer implements Issuer {
     }
     VerifiedChain verified;
     try {
-      verified = IssuedChain.verify(chain, issuerCa, keys.getPublic(), trust.roots(), clock.instant());
+      verified = IssuedChain.verify(chain, issuerCa, keys.getPublic(), trust.issuable(), clock.instant());
     } catch (UnusableCertificateException e) {
+      if (verifies(chain, issuerCa, keys, trust.roots())) {
+        throw new IssuanceException(where + ": " + issuer + " signed with a root that not every proxy trusts yet"
+            + " (the mesh's root change is publishing it); the certificate in use stays, and this is retried", true);
+      }
       throw new IssuanceException(where + ": " + e.getMessage() + ". The key ca.crt of " + rootsLocation
           + " must hold the root of " + issuer, false);
     }
@@ -265,6 +269,16 @@ public final class CertManagerIssuer implements Issuer {
     }
     return new Certificate(
         verified.served(), Pem.encodePrivateKey(keys.getPrivate()), Pem.encode(verified.issuingCa()), trust.pem());
+  }
+
+  private boolean verifies(List<X509Certificate> chain, List<X509Certificate> issuerCa, KeyPair keys,
+      List<X509Certificate> anchors) {
+    try {
+      IssuedChain.verify(chain, issuerCa, keys.getPublic(), anchors, clock.instant());
+      return true;
+    } catch (UnusableCertificateException e) {
+      return false;
+    }
   }
 
   private static IssuanceException interrupted(CertificateSpec spec, InterruptedException e) {

@@ -75,6 +75,14 @@ public record ExternalRootChange(Phase phase, List<X509Certificate> outgoing, Li
     return Pem.encode(trusted());
   }
 
+  /**
+   * What a certificate handed out in this phase may chain to: until every consumer trusts the incoming roots, only
+   * the outgoing ones, so no proxy holds a certificate its peers cannot verify yet.
+   */
+  public List<X509Certificate> issuable() {
+    return phase == Phase.SIGNING ? trusted() : outgoing;
+  }
+
   /** The root everything is expected to be issued by in this phase. */
   public X509Certificate signingRoot() {
     return phase == Phase.SIGNING ? incoming.get(0) : outgoing.get(0);

@@ -69,13 +69,13 @@ final class ExternalRootFollower {
       ExternalRootCodec.State decoded = ExternalRootCodec.decode(stored.get().data(), state.location());
       problem("");
       if (decoded instanceof Settled settled) {
-        trustOnly(settled.roots(), settled.roots().get(0), "the mesh trusts the CA's roots "
+        trustOnly(settled.roots(), settled.roots().get(0), settled.roots(), "the mesh trusts the CA's roots "
             + ExternalRootChange.serials(settled.roots()));
         return Optional.empty();
       }
       ExternalRootChange change = ((Changing) decoded).change();
-      trustOnly(change.trusted(), change.signingRoot(), "root change " + change.phase().configName()
-          + ": trusting " + ExternalRootChange.serials(change.trusted()) + ", certificates expected from the root"
+      trustOnly(change.trusted(), change.signingRoot(), change.issuable(), "root change "
+          + change.phase().configName() + ": trusting " + ExternalRootChange.serials(change.trusted()) + ", certificates expected from the root"
           + " of serial " + change.signingRoot().getSerialNumber().toString(16));
       return Optional.of(new Followed(stored.get(), change));
     } catch (CaStoreException | BrokenStateException e) {
@@ -84,8 +84,9 @@ final class ExternalRootFollower {
     }
   }
 
-  private void trustOnly(List<X509Certificate> roots, X509Certificate signing, String message) {
-    if (trust.set(roots, signing)) {
+  private void trustOnly(List<X509Certificate> roots, X509Certificate signing, List<X509Certificate> issuable,
+      String message) {
+    if (trust.set(roots, signing, issuable)) {
       LOG.info(message);
     }
   }

@@ -3,7 +3,18 @@ package io.openservicemesh.certificate.vault;
 import io.openservicemesh.certificate.store.CaBundleSecretStore;
 import io.openservicemesh.certificate.store.PublicCaBundleStore;
 import io.openservicemesh.certificate.store.CaStoreException;
+import io.openservicemesh.certificate.store.InMemoryRotationStateStore;
 import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
+import io.openservicemesh.certificate.store.RotationStateSecretStore;
+import io.openservicemesh.certificate.store.RotationStateStore;
+import io.openservicemesh.certificate.RootLifecycle;
+import io.openservicemesh.certificate.rootchange.ExternalRootLifecycle;
+import io.openservicemesh.certificate.rootchange.ExternalTrust;
+import io.openservicemesh.events.EventReason;
+import io.openservicemesh.events.EventRecorder;
+import io.openservicemesh.events.EventSubject;
+import io.openservicemesh.events.MeshEvent;
+import io.openservicemesh.k8s.ReplicaIdentity;
 import io.openservicemesh.config.IssuerBackendKind;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.VaultAuthMethod;
@@ -43,6 +54,7 @@ public class VaultBackend implements IssuerBackend {
   @Inject KubernetesApi kubernetes;
   @Inject Clock clock;
   @Inject VaultMeter meter = VaultMeter.NONE;
+  @Inject EventRecorder events = EventRecorder.NONE;
 
   /** Said at start-up and in readiness whenever Vault is reached without TLS. */
   static final String PLAIN_HTTP_WARNING = "Vault is reached over plain HTTP: the Vault token, the Kubernetes login's"
@@ -116,15 +128,42 @@ public class VaultBackend implements IssuerBackend {
     } catch (VaultException e) {
       throw new StartupException("cannot read the CA of Vault's PKI mount " + vault.pkiMount() + " at " + address
           + ": " + e.getMessage(), true, e);
+    }
+    // Vault's roots are followed live: a new one is published beside the old ones before anything is re-issued,
+    // and one Vault dropped stays trusted until nothing it signed is left.
+    ExternalTrust meshTrust = new ExternalTrust(trust.named());
+    RootLifecycle rootChange = ExternalRootLifecycle.start(stateStore(settings), trust, meshTrust,
+        ReplicaIdentity.current(), clock, (reason, message) -> recordOnCaSecret(settings, reason, message));
+    try {
+      trust.publish(meshTrust.roots());
     } catch (CaStoreException e) {
       throw new StartupException(e.getMessage(), true, e);
     }
 
     meter.tokenKept(tokens::secondsLeft);
-    VaultIssuer issuer = new VaultIssuer(client, tokens, trust, vault.pkiMount(), vault.role(),
+    VaultIssuer issuer = new VaultIssuer(client, tokens, trust, meshTrust, vault.pkiMount(), vault.role(),
         settings.certKey(), clock);
-    session = new VaultSession(tokens, trust);
-    return new StartedIssuer(issuer, description(vault, address, trust, tokens), this::maintain);
+    session = new VaultSession(tokens, trust, meshTrust);
+    return new StartedIssuer(issuer, description(vault, address, trust, tokens), this::maintain,
+        Optional.of(rootChange));
+  }
+
+  /**
+   * In a cluster, the state Secret every replica follows; standalone, one process follows its own change in
+   * memory (there is no replica to agree with, and a restart reads Vault afresh).
+   */
+  private RotationStateStore stateStore(MeshSettings settings) {
+    return kubernetes.coreV1().<RotationStateStore>map(api ->
+            new RotationStateSecretStore(api, settings.osmNamespace(), settings.caBundleSecretName()))
+        .orElseGet(() -> new InMemoryRotationStateStore("memory (standalone)"));
+  }
+
+  /** Only in a cluster: standalone, there is no API to tell. */
+  private void recordOnCaSecret(MeshSettings settings, EventReason reason, String message) {
+    if (kubernetes.connection().isPresent()) {
+      events.record(MeshEvent.about(
+          EventSubject.secret(settings.osmNamespace(), settings.caBundleSecretName()), reason, message));
+    }
   }
 
   /** Token renewal and CA refresh: the started issuer's upkeep, called every few seconds. */
@@ -158,7 +197,7 @@ public class VaultBackend implements IssuerBackend {
 
   private static CaDescription description(
       VaultSettings vault, URI address, VaultTrust trust, VaultTokenKeeper tokens) {
-    CaDescription description = CaDescription.of(trust.storeLocation(), trust.anchors().get(0))
+    CaDescription description = CaDescription.of(trust.storeLocation(), trust.named().get(0))
         .with("caOrigin", "vault")
         .with("vaultAddress", address.toString())
         .with("vaultIssuePath", "/v1/" + vault.pkiMount() + "/issue/" + vault.role())

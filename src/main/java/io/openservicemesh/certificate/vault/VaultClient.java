@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -33,6 +34,7 @@ import javax.net.ssl.SSLException;
  */
 final class VaultClient {
 
+  private static final int NOT_FOUND = 404;
   private static final Logger LOG = Logger.getLogger(VaultClient.class.getName());
   private static final String TOKEN_HEADER = "X-Vault-Token";
   private static final String SEALED = "Vault is sealed";
@@ -90,6 +92,40 @@ final class VaultClient {
   /** {@code GET /v1/<mount>/ca_chain}: the issuing CA and the CAs above it, PEM; unauthenticated. */
   String caChainPem(String mount) throws VaultException {
     return sendText("GET", mount + "/ca_chain");
+  }
+
+  /**
+   * {@code LIST /v1/<mount>/issuers} (sent as {@code GET ?list=true}): the ids of the mount's issuers, Vault 1.11
+   * and later; unauthenticated. Empty when the mount has none, or on an older Vault, which has no such path (404).
+   */
+  List<String> issuerIds(String mount) throws VaultException {
+    String path = mount + "/issuers?list=true";
+    JsonObject answer;
+    try {
+      answer = sendJson("GET", path, Optional.empty(), Optional.empty());
+    } catch (VaultException e) {
+      if (e.status() == NOT_FOUND) {
+        return List.of();
+      }
+      throw e;
+    }
+    return read("GET", path, () -> VaultJson.strings(VaultJson.object(answer, "data"), "keys"));
+  }
+
+  /**
+   * {@code GET /v1/<mount>/issuer/<ref>/json}: the issuer's certificate, then its {@code ca_chain}, each PEM;
+   * unauthenticated.
+   */
+  List<String> issuerCertificates(String mount, String issuerRef) throws VaultException {
+    String path = mount + "/issuer/" + issuerRef + "/json";
+    JsonObject answer = sendJson("GET", path, Optional.empty(), Optional.empty());
+    return read("GET", path, () -> {
+      JsonObject data = VaultJson.object(answer, "data");
+      List<String> certificates = new ArrayList<>();
+      certificates.add(VaultJson.string(data, "certificate"));
+      certificates.addAll(VaultJson.strings(data, "ca_chain"));
+      return certificates;
+    });
   }
 
   /** {@code GET /v1/auth/token/lookup-self}: the calling token's remaining TTL and renewability. */

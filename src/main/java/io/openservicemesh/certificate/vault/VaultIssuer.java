@@ -4,14 +4,18 @@ import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.certificate.CertificateSpec;
 import io.openservicemesh.certificate.IssuanceException;
 import io.openservicemesh.certificate.Issuer;
+import io.openservicemesh.certificate.rootchange.ExternalTrust;
 import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.vault.IssueResponseReader.UnusableResponseException;
 import io.openservicemesh.certificate.vault.VaultException.Kind;
 import io.openservicemesh.certificate.vault.VaultTokenKeeper.Denial;
 import java.math.BigInteger;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -35,7 +39,8 @@ final class VaultIssuer implements Issuer {
 
   private final VaultClient client;
   private final VaultTokenKeeper tokens;
-  private final VaultTrust trust;
+  private final VaultTrust vaultRoots;
+  private final ExternalTrust meshTrust;
   private final String mount;
   private final String role;
   private final KeySpec configuredKey;
@@ -44,14 +49,17 @@ final class VaultIssuer implements Issuer {
   private final UriSanPolicy uriSans;
 
   /**
+   * @param vaultRoots the roots Vault names now: its answers must chain to one of them or to what the mesh trusts
+   * @param meshTrust what the mesh trusts of Vault's roots, old and new, as the root change says
    * @param configuredKey OpenServiceMesh.certKeyAlgorithm: Vault's role decides the key, this is only
    *     compared against it so that a difference is visible
    */
-  VaultIssuer(VaultClient client, VaultTokenKeeper tokens, VaultTrust trust, String mount, String role,
-      KeySpec configuredKey, Clock clock) {
+  VaultIssuer(VaultClient client, VaultTokenKeeper tokens, VaultTrust vaultRoots, ExternalTrust meshTrust,
+      String mount, String role, KeySpec configuredKey, Clock clock) {
     this.client = client;
     this.tokens = tokens;
-    this.trust = trust;
+    this.vaultRoots = vaultRoots;
+    this.meshTrust = meshTrust;
     this.mount = mount;
     this.role = role;
     this.configuredKey = configuredKey;
@@ -75,8 +83,13 @@ final class VaultIssuer implements Issuer {
     IssueResponse response = answered.response();
     Certificate certificate;
     try {
-      certificate = IssueResponseReader.read(response, sent, trust.trustedCasPem(), trust.anchors(), clock.instant());
+      certificate = IssueResponseReader.read(response, sent, meshTrust.pem(), meshTrust.issuable(), clock.instant());
     } catch (UnusableResponseException e) {
+      if (verifies(response, sent, anchors())) {
+        throw new IssuanceException(operation() + " for CN " + sent.commonName() + ": Vault signed with a root that"
+            + " not every proxy trusts yet (the mesh's root change is publishing it); the certificate in use stays,"
+            + " and this is retried", true);
+      }
       String message = operation() + " for CN " + sent.commonName() + ": Vault's answer is unusable: "
           + e.getMessage();
       LOG.severe(message);
@@ -98,12 +111,28 @@ final class VaultIssuer implements Issuer {
 
   @Override
   public String trustedCasPem() {
-    return trust.trustedCasPem();
+    return meshTrust.pem();
+  }
+
+  private boolean verifies(IssueResponse response, IssueRequest sent, List<X509Certificate> anchors) {
+    try {
+      IssueResponseReader.read(response, sent, meshTrust.pem(), anchors, clock.instant());
+      return true;
+    } catch (UnusableResponseException e) {
+      return false;
+    }
+  }
+
+  /** Every root Vault's answers may chain to: those the mesh trusts, and any Vault names that the mesh does not yet. */
+  private List<X509Certificate> anchors() {
+    List<X509Certificate> anchors = new ArrayList<>(meshTrust.roots());
+    vaultRoots.named().stream().filter(root -> !anchors.contains(root)).forEach(anchors::add);
+    return anchors;
   }
 
   /** A leaf cannot outlive the CA: ask for no more than the earliest anchor has left (as Tresor caps NotAfter). */
   private IssueRequest cappedAtTheCasExpiry(IssueRequest request, Instant now) {
-    return trust.anchors().stream().map(ca -> ca.getNotAfter().toInstant()).min(Instant::compareTo)
+    return vaultRoots.named().stream().map(ca -> ca.getNotAfter().toInstant()).min(Instant::compareTo)
         .map(end -> request.withTtlAtMost(Duration.between(now, end.minus(CA_EXPIRY_MARGIN)).getSeconds()))
         .orElse(request);
   }

@@ -1,11 +1,13 @@
 package io.openservicemesh.certificate.vault;
 
+import io.openservicemesh.certificate.CaCertificates;
 import io.openservicemesh.certificate.Crypto;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.Pem.PemException;
+import io.openservicemesh.certificate.rootchange.RootSource;
+import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.certificate.store.PublicCaBundleStore;
 import io.openservicemesh.certificate.store.PublicCaBundleStore.PublicBundleWrite;
-import io.openservicemesh.certificate.store.CaStoreException;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.certificate.vault.VaultException.Kind;
 import java.security.GeneralSecurityException;
@@ -14,20 +16,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * The mesh's roots when Vault is the CA: read from the PKI mount ({@code ca/pem} and {@code ca_chain}),
- * never from a throw-away issuance as OSM did, and published without any key to the CA bundle store
- * ({@code <caBundleSecretName>}: {@code ca.crt} and {@code expiration}) for everything that needs to trust
- * the mesh. Re-read every {@code OpenServiceMesh.vault.caRefreshInterval}; when Vault's CA changes, the previous roots stay
- * trusted until they expire, so certificates issued before the change keep verifying while they are
- * replaced.
+ * The roots Vault names for the mesh, read from the PKI mount (never from a throw-away issuance, as OSM did): the
+ * default issuer's ({@code ca/pem} and {@code ca_chain}) first, then those of every other issuer of the mount
+ * (Vault 1.11 and later), so that a root an operator adds beside the default one is trusted everywhere before it
+ * is made the default and signs. Re-read every {@code OpenServiceMesh.vault.caRefreshInterval}.
+ *
+ * <p>When the mesh starts and stops trusting each of them is the root change's business; this publishes what the
+ * mesh trusts, without any key, to the CA bundle store ({@code <caBundleSecretName>}: {@code ca.crt} and
+ * {@code expiration}) for whatever outside the mesh needs to trust it.
  */
-final class VaultTrust {
+final class VaultTrust implements RootSource {
 
   private static final Logger LOG = Logger.getLogger(VaultTrust.class.getName());
 
@@ -38,10 +41,10 @@ final class VaultTrust {
   private final PublicCaBundleStore store;
   private final Clock clock;
   private final Duration refreshInterval;
-  private volatile List<X509Certificate> anchors = List.of();
-  private volatile String anchorsPem = "";
-  /** The roots Vault named at the last refresh. */
-  private List<X509Certificate> lastFromVault = List.of();
+  private volatile List<X509Certificate> named = List.of();
+  /** Why Vault's last answer about its CA cannot be used; empty when it could. */
+  private volatile String refusal = "";
+  private String published = "";
   private Instant nextRefreshAt = Instant.MIN;
 
   VaultTrust(VaultClient client, String mount, PublicCaBundleStore store, Clock clock, Duration refreshInterval) {
@@ -52,37 +55,26 @@ final class VaultTrust {
     this.refreshInterval = refreshInterval;
   }
 
-  /** Reads Vault's CA, merges it with the roots still trusted, and publishes the result. */
-  synchronized PublicBundleWrite refresh() throws VaultException, CaStoreException {
+  /** Reads the mount's roots now. @return them, the default issuer's first */
+  synchronized List<X509Certificate> refresh() throws VaultException {
     Instant now = clock.instant();
-    List<X509Certificate> fromVault = vaultAnchors();
-    List<X509Certificate> merged = new ArrayList<>(fromVault);
-    for (X509Certificate previous : anchors) {
-      if (!contains(merged, previous) && previous.getNotAfter().toInstant().isAfter(now)) {
-        merged.add(previous);
-        // Told once, when Vault stops naming it; every later refresh keeps it the same way.
-        if (contains(lastFromVault, previous)) {
-          LOG.warning(() -> "Vault's CA for mount " + mount + " changed: the previous root " + describe(previous)
-              + " stays trusted until it expires, beside " + describe(fromVault.get(0)));
-        }
+    try {
+      List<X509Certificate> roots = vaultAnchors(now);
+      if (!roots.equals(named) && !named.isEmpty()) {
+        LOG.info(() -> "Vault's PKI mount " + mount + " now names " + roots.size() + " root(s), first "
+            + describe(roots.get(0)));
       }
+      named = roots;
+      refusal = "";
+    } catch (VaultException e) {
+      if (e.kind() == Kind.MALFORMED_RESPONSE || e.kind() == Kind.REJECTED) {
+        refusal = e.getMessage();
+      }
+      throw e;
+    } finally {
+      nextRefreshAt = now.plus(refreshInterval);
     }
-    lastFromVault = fromVault;
-    String pem = Pem.encode(merged);
-    Instant earliestExpiry = merged.stream().map(c -> c.getNotAfter().toInstant())
-        .min(Comparator.naturalOrder()).orElseThrow();
-    PublicBundleWrite write = store.putPublicBundle(StoredCaBundle.publicBundle(pem, earliestExpiry));
-    anchors = List.copyOf(merged);
-    anchorsPem = pem;
-    nextRefreshAt = now.plus(refreshInterval);
-    switch (write) {
-      case CREATED -> LOG.info(() -> "published Vault's CA " + describe(merged.get(0)) + " to " + store.location()
-          + " (ca.crt and expiration; the key stays in Vault)");
-      case REPLACED -> LOG.warning(() -> "Vault's CA differs from " + store.location() + ": replaced it with "
-          + merged.size() + " root(s), first " + describe(merged.get(0)));
-      case UNCHANGED -> LOG.fine(() -> store.location() + " already holds Vault's CA " + describe(merged.get(0)));
-    }
-    return write;
+    return named;
   }
 
   /** Refreshes when the interval has passed; failures are logged and retried sooner. Called by a timer. */
@@ -93,59 +85,106 @@ final class VaultTrust {
     }
     try {
       refresh();
-    } catch (VaultException | CaStoreException e) {
+    } catch (VaultException e) {
       nextRefreshAt = now.plus(RETRY_INTERVAL);
       LOG.warning(() -> "could not re-read Vault's CA for mount " + mount + " (the roots in use stay trusted;"
           + " next try at " + nextRefreshAt + "): " + e.getMessage());
     }
   }
 
-  /** The roots, newest first, as PEM. */
-  String trustedCasPem() {
-    return anchorsPem;
+  /** Makes the CA bundle store hold exactly {@code trusted}, unless it already does (one write per change). */
+  synchronized PublicBundleWrite publish(List<X509Certificate> trusted) throws CaStoreException {
+    String pem = Pem.encode(trusted);
+    if (pem.equals(published)) {
+      return PublicBundleWrite.UNCHANGED;
+    }
+    Instant earliestExpiry = trusted.stream().map(c -> c.getNotAfter().toInstant())
+        .min(Comparator.naturalOrder()).orElseThrow();
+    PublicBundleWrite write = store.putPublicBundle(StoredCaBundle.publicBundle(pem, earliestExpiry));
+    published = pem;
+    switch (write) {
+      case CREATED -> LOG.info(() -> "published Vault's CA " + describe(trusted.get(0)) + " to " + store.location()
+          + " (ca.crt and expiration; the key stays in Vault)");
+      case REPLACED -> LOG.info(() -> "published the mesh's " + trusted.size() + " trusted root(s) of Vault, first "
+          + describe(trusted.get(0)) + ", to " + store.location());
+      case UNCHANGED -> LOG.fine(() -> store.location() + " already holds Vault's CA " + describe(trusted.get(0)));
+    }
+    return write;
   }
 
-  List<X509Certificate> anchors() {
-    return anchors;
+  @Override
+  public String location() {
+    return "Vault PKI mount " + mount;
+  }
+
+  /** The roots as of the last refresh; refused when Vault's last answer about them was unusable. */
+  @Override
+  public List<X509Certificate> roots() throws RefusedRootsException {
+    String why = refusal;
+    if (!why.isEmpty()) {
+      throw new RefusedRootsException(why);
+    }
+    return named;
+  }
+
+  /** The roots as of the last refresh, the default issuer's first. */
+  List<X509Certificate> named() {
+    return named;
   }
 
   String storeLocation() {
     return store.location();
   }
 
-  /**
-   * The self-signed certificates among the mount's CA and its chain: what peers must trust. A chain
-   * without its root (an intermediate mount whose root lives outside Vault) has only its top as anchor,
-   * which peers that demand a self-signed root will not accept: said in the log.
-   */
-  private List<X509Certificate> vaultAnchors() throws VaultException {
-    List<X509Certificate> all = new ArrayList<>(certificates("ca/pem", client.caPem(mount)));
-    List<X509Certificate> chain = List.of();
+  private List<X509Certificate> vaultAnchors(Instant now) throws VaultException {
+    List<X509Certificate> defaultIssuer = new ArrayList<>(certificates("ca/pem", client.caPem(mount)));
     try {
-      chain = certificates("ca_chain", client.caChainPem(mount));
+      addAbsent(defaultIssuer, certificates("ca_chain", client.caChainPem(mount)));
     } catch (VaultException e) {
       if (e.retryable()) {
         throw e;
       }
       LOG.fine(() -> "no CA chain for mount " + mount + " (" + e.getMessage() + "); using ca/pem alone");
     }
-    for (X509Certificate certificate : chain) {
-      if (!contains(all, certificate)) {
-        all.add(certificate);
-      }
-    }
-    if (all.isEmpty()) {
+    if (defaultIssuer.isEmpty()) {
       throw new VaultException("the PKI mount " + mount + " has no CA certificate: generate a root (vault write "
           + mount + "/root/generate/internal common_name=...) or set a signed intermediate", Kind.REJECTED);
     }
-    List<X509Certificate> roots = all.stream().filter(VaultTrust::isSelfSigned).toList();
+    List<X509Certificate> anchors = new ArrayList<>(anchorsOf(defaultIssuer, "the default issuer"));
+    for (String id : client.issuerIds(mount)) {
+      List<X509Certificate> issuer = new ArrayList<>();
+      for (String pem : client.issuerCertificates(mount, id)) {
+        addAbsent(issuer, certificates("issuer/" + id + "/json", pem));
+      }
+      if (!issuer.isEmpty()) {
+        addAbsent(anchors, anchorsOf(issuer, "issuer " + id));
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    for (X509Certificate anchor : anchors) {
+      problems.addAll(CaCertificates.problems(anchor, "Vault's CA " + describe(anchor), now));
+    }
+    if (!problems.isEmpty()) {
+      throw new VaultException("the CA of Vault's PKI mount " + mount + " cannot be trusted: "
+          + String.join("; ", problems), Kind.REJECTED);
+    }
+    return List.copyOf(anchors);
+  }
+
+  /**
+   * The self-signed certificates of an issuer's chain: what peers must trust. A chain without its root (an
+   * intermediate whose root lives outside Vault) has only its top as anchor, which peers that demand a
+   * self-signed root will not accept: said in the log.
+   */
+  private List<X509Certificate> anchorsOf(List<X509Certificate> chain, String which) {
+    List<X509Certificate> roots = chain.stream().filter(VaultTrust::isSelfSigned).toList();
     if (!roots.isEmpty()) {
       return roots;
     }
-    X509Certificate top = all.get(all.size() - 1);
-    LOG.warning(() -> "Vault's CA chain for mount " + mount + " ends at " + describe(top) + ", which is not a"
-        + " self-signed root; it is published as the mesh's trust anchor, but peers that require a root will"
-        + " reject it: import the root into the mount so that ca_chain includes it");
+    X509Certificate top = chain.get(chain.size() - 1);
+    LOG.warning(() -> "the CA chain of " + which + " of Vault's mount " + mount + " ends at " + describe(top)
+        + ", which is not a self-signed root; it is published as the mesh's trust anchor, but peers that require a"
+        + " root will reject it: import the root into the mount so that ca_chain includes it");
     return List.of(top);
   }
 
@@ -161,6 +200,10 @@ final class VaultTrust {
     }
   }
 
+  private static void addAbsent(List<X509Certificate> to, List<X509Certificate> certificates) {
+    certificates.stream().filter(certificate -> !to.contains(certificate)).forEach(to::add);
+  }
+
   static boolean isSelfSigned(X509Certificate certificate) {
     if (!certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
       return false;
@@ -170,20 +213,6 @@ final class VaultTrust {
       return true;
     } catch (GeneralSecurityException e) {
       return false;
-    }
-  }
-
-  private static boolean contains(List<X509Certificate> certificates, X509Certificate wanted) {
-    try {
-      byte[] encoded = wanted.getEncoded();
-      for (X509Certificate certificate : certificates) {
-        if (Arrays.equals(certificate.getEncoded(), encoded)) {
-          return true;
-        }
-      }
-      return false;
-    } catch (java.security.cert.CertificateEncodingException e) {
-      throw new IllegalStateException("a parsed certificate cannot be encoded again", e);
     }
   }
 

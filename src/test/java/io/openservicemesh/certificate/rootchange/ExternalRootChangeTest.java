@@ -6,10 +6,11 @@ import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.RootDistribution;
 import io.openservicemesh.certificate.rootchange.RootSource.RefusedRootsException;
 import io.openservicemesh.certificate.store.CaStoreException;
+import io.openservicemesh.certificate.store.InMemoryRotationStateStore;
+import io.openservicemesh.certificate.store.RotationStateStore;
 import io.openservicemesh.certificate.store.RotationStateStore.StoredRotation;
 import io.openservicemesh.events.EventReason;
 import io.openservicemesh.testing.MutableClock;
-import io.openservicemesh.testing.RotationStateInMemory;
 import io.openservicemesh.testing.TestCa;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class ExternalRootChangeTest {
   private static final X509Certificate C = TestCa.otherEcRoot().certificate();
 
   private final MutableClock clock = MutableClock.atNowInWholeSeconds();
-  private final RotationStateInMemory state = new RotationStateInMemory();
+  private final InMemoryRotationStateStore state = new InMemoryRotationStateStore("memory osm-system/osm-ca-bundle-rotation");
   private final Source source = new Source(List.of(A));
   private final List<String> events = new ArrayList<>();
   private final Replica a = new Replica("a");
@@ -95,8 +96,36 @@ class ExternalRootChangeTest {
     }
   }
 
+  /** A state another writer always got to first: every replace is refused, as a stale resourceVersion is. */
+  private record RefusingReplace(RotationStateStore behind) implements RotationStateStore {
+    @Override
+    public String location() {
+      return behind.location();
+    }
+
+    @Override
+    public Optional<StoredRotation> load() throws CaStoreException {
+      return behind.load();
+    }
+
+    @Override
+    public Optional<StoredRotation> create(Map<String, String> data) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<StoredRotation> replace(StoredRotation current, Map<String, String> data) {
+      return Optional.empty();
+    }
+
+    @Override
+    public boolean delete(StoredRotation current) {
+      return false;
+    }
+  }
+
   private String phase() {
-    return state.current().orElseThrow().data().get(ExternalRootCodec.PHASE);
+    return state.load().orElseThrow().data().get(ExternalRootCodec.PHASE);
   }
 
   private void everyoneFollows() {
@@ -109,7 +138,7 @@ class ExternalRootChangeTest {
     a.lifecycle.drive(clusterWide);
 
     assertThat(phase()).isEqualTo("retired");
-    assertThat(state.current().orElseThrow().data().get(ExternalRootCodec.INCOMING_CRT))
+    assertThat(state.load().orElseThrow().data().get(ExternalRootCodec.INCOMING_CRT))
         .isEqualTo(Pem.encode(A));
     assertThat(events).isEmpty();
     a.lifecycle.drive(clusterWide);
@@ -128,11 +157,12 @@ class ExternalRootChangeTest {
     for (Replica replica : List.of(a, b)) {
       assertThat(replica.trust.roots()).as("both, the new one first").containsExactly(B, A);
       assertThat(replica.trust.signing()).as("nothing is expected from the new root yet").isEqualTo(A);
+      assertThat(replica.trust.issuable()).as("nothing it signed is handed out yet").containsExactly(A);
     }
     a.lifecycle.drive(clusterWide);
     assertThat(phase()).as("replica b's stream has not ACKed").isEqualTo("prepared");
     assertThat(a.lifecycle.details().get("rootRotationLeaderWaitingFor")).contains("replica b", "p1");
-    assertThat(ReplicaReports.waitingFor(state.current().orElseThrow().data())).anyMatch(w -> w.contains("p1"));
+    assertThat(ReplicaReports.waitingFor(state.load().orElseThrow().data())).anyMatch(w -> w.contains("p1"));
 
     b.local.notHolding = List.of();
     clusterWide.notHolding = List.of("bootstrap Secret of proxy p2 does not hold the trust bundle");
@@ -147,6 +177,7 @@ class ExternalRootChangeTest {
     assertThat(a.follow()).as("certificates are now expected from the new root").isEqualTo(B);
     b.follow();
     assertThat(a.trust.roots()).as("the old root is still trusted").containsExactly(B, A);
+    assertThat(a.trust.issuable()).containsExactly(B, A);
     a.lifecycle.drive(clusterWide);
     assertThat(phase()).isEqualTo("signing");
     assertThat(clusterWide.askedIssuedBy).contains(B);
@@ -157,6 +188,7 @@ class ExternalRootChangeTest {
     assertThat(phase()).isEqualTo("retired");
     everyoneFollows();
     assertThat(a.trust.roots()).containsExactly(B);
+    assertThat(a.trust.issuable()).containsExactly(B);
     assertThat(b.trust.roots()).containsExactly(B);
     assertThat(events).anyMatch(e -> e.startsWith("RootRotationStarted"))
         .anyMatch(e -> e.startsWith("RootRotationStep"))
@@ -236,20 +268,14 @@ class ExternalRootChangeTest {
     source.roots = List.of(B);
     a.lifecycle.drive(clusterWide);
     everyoneFollows();
-    RotationStateInMemory racing = new RotationStateInMemory() {
-      @Override
-      public synchronized Optional<StoredRotation>
-          replace(StoredRotation current,
-              Map<String, String> data) {
-        return Optional.empty();
-      }
-    };
-    racing.create(state.current().orElseThrow().data());
+    InMemoryRotationStateStore behind = new InMemoryRotationStateStore("memory");
+    behind.create(state.load().orElseThrow().data());
+    RotationStateStore racing = new RefusingReplace(behind);
     ExternalRootDriver loser = new ExternalRootDriver(racing, source, a.trust, clock, (reason, message) -> {});
 
     loser.drive(clusterWide);
 
-    assertThat(racing.current().orElseThrow().data().get(ExternalRootCodec.PHASE)).isEqualTo("prepared");
+    assertThat(behind.load().orElseThrow().data().get(ExternalRootCodec.PHASE)).isEqualTo("prepared");
   }
 
   @Test

@@ -39,7 +39,7 @@ class DecodedOnceTest {
     RootRotationCodec.State first = reader.read(now).orElseThrow().state();
     assertThat(reader.read(now).orElseThrow().state()).isSameAs(first);
 
-    stores.state.touch();
+    stores.state.replace(stores.state.load().orElseThrow(), stores.state.load().orElseThrow().data());
     assertThat(reader.read(now).orElseThrow().state()).isNotSameAs(first).isEqualTo(first);
   }
 }

@@ -232,7 +232,7 @@ class RootRotationTest {
     leader.drive(clusterWide);
     a.follow();
     StoredRotation before = stored();
-    stores.state.touch();
+    stores.state.replace(stores.state.load().orElseThrow(), stores.state.load().orElseThrow().data());
 
     assertThat(stores.state.replace(before, Map.of("phase", "signing"))).isEmpty();
     assertThat(phase()).isEqualTo("prepared");
@@ -268,7 +268,7 @@ class RootRotationTest {
 
     new RootRotationDriver(stores.state, stores.ca, () -> inMemory, policy(0.8), clock).drive(clusterWide);
 
-    assertThat(stores.state.current()).as("no rotation to the root already in use").isEmpty();
+    assertThat(stores.state.load()).as("no rotation to the root already in use").isEmpty();
   }
 
   @Test
@@ -280,7 +280,7 @@ class RootRotationTest {
 
     leader.drive(clusterWide);
 
-    assertThat(stores.state.current()).isEmpty();
+    assertThat(stores.state.load()).isEmpty();
     assertThat(leader.refusal()).contains("private.key does not match").contains("stays in service");
     TresorRootLifecycle lifecycle = new TresorRootLifecycle(a.issuer, a.follower, leader);
     assertThat(lifecycle.details()).containsKey("caSecretRefused");
@@ -290,7 +290,7 @@ class RootRotationTest {
   void aRootStartsItsOwnRotationAtTheConfiguredPartOfItsLife() throws Exception {
     RootRotationDriver leader = new RootRotationDriver(stores.state, stores.ca, a.issuer::roots, policy(0.5), clock);
     leader.drive(clusterWide);
-    assertThat(stores.state.current()).as("a young root").isEmpty();
+    assertThat(stores.state.load()).as("a young root").isEmpty();
 
     clock.advance(Duration.between(clock.instant(), policy(0.5).dueAt(outgoing.certificate())));
     leader.drive(clusterWide);
@@ -300,10 +300,10 @@ class RootRotationTest {
   }
 
   private String phase() {
-    return stores.state.current().map(stored -> stored.data().get(RootRotationCodec.PHASE)).orElse("none");
+    return stores.state.load().map(stored -> stored.data().get(RootRotationCodec.PHASE)).orElse("none");
   }
 
   private StoredRotation stored() {
-    return stores.state.current().orElseThrow();
+    return stores.state.load().orElseThrow();
   }
 }

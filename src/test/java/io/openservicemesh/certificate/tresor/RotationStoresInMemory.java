@@ -1,9 +1,9 @@
 package io.openservicemesh.certificate.tresor;
 
 import io.openservicemesh.certificate.store.CaStoreException;
+import io.openservicemesh.certificate.store.InMemoryRotationStateStore;
 import io.openservicemesh.certificate.store.RotatingCaBundleStore;
 import io.openservicemesh.certificate.store.StoredCaBundle;
-import io.openservicemesh.testing.RotationStateInMemory;
 import java.util.Optional;
 
 /**
@@ -13,7 +13,7 @@ import java.util.Optional;
 final class RotationStoresInMemory {
 
   final CaStore ca;
-  final RotationStateInMemory state = new RotationStateInMemory();
+  final InMemoryRotationStateStore state = new InMemoryRotationStateStore("memory osm-system/osm-ca-bundle-rotation");
 
   RotationStoresInMemory(StoredCaBundle initial) {
     ca = new CaStore(initial);

@@ -75,6 +75,14 @@ public final class TestPkiMount {
   private List<X509Certificate> chain = List.of();
   /** An intermediate mount's root, kept by the test (as an operator would keep it offline). */
   private X509Certificate externalRoot;
+  /** The mount's issuers by id (Vault 1.11+); the fields above are the default one's. */
+  private final Map<String, IssuerEntry> issuers = new LinkedHashMap<>();
+  private String defaultIssuerId;
+  private int generatedRoots;
+
+  /** One issuer of the mount: its certificate and key, and the chain from it up as far as the mount knows. */
+  public record IssuerEntry(String id, String name, X509Certificate certificate, PrivateKey key,
+      List<X509Certificate> chain, X509Certificate externalRoot) {}
 
   TestPkiMount(String path) {
     this.path = path;
@@ -98,14 +106,15 @@ public final class TestPkiMount {
     return this;
   }
 
-  /** {@code vault write <mount>/root/generate/internal common_name=... ttl=... key_type=ec}. */
+  /**
+   * {@code vault write <mount>/root/generate/internal common_name=... ttl=... key_type=ec} on a mount that held
+   * no other issuer (or after they were deleted): the new root is the mount's only and default issuer.
+   */
   public synchronized TestPkiMount generateRoot(String commonName, Duration ttl, Instant now) {
-    KeyPair key = keyPair("ec", 256);
-    issuingCa = caCertificate(commonName, now, ttl, key, null, null);
-    issuingKey = key.getPrivate();
-    chain = List.of(issuingCa);
-    externalRoot = null;
-    return this;
+    issuers.clear();
+    defaultIssuerId = null;
+    String name = generateIssuer("root-" + (++generatedRoots), commonName, ttl, now);
+    return makeDefault(name);
   }
 
   /**
@@ -117,11 +126,83 @@ public final class TestPkiMount {
     KeyPair rootKey = keyPair("ec", 384);
     X509Certificate root = caCertificate(commonName + " Root", now, Duration.ofDays(3650), rootKey, null, null);
     KeyPair key = keyPair("ec", 256);
-    issuingCa = caCertificate(commonName, now, Duration.ofDays(1825), key, root, rootKey.getPrivate());
-    issuingKey = key.getPrivate();
-    chain = chainIncludesRoot ? List.of(issuingCa, root) : List.of(issuingCa);
-    externalRoot = root;
+    X509Certificate intermediate =
+        caCertificate(commonName, now, Duration.ofDays(1825), key, root, rootKey.getPrivate());
+    issuers.clear();
+    defaultIssuerId = null;
+    IssuerEntry entry = new IssuerEntry(newIssuerId(), "intermediate", intermediate, key.getPrivate(),
+        chainIncludesRoot ? List.of(intermediate, root) : List.of(intermediate), root);
+    issuers.put(entry.id(), entry);
+    return makeDefault(entry.name());
+  }
+
+  /**
+   * {@code vault write <mount>/root/generate/internal common_name=... issuer_name=<name>} on a Vault with
+   * several issuers per mount (1.11+): a new root beside the others, made the default only when the mount has
+   * none, as Vault does.
+   *
+   * @return the issuer's name
+   */
+  public synchronized String generateIssuer(String name, String commonName, Duration ttl, Instant now) {
+    KeyPair key = keyPair("ec", 256);
+    X509Certificate root = caCertificate(commonName, now, ttl, key, null, null);
+    IssuerEntry entry = new IssuerEntry(newIssuerId(), name, root, key.getPrivate(), List.of(root), null);
+    issuers.put(entry.id(), entry);
+    if (defaultIssuerId == null) {
+      makeDefault(name);
+    }
+    return name;
+  }
+
+  /** {@code vault write <mount>/config/issuers default=<name>}: later issuance is signed by that issuer. */
+  public synchronized TestPkiMount makeDefault(String name) {
+    IssuerEntry entry = issuer(name);
+    if (entry == null) {
+      throw new IllegalArgumentException("no issuer " + name);
+    }
+    defaultIssuerId = entry.id();
+    issuingCa = entry.certificate();
+    issuingKey = entry.key();
+    chain = entry.chain();
+    externalRoot = entry.externalRoot();
     return this;
+  }
+
+  /** {@code vault delete <mount>/issuer/<name>}; deleting the default leaves the mount without one. */
+  public synchronized void deleteIssuer(String name) {
+    IssuerEntry entry = issuer(name);
+    if (entry == null) {
+      return;
+    }
+    issuers.remove(entry.id());
+    if (entry.id().equals(defaultIssuerId)) {
+      defaultIssuerId = null;
+      issuingCa = null;
+      issuingKey = null;
+      chain = List.of();
+      externalRoot = null;
+    }
+  }
+
+  /** The issuers, in the order they were made. */
+  public synchronized List<IssuerEntry> issuers() {
+    return List.copyOf(issuers.values());
+  }
+
+  /** An issuer by id, by name, or {@code default}; null when there is none. */
+  public synchronized IssuerEntry issuer(String reference) {
+    if (reference.equals("default")) {
+      return defaultIssuerId == null ? null : issuers.get(defaultIssuerId);
+    }
+    IssuerEntry byId = issuers.get(reference);
+    if (byId != null) {
+      return byId;
+    }
+    return issuers.values().stream().filter(entry -> entry.name().equals(reference)).findFirst().orElse(null);
+  }
+
+  private static String newIssuerId() {
+    return java.util.UUID.randomUUID().toString();
   }
 
   public synchronized X509Certificate issuingCa() {

@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate.vault;
 
+import io.openservicemesh.certificate.rootchange.ExternalTrust;
 import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
 import io.openservicemesh.testing.MutableClock;
@@ -92,7 +93,12 @@ final class VaultFixture implements AutoCloseable {
     keeper.start();
     VaultTrust trust = trust(client);
     trust.refresh();
-    return new VaultIssuer(client, keeper, trust, MOUNT, role, KeySpec.ECDSA_P256, clock);
+    return issuer(client, keeper, trust, role, KeySpec.ECDSA_P256);
+  }
+
+  /** An issuer over Vault's roots as read, which the mesh trusts as they are (no root change under way). */
+  VaultIssuer issuer(VaultClient client, VaultTokenKeeper keeper, VaultTrust trust, String role, KeySpec key) {
+    return new VaultIssuer(client, keeper, trust, new ExternalTrust(trust.named()), MOUNT, role, key, clock);
   }
 
   @Override

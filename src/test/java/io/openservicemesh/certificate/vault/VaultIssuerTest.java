@@ -1,5 +1,6 @@
 package io.openservicemesh.certificate.vault;
 
+import io.openservicemesh.certificate.rootchange.ExternalTrust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -273,6 +274,30 @@ class VaultIssuerTest {
         .isEqualTo("bookbuyer.bookstore.cluster.local");
   }
 
+  /**
+   * Vault's default issuer changed before the mesh's root change published the new root: what Vault signs with it
+   * is not handed out (a peer could not verify it yet), and the failure is retryable, so the certificate in use
+   * stays until the change has gone through.
+   */
+  @Test
+  void aCertificateOfARootNotYetTrustedEverywhereIsNotHandedOutAndIsRetried() throws Exception {
+    VaultClient client = vault.client();
+    VaultTokenKeeper keeper = vault.staticKeeper(client, token());
+    keeper.start();
+    VaultTrust trust = vault.trust(client);
+    ExternalTrust meshTrust = new ExternalTrust(trust.refresh());
+    vault.pki.generateRoot("osm.root.2", Duration.ofDays(3650), vault.clock.instant());
+    trust.refresh();
+    VaultIssuer issuer = new VaultIssuer(client, keeper, trust, meshTrust, "pki", VaultFixture.ROLE,
+        KeySpec.ECDSA_P256, vault.clock);
+
+    assertThatThrownBy(() -> issuer.issue(specs(Duration.ofHours(1)).service(BOOKBUYER)))
+        .isInstanceOfSatisfying(IssuanceException.class, e -> {
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains("a root that not every proxy trusts yet");
+        });
+  }
+
   @Test
   void aSealedVaultIsARetryableFailureNamingTheSeal() throws Exception {
     VaultIssuer issuer = vault.issuer(token());
@@ -332,8 +357,7 @@ class VaultIssuerTest {
     keeper.start();
     VaultTrust trust = vault.trust(client);
     trust.refresh();
-    VaultIssuer issuer = new VaultIssuer(client, keeper, trust, "pki", VaultFixture.ROLE, KeySpec.ECDSA_P256,
-        vault.clock);
+    VaultIssuer issuer = vault.issuer(client, keeper, trust, VaultFixture.ROLE, KeySpec.ECDSA_P256);
     String revoked = vault.server.tokensFromLogins().get(0);
     vault.server.revoke(revoked);
 

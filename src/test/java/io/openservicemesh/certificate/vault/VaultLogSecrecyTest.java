@@ -72,8 +72,7 @@ class VaultLogSecrecyTest {
       secrets.addAll(vault.server.tokensFromLogins());
       VaultTrust trust = vault.trust(client);
       trust.refresh();
-      Certificate second = new VaultIssuer(client, k8s, trust, "pki", VaultFixture.ROLE, KeySpec.rsa(2048),
-          vault.clock).issue(specs.service(new ServiceIdentity("bookwarden", "bookstore")));
+      Certificate second = vault.issuer(client, k8s, trust, VaultFixture.ROLE, KeySpec.rsa(2048)).issue(specs.service(new ServiceIdentity("bookwarden", "bookstore")));
       privateKeys.add(second.privateKeyPem());
       Files.writeString(jwtFile, JWT + "-rotated-but-refused");
       secrets.add(JWT + "-rotated-but-refused");

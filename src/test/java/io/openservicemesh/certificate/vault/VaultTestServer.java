@@ -39,8 +39,8 @@ import java.util.stream.Collectors;
  * A Vault server for tests, speaking the parts of Vault's HTTP API the control plane uses, as Vault
  * documents them: tokens in {@code X-Vault-Token} (or {@code Authorization: Bearer}), 403
  * {@code {"errors":["permission denied"]}} for a missing, unknown or expired token or a path its
- * policies do not grant, the PKI issue endpoint with role rules, {@code ca/pem} and {@code ca_chain}
- * (unauthenticated), token {@code lookup-self} and {@code renew-self} with TTLs that really run out on
+ * policies do not grant, the PKI issue endpoint with role rules, {@code ca/pem} and {@code ca_chain}, the
+ * mount's issuers ({@code LIST issuers}, {@code issuer/<ref>/json}; all unauthenticated), token {@code lookup-self} and {@code renew-self} with TTLs that really run out on
  * the injected clock, Kubernetes auth login, 503 {@code {"errors":["Vault is sealed"]}} while sealed, and
  * {@code {"errors":[...]}} bodies with the documented status codes for everything else.
  *
@@ -352,6 +352,14 @@ public final class VaultTestServer implements AutoCloseable {
         text(exchange, "application/pem-certificate-chain", pem);
         return;
       }
+      if (rest.equals("issuers")) {
+        listIssuers(exchange, method, mount);
+        return;
+      }
+      if (rest.startsWith("issuer/") && rest.endsWith("/json")) {
+        readIssuer(exchange, method, mount, rest.substring("issuer/".length(), rest.length() - "/json".length()));
+        return;
+      }
       if (rest.startsWith("issue/")) {
         if (!write) {
           unsupported(exchange);
@@ -411,6 +419,51 @@ public final class VaultTestServer implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * {@code LIST /v1/<mount>/issuers}, also as {@code GET ...?list=true}; unauthenticated. An empty list is a 404
+   * with no errors, as for any empty LIST in Vault.
+   */
+  private static void listIssuers(HttpExchange exchange, String method, TestPkiMount mount) throws IOException {
+    String query = exchange.getRequestURI().getQuery();
+    boolean list = method.equals("LIST") || (method.equals("GET") && "list=true".equals(query));
+    if (!list) {
+      unsupported(exchange);
+      return;
+    }
+    List<TestPkiMount.IssuerEntry> issuers = mount.issuers();
+    if (issuers.isEmpty()) {
+      error(exchange, 404, List.of());
+      return;
+    }
+    Map<String, Object> keyInfo = new LinkedHashMap<>();
+    issuers.forEach(issuer -> keyInfo.put(issuer.id(), Map.of("issuer_name", issuer.name())));
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("key_info", keyInfo);
+    data.put("keys", issuers.stream().map(TestPkiMount.IssuerEntry::id).toList());
+    json(exchange, 200, envelope(data, null, List.of()));
+  }
+
+  /** {@code GET /v1/<mount>/issuer/<ref>/json}: the issuer's certificate and its chain; unauthenticated. */
+  private static void readIssuer(HttpExchange exchange, String method, TestPkiMount mount, String reference)
+      throws IOException {
+    if (!method.equals("GET")) {
+      unsupported(exchange);
+      return;
+    }
+    TestPkiMount.IssuerEntry issuer = mount.issuer(reference);
+    if (issuer == null) {
+      error(exchange, 500, List.of("unable to find PKI issuer for reference: " + reference));
+      return;
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("ca_chain", issuer.chain().stream().map(c -> TestPkiMount.pem(c)).toList());
+    data.put("certificate", TestPkiMount.pem(issuer.certificate()));
+    data.put("issuer_id", issuer.id());
+    data.put("issuer_name", issuer.name());
+    data.put("revocation_time", 0);
+    json(exchange, 200, envelope(data, null, List.of()));
   }
 
   private void renewSelf(HttpExchange exchange, TokenEntry entry) throws IOException {

@@ -4,19 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.openservicemesh.certificate.Certificate;
+import io.openservicemesh.certificate.IssuedBy;
 import io.openservicemesh.certificate.Pem;
 import io.openservicemesh.certificate.vault.TestPkiMount;
 import io.openservicemesh.certificate.vault.VaultTestServer;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.SdsSecretName;
+import io.openservicemesh.it.ClusterEvents;
 import io.openservicemesh.it.ExtraControlPlane;
 import io.openservicemesh.it.ServerHealth.Report;
 import io.openservicemesh.it.TestCluster;
 import io.openservicemesh.it.sds.EnvoyLikeClient.SotwStream;
 import io.openservicemesh.testing.Eventually;
 import io.openservicemesh.testing.FaultProxy;
+import io.openservicemesh.testing.MutualTls;
+import io.openservicemesh.testing.OpenSsl;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -59,6 +64,7 @@ class VaultControlPlaneIT {
    * while Vault is still failing, and the certificates outlive the faults by a phase, time for the retries.
    */
   private static final Duration LIFETIME = FAULT_PHASE.multipliedBy(4);
+  private static final Duration ROOT_CHANGE_WITHIN = Duration.ofMinutes(2);
   private static final int HELD_STREAMS = Integer.getInteger("it.fault.streams", 20) / 2;
 
   private static VaultTestServer vault;
@@ -154,6 +160,8 @@ class VaultControlPlaneIT {
   @Test
   @Order(3)
   void vaultSealedFailingAndGoneCostsNoHeldStreamAndEveryRenewalCompletesWhenItIsBack() throws Exception {
+    // The root added before is still being published; until then nothing it signs is handed out.
+    Eventually.within(() -> "retired".equals(stateEntry("phase")), ROOT_CHANGE_WITHIN, "the root change to end");
     String issuing = TestPkiMount.pem(pki.root());
     String roots = issuing + firstRoot; // the control plane's own certificates may still come from the first
     List<HeldStream> streams = new ArrayList<>();
@@ -195,6 +203,89 @@ class VaultControlPlaneIT {
       for (HeldStream stream : streams) {
         stream.close();
       }
+    }
+  }
+
+  /**
+   * Vault's own way to rotate a root without an outage, as an operator runs it: a new root is generated beside the
+   * default issuer (it does not sign yet), made the default, and the old issuer deleted at the end. The control
+   * plane follows each step live, two proxies hold SDS streams throughout, and a mutual TLS handshake between
+   * their current material holds at every moment: the new root is trusted before anything it signed is served,
+   * and the old one is trusted until nothing it signed is.
+   */
+  @Test
+  @Order(4)
+  void aRootAddedBesideVaultsDefaultIssuerIsTrustedEverywhereBeforeItSignsAndTheOldOneRetiredAfter()
+      throws Exception {
+    Eventually.within(() -> "retired".equals(stateEntry("phase")), ROOT_CHANGE_WITHIN, "earlier root changes to end");
+    TestPkiMount.IssuerEntry old = pki.issuer("default");
+    String oldRoot = TestPkiMount.pem(old.certificate());
+    ProxyIdentity bookstore = SdsProbe.proxyWithPod("vault-rotation-bookstore");
+    ProxyIdentity bookbuyer = SdsProbe.proxyWithPod("vault-rotation-bookbuyer");
+    try (HeldStream store = servedStream(bookstore,
+            SdsProbe.vaultIssued(vault.address(), bookstore.commonName(), oldRoot), oldRoot);
+        HeldStream buyer = servedStream(bookbuyer,
+            SdsProbe.vaultIssued(vault.address(), bookbuyer.commonName(), oldRoot), oldRoot)) {
+      holdHandshakes(store, buyer, () -> trusted(store).equals(List.of(old.certificate()))
+          && trusted(buyer).equals(List.of(old.certificate())), "both proxies trusting the old root alone");
+
+      // vault write pki/root/generate/internal common_name=osm.root.3 issuer_name=next
+      pki.generateIssuer("next", "osm.root.3", Duration.ofHours(87_600), Instant.now());
+      X509Certificate next = pki.issuer("next").certificate();
+      holdHandshakes(store, buyer, () -> trusted(store).contains(next) && trusted(buyer).contains(next)
+          && "retired".equals(stateEntry("phase")), "both proxies trusting the new root beside the old one");
+      assertThat(IssuedBy.root(Pem.decodeCertificates(store.peer().chainPem()), old.certificate()))
+          .as("nothing the new root signed before it is the default").isTrue();
+
+      // vault write pki/config/issuers default=next
+      pki.makeDefault("next");
+      holdHandshakes(store, buyer, () -> issuedBy(store, next) && issuedBy(buyer, next)
+          && "retired".equals(stateEntry("phase")), "both proxies holding certificates of the new root");
+
+      // vault delete pki/issuer/<old>
+      pki.deleteIssuer(old.name());
+      holdHandshakes(store, buyer, () -> trusted(store).equals(List.of(next)) && trusted(buyer).equals(List.of(next)),
+          "both proxies trusting the new root alone");
+      OpenSsl.verify(TestPkiMount.pem(next), store.peer().chainPem());
+      assertThat(store.ended()).isNull();
+      assertThat(buyer.ended()).isNull();
+    }
+    Report report = plane.health().readiness();
+    assertThat(report.data("mesh-roots", "trustedRoots")).isEqualTo("1");
+    assertThat(ClusterEvents.await(OSM_NAMESPACE, "Secret", "osm-ca-bundle", "RootRotationCompleted",
+        Duration.ofSeconds(30)).getMessage()).contains("retired");
+  }
+
+  /** Checks a mutual TLS handshake between the two proxies' current material until {@code reached} holds. */
+  private static void holdHandshakes(HeldStream a, HeldStream b, Eventually.Condition reached, String what)
+      throws Exception {
+    Instant giveUp = Instant.now().plus(ROOT_CHANGE_WITHIN);
+    while (!reached.holds()) {
+      assertThat(MutualTls.handshake(a.peer(), b.peer())).as("a -> b while waiting for %s", what).isEmpty();
+      assertThat(MutualTls.handshake(b.peer(), a.peer())).as("b -> a while waiting for %s", what).isEmpty();
+      assertThat(Instant.now()).as("%s; state %s\n%s", what, stateEntry("waitingFor"), plane.log()).isBefore(giveUp);
+      Thread.sleep(200); // a handshake every 200 ms; each step of the change waits for evidence, not for time
+    }
+  }
+
+  private static List<X509Certificate> trusted(HeldStream stream) throws Exception {
+    return Pem.decodeCertificates(stream.peer().trustedRootsPem());
+  }
+
+  private static boolean issuedBy(HeldStream stream, X509Certificate root) throws Exception {
+    return IssuedBy.root(Pem.decodeCertificates(stream.peer().chainPem()), root);
+  }
+
+  private static String stateEntry(String key) throws Exception {
+    try {
+      byte[] value = TestCluster.core().readNamespacedSecret("osm-ca-bundle-rotation", OSM_NAMESPACE).execute()
+          .getData().get(key);
+      return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        return null;
+      }
+      throw e;
     }
   }
 
