@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The benchmark suite, in one command: bash bench/run.sh [all|smoke|limit|issuance|server|rotation|webhook|faults|identities]
+# The benchmark suite, in one command:
+#   bash bench/run.sh [all|smoke|limit|issuance|server|rotation|webhook|faults|identities|rootchange]
 #
 # 1. the machine and its physical limit (OpenSSL sign and key-generation rates),
 # 2. issuance in process (JMH: EC/RSA roots and leaves, each crypto provider, 1 and 2 threads, cache hit; and
@@ -10,7 +11,8 @@
 # `all`) posts oversized and over-complex admission bodies (BENCH_BODIES per kind, 50; BENCH_BODY_MIB, 10;
 # BENCH_BODY_CONCURRENCY, 10) and reads the server's heap. `faults` (not part of `all`) runs the fault campaign's
 # ITs at full scale (see faults() below); `identities` (not part of `all`) holds streams at a mesh's shape and
-# reads the heap after the identities have left (see identities() below).
+# reads the heap after the identities have left (see identities() below); `rootchange` (not part of `all`) rotates
+# the root while the streams are held (see rootchange() below).
 # Results: target/bench/ (raw output) and a summary on stdout, to be copied into docs/benchmarks.md.
 #
 # Ports (loopback): BENCH_HTTP_PORT (9080), BENCH_HTTPS_PORT (9443), BENCH_SDS_PORT (15128),
@@ -149,16 +151,21 @@ validator.https.port=$VALIDATOR_PORT
 PROPS
   # shellcheck disable=SC2086 # a list of JVM options, one per line
   printf '%s\n' "-Xmx$SERVER_HEAP" ${BENCH_SERVER_JVM_OPTS:-} > "$SERVER_DIR/jvm.options"
-  # Standalone (no Kubernetes API), a fresh root, service certificates short-lived enough that one is
-  # renewed while the streams are held, and the webhook port's certificate valid for localhost.
+  # Standalone (no Kubernetes API, unless SERVER_KUBECONFIG names one), a fresh root, service certificates
+  # short-lived enough that one is renewed while the streams are held (CERT_VALIDITY, 4m), and the webhook port's
+  # certificate valid for localhost.
   grep -v '^OpenServiceMesh_' "$SERVER_DIR/server.env" > "$SERVER_DIR/server.env.new" || true
   cat >> "$SERVER_DIR/server.env.new" <<ENV
 OpenServiceMesh_sds_verifyProxyPod=false
 OpenServiceMesh_allowShortCertValidity=true
-OpenServiceMesh_serviceCertValidityDuration=4m
+OpenServiceMesh_serviceCertValidityDuration=${CERT_VALIDITY:-4m}
 OpenServiceMesh_webhook_extraServingNames=localhost
 ENV
-  mv "$SERVER_DIR/server.env.new" "$SERVER_DIR/server.env"
+  grep -v '^KUBECONFIG=' "$SERVER_DIR/server.env.new" > "$SERVER_DIR/server.env" || true
+  rm "$SERVER_DIR/server.env.new"
+  if [ -n "${SERVER_KUBECONFIG:-}" ]; then
+    echo "KUBECONFIG=$SERVER_KUBECONFIG" >> "$SERVER_DIR/server.env" # the root lives in that API's CA Secret
+  fi
   rm -rf "$SERVER_DIR/osm-ca-bundle" "$SERVER_DIR/tls"
   "$WLP/bin/server" stop "$SERVER" > /dev/null 2>&1 || true
 
@@ -222,6 +229,44 @@ rotation() {
   java -Xmx2g -cp "$cp" io.openservicemesh.bench.RotationBenchmark | tee -a "$OUT/summary.txt"
 }
 
+# A root rotation of the built-in CA under load: BENCH_STREAMS (10000) streams, one proxy each, over
+# BENCH_RC_IDENTITIES (1000) identities, held against a server that keeps its root in a Kubernetes API (the test
+# cluster of src/test/cluster, on BENCH_K8S_PORT), and the rotation started with the documented annotation once
+# they are held. Reported: when the server took each step (its log) and when the streams saw each one (the driver).
+rootchange() {
+  local run="$PWD/$OUT/k8s" namespace=osm-system api cp log="$OUT/rootchange.txt" driver
+  say "## Root rotation under load: $STREAMS streams over ${BENCH_RC_IDENTITIES:-1000} identities"
+  export TEST_K8S_RUN="$run" TEST_K8S_PORT=${BENCH_K8S_PORT:-17443} TEST_K8S_ETCD_PORT=${BENCH_K8S_ETCD_PORT:-23379}
+  bash src/test/cluster/test-cluster.sh build > "$OUT/k8s-build.log" 2>&1
+  bash src/test/cluster/test-cluster.sh stop > /dev/null 2>&1 || true
+  rm -rf "$run" # a fresh cluster, so the server makes a fresh root
+  bash src/test/cluster/test-cluster.sh start > "$OUT/k8s-start.log"
+  api="https://127.0.0.1:$TEST_K8S_PORT/api/v1/namespaces"
+  kube() { curl -sf --cacert "$run/certs/apiserver.crt" -H "Authorization: Bearer test-admin-token" "$@"; }
+  kube -X POST -H 'Content-Type: application/json' "$api" -d "{\"metadata\":{\"name\":\"$namespace\"}}" \
+    > /dev/null
+  cp=$(classpath)
+  SERVER_KUBECONFIG="$run/kubeconfig" CERT_VALIDITY=1h SERVER_HEAP=${BENCH_SERVER_HEAP:-2g} start_server
+  KUBECONFIG="$run/kubeconfig" java -Xmx3g -Dbench.rootChange=true -cp "$cp" io.openservicemesh.bench.SdsLoadDriver \
+    "$SDS_PORT" "secret:$namespace/osm-ca-bundle" "$(server_pid)" "$STREAMS" "$STREAMS" "$PUSH_WAIT" \
+    "${BENCH_RC_IDENTITIES:-1000}" > "$log" 2> "$OUT/rootchange.err" &
+  driver=$!
+  for _ in $(seq 1800); do
+    if grep -q "streams held" "$log" || ! kill -0 "$driver" 2> /dev/null; then break; fi
+    sleep 1 # a bounded poll of the driver's progress
+  done
+  date -u +"rotation requested at %H:%M:%S.%3N" | tee -a "$OUT/summary.txt"
+  kube -X PATCH -H 'Content-Type: application/merge-patch+json' "$api/$namespace/secrets/osm-ca-bundle" \
+    -d '{"metadata":{"annotations":{"openservicemesh.io/rotate-root":"now"}}}' > /dev/null
+  wait "$driver" || true
+  tee -a "$OUT/summary.txt" < "$log"
+  say "server's steps (its log, UTC):"
+  grep -E "root rotation|signing root changed" "$SERVER_DIR/logs/messages.log" | cut -c1-220 | tee -a "$OUT/summary.txt"
+  "$WLP/bin/server" stop "$SERVER" > /dev/null
+  bash src/test/cluster/test-cluster.sh stop > /dev/null
+  say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
 # SDS at a mesh's shape: BENCH_ID_STREAMS (10000) streams over BENCH_IDENTITIES (10000) identities, one proxy
 # (connection) per stream, so opening them is issuance plus delivery; the renewal of every identity while they are
 # held; then every proxy leaves, and the heap is read again BENCH_LEAVE_WAIT (840) seconds later, after the
@@ -270,6 +315,7 @@ case $WHAT in
   webhook) machine; webhook ;;
   faults) machine; faults ;;
   identities) machine; limit; identities ;;
+  rootchange) machine; limit; rootchange ;;
   limit) machine; limit ;;
   issuance) machine; issuance ;;
   server) machine; server ;;

@@ -1,6 +1,9 @@
 package io.openservicemesh.bench;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.envoyproxy.envoy.service.secret.v3.SecretDiscoveryServiceGrpc;
@@ -8,11 +11,16 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.util.Config;
 import io.openservicemesh.certificate.Certificate;
 import io.openservicemesh.config.KeySpec;
 import io.openservicemesh.certificate.MeshCertificateSpecs;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.ServiceIdentity;
+import io.openservicemesh.certificate.store.CaBundleSecretStore;
+import io.openservicemesh.certificate.store.CaBundleStore;
 import io.openservicemesh.certificate.store.LocalDirectoryCaBundleStore;
 import io.openservicemesh.certificate.store.StoredCaBundle;
 import io.openservicemesh.certificate.tresor.CaBundle;
@@ -30,11 +38,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Holds many Envoy-like SDS streams open against a running control plane and measures what one server can
@@ -46,13 +56,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * change, which has no trigger from outside the server. With more, connection {@code c} is a proxy of identity
  * {@code c % identities}: a mesh's shape, where opening the streams is issuance plus delivery. With a leave wait,
  * every connection is closed at the end and the server's heap is read again after that long (the identities'
- * release grace and a reaper pass): what the identities cost once they have left. The server runs standalone
- * (no Kubernetes API), and the bootstrap certificates are issued here from the CA bundle it wrote to its
- * directory store, as the injector would issue them. Loopback only; every wait is bounded.
+ * release grace and a reaper pass): what the identities cost once they have left. With
+ * {@code -Dbench.rootChange=true} it waits instead for a root rotation started from outside and reports when
+ * each stream saw each of its steps. The bootstrap certificates are issued here from the CA bundle in
+ * {@code caDirectory} (the standalone server's directory store, or a copy of the CA Secret), as the injector would
+ * issue them. Loopback only; every wait is bounded.
  *
  * <pre>
- * java -cp ... io.openservicemesh.bench.SdsLoadDriver port caDirectory serverPid streams connections pushWaitSeconds
- *     [identities [leaveWaitSeconds]]
+ * java -cp ... io.openservicemesh.bench.SdsLoadDriver port caDirectory|secret:ns/name serverPid streams connections
+ *     pushWaitSeconds [identities [leaveWaitSeconds]]
  * </pre>
  */
 public final class SdsLoadDriver {
@@ -67,12 +79,11 @@ public final class SdsLoadDriver {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 6 || args.length > 8) {
-      System.err.println("usage: SdsLoadDriver port caDirectory serverPid streams connections pushWaitSeconds"
-          + " [identities [leaveWaitSeconds]]");
+      System.err.println("usage: SdsLoadDriver port caDirectory|secret:ns/name serverPid streams connections"
+          + " pushWaitSeconds [identities [leaveWaitSeconds]]");
       System.exit(2);
     }
     int port = Integer.parseInt(args[0]);
-    Path caDirectory = Path.of(args[1]);
     long serverPid = Long.parseLong(args[2]);
     int streams = Integer.parseInt(args[3]);
     int connections = Integer.parseInt(args[4]);
@@ -88,9 +99,10 @@ public final class SdsLoadDriver {
           + " connections to at least " + (streams + 99) / 100);
     }
 
-    StoredCaBundle stored = new LocalDirectoryCaBundleStore(caDirectory).load()
-        .orElseThrow(() -> new IllegalStateException("no CA bundle in " + caDirectory + "; is the server up?"));
-    CaBundle ca = CaBundleCodec.decode(stored, caDirectory.toString(), Instant.now());
+    CaBundleStore caStore = caStore(args[1]);
+    StoredCaBundle stored = caStore.load()
+        .orElseThrow(() -> new IllegalStateException("no CA bundle in " + caStore.location() + "; is the server up?"));
+    CaBundle ca = CaBundleCodec.decode(stored, caStore.location(), Instant.now());
     TresorIssuer issuer = new TresorIssuer(ca, Clock.systemUTC(), Duration.ofMinutes(1));
     MeshCertificateSpecs specs =
         new MeshCertificateSpecs(TRUST_DOMAIN, OSM_NAMESPACE, Duration.ofHours(1), KeySpec.ECDSA_P256);
@@ -147,6 +159,11 @@ public final class SdsLoadDriver {
     report("server heap used with streams (MiB)", heapAfter >> 20);
     report("heap per stream (KiB)", String.format(Locale.ROOT, "%.1f", (heapAfter - heapBefore) / 1024.0 / streams));
 
+    if (Boolean.getBoolean("bench.rootChange")) {
+      watchRootChange(all, pushWait);
+      return;
+    }
+
     // The push: every stream has had its first answer; the next one is the renewed certificate.
     for (Stream s : all) {
       s.baseline = s.responses.get();
@@ -197,6 +214,7 @@ public final class SdsLoadDriver {
     private long openedAt;
     volatile int baseline = Integer.MAX_VALUE;
     volatile Throwable failed;
+    final RootChangeSeen rootChange = new RootChangeSeen();
     private StreamObserver<DiscoveryRequest> requests;
 
     Stream(Proxy proxy, CountDownLatch answered) {
@@ -212,6 +230,7 @@ public final class SdsLoadDriver {
           // Responses of one call arrive one at a time, so the ACK below never races another send.
           requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(SECRET_TYPE).addAllResourceNames(proxy.names())
               .setVersionInfo(response.getVersionInfo()).setResponseNonce(response.getNonce()).build());
+          rootChange.saw(response);
           int n = responses.incrementAndGet();
           if (n == 1) {
             firstAnswerNanos.set(System.nanoTime() - openedAt);
@@ -240,6 +259,90 @@ public final class SdsLoadDriver {
     boolean pushed() {
       return pushedAt.get() != 0;
     }
+  }
+
+  /**
+   * A root rotation the benchmark starts from outside once the streams are held (it prints "streams held" and
+   * waits): when each stream received the bundle of both roots, a certificate re-issued after that, and the bundle
+   * of the new root alone. Reported as wall-clock instants, to set beside the server's log of each step.
+   */
+  private static void watchRootChange(Stream[] all, Duration wait) throws InterruptedException {
+    report("streams held", all.length);
+    System.out.flush();
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (System.nanoTime() < deadline
+        && count(all, all.length, s -> s.rootChange.newRootOnly != null) < all.length) {
+      TimeUnit.MILLISECONDS.sleep(100); // a bounded poll of the streams' state, not synchronisation
+    }
+    reportSpread("got the bundle of both roots", all, s -> s.rootChange.bothRoots);
+    reportSpread("got a certificate re-issued after it", all, s -> s.rootChange.reissued);
+    reportSpread("got the bundle of the new root alone", all, s -> s.rootChange.newRootOnly);
+    report("streams failed", count(all, all.length, s -> s.failed != null));
+  }
+
+  private static void reportSpread(String what, Stream[] all, Function<Stream, Instant> when) {
+    Instant[] at = Arrays.stream(all).map(when).filter(Objects::nonNull).sorted().toArray(Instant[]::new);
+    report("streams that " + what, at.length + " of " + all.length);
+    if (at.length > 0) {
+      report("  first at", at[0]);
+      report("  p50 after first (ms)", Duration.between(at[0], at[at.length / 2]).toMillis());
+      report("  p99 after first (ms)", Duration.between(at[0], at[(int) (at.length * 0.99)]).toMillis());
+      report("  last after first (ms)", Duration.between(at[0], at[at.length - 1]).toMillis());
+    }
+  }
+
+  /**
+   * What one stream has seen of a root change, from the number of roots in its validation context (no parsing:
+   * counting PEM blocks is enough to tell one root from two) and the certificates pushed after both arrived.
+   */
+  private static final class RootChangeSeen {
+    volatile Instant bothRoots;
+    volatile Instant reissued;
+    volatile Instant newRootOnly;
+
+    void saw(DiscoveryResponse response) {
+      for (Any resource : response.getResourcesList()) {
+        Secret secret;
+        try {
+          secret = resource.unpack(Secret.class);
+        } catch (InvalidProtocolBufferException e) {
+          throw new IllegalStateException("the server sent a resource that is not a Secret", e);
+        }
+        Instant now = Instant.now();
+        if (secret.hasValidationContext()) {
+          int roots = pemBlocks(secret.getValidationContext().getTrustedCa().getInlineString());
+          if (roots == 2 && bothRoots == null) {
+            bothRoots = now;
+          } else if (roots == 1 && bothRoots != null && newRootOnly == null) {
+            newRootOnly = now;
+          }
+        } else if (secret.hasTlsCertificate() && bothRoots != null && reissued == null) {
+          reissued = now;
+        }
+      }
+    }
+
+    private static int pemBlocks(String pem) {
+      int count = 0;
+      for (int at = pem.indexOf("-----BEGIN CERTIFICATE-----"); at >= 0;
+          at = pem.indexOf("-----BEGIN CERTIFICATE-----", at + 1)) {
+        count++;
+      }
+      return count;
+    }
+  }
+
+  /**
+   * Where the server keeps its root: a directory store, or {@code secret:<namespace>/<name>} for a server that
+   * keeps it in a Kubernetes API (read through {@code KUBECONFIG}).
+   */
+  private static CaBundleStore caStore(String source) throws Exception {
+    if (!source.startsWith("secret:")) {
+      return new LocalDirectoryCaBundleStore(Path.of(source));
+    }
+    String[] name = source.substring("secret:".length()).split("/", 2);
+    ApiClient client = Config.fromConfig(System.getenv("KUBECONFIG"));
+    return new CaBundleSecretStore(new CoreV1Api(client), name[0], name[1]);
   }
 
   private static int count(Stream[] streams, int upTo, java.util.function.Predicate<Stream> condition) {

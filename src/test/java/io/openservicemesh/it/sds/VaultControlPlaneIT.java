@@ -148,6 +148,9 @@ class VaultControlPlaneIT {
       assertThat(pushed.getNonce()).isNotEqualTo(first.getNonce());
       assertThat(trustedRoots(pushed)).as("the new root first, the old one still trusted")
           .containsExactly(secondRoot, firstRoot);
+      // ACKed as Envoy does, so the root change this push belongs to does not wait for a stream going away.
+      stream.send(EnvoyLikeClient.request(null, List.of(inbound))
+          .setVersionInfo(pushed.getVersionInfo()).setResponseNonce(pushed.getNonce()).build());
     }
   }
 
@@ -252,8 +255,10 @@ class VaultControlPlaneIT {
     }
     Report report = plane.health().readiness();
     assertThat(report.data("mesh-roots", "trustedRoots")).isEqualTo("1");
+    assertThat(Pem.decodeCertificates(stateEntry("outgoing.crt"))).as("the retired root").contains(old.certificate());
+    // Several changes within ten minutes are one Event with a count (the correlator): its type is what is checked.
     assertThat(ClusterEvents.await(OSM_NAMESPACE, "Secret", "osm-ca-bundle", "RootRotationCompleted",
-        Duration.ofSeconds(30)).getMessage()).contains("retired");
+        Duration.ofSeconds(30)).getType()).isEqualTo("Normal");
   }
 
   /** Checks a mutual TLS handshake between the two proxies' current material until {@code reached} holds. */
