@@ -7,8 +7,6 @@ import io.openservicemesh.certificate.store.RotationStateStore;
 import io.openservicemesh.events.EventReason;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -69,27 +67,12 @@ public final class ExternalRootLifecycle implements RootLifecycle {
 
   @Override
   public Map<String, String> details() {
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("signingRootSerial", trust.signing().getSerialNumber().toString(16));
-    details.put("trustedRoots", Integer.toString(trust.roots().size()));
-    followed.ifPresent(change -> {
-      details.put("rootRotation", change.phase().configName());
-      details.put("rootRotationSince", change.phaseSince().toString());
-      details.put("rootRotationIncomingSerial", String.join(",", change.incoming().stream()
-          .map(root -> root.getSerialNumber().toString(16)).toList()));
-    });
-    follower.lastReport().filter(report -> followed.isPresent() && !report.waitingFor().isEmpty())
-        .ifPresent(report -> details.put("rootRotationWaitingFor", String.join("; ", report.waitingFor())));
-    List<String> leaderWaiting = driver.waiting();
-    if (!leaderWaiting.isEmpty() && followed.isPresent()) {
-      details.put("rootRotationLeaderWaitingFor", String.join("; ", leaderWaiting));
-    }
-    if (!driver.refusal().isEmpty()) {
-      details.put("caSecretRefused", driver.refusal());
-    }
-    if (!follower.lastProblem().isEmpty()) {
-      details.put("rootRotationProblem", follower.lastProblem());
-    }
-    return details;
+    RootChangeDetails details =
+        new RootChangeDetails(trust.signing().getSerialNumber().toString(16), trust.roots().size());
+    followed.ifPresent(change -> details.changing(change.phase().configName(), "", change.phaseSince(),
+        String.join(",", change.incoming().stream().map(root -> root.getSerialNumber().toString(16)).toList())));
+    return details.waiting(follower.lastReport(), driver.waiting())
+        .problems(driver.refusal(), follower.lastProblem())
+        .map();
   }
 }

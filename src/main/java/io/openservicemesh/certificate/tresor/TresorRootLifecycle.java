@@ -2,9 +2,9 @@ package io.openservicemesh.certificate.tresor;
 
 import io.openservicemesh.certificate.RootDistribution;
 import io.openservicemesh.certificate.RootLifecycle;
+import io.openservicemesh.certificate.rootchange.RootChangeDetails;
 import io.openservicemesh.certificate.store.CaStoreException;
 import java.security.cert.X509Certificate;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -48,27 +48,12 @@ final class TresorRootLifecycle implements RootLifecycle {
 
   @Override
   public Map<String, String> details() {
-    Map<String, String> details = new LinkedHashMap<>();
     TresorRoots roots = issuer.roots();
-    details.put("signingRootSerial", roots.signing().serialHex());
-    details.put("trustedRoots", Integer.toString(roots.trusted().size()));
-    followed.ifPresent(rotation -> {
-      details.put("rootRotation", rotation.phase().configName());
-      details.put("rootRotationReason", rotation.reason());
-      details.put("rootRotationSince", rotation.phaseSince().toString());
-      details.put("rootRotationIncomingSerial", rotation.incoming().serialHex());
-    });
-    follower.lastReport().filter(report -> followed.isPresent() && !report.waitingFor().isEmpty())
-        .ifPresent(report -> details.put("rootRotationWaitingFor", String.join("; ", report.waitingFor())));
-    if (!driver.waiting().isEmpty() && followed.isPresent()) {
-      details.put("rootRotationLeaderWaitingFor", String.join("; ", driver.waiting()));
-    }
-    if (!driver.refusal().isEmpty()) {
-      details.put("caSecretRefused", driver.refusal());
-    }
-    if (!follower.lastProblem().isEmpty()) {
-      details.put("rootRotationProblem", follower.lastProblem());
-    }
-    return details;
+    RootChangeDetails details = new RootChangeDetails(roots.signing().serialHex(), roots.trusted().size());
+    followed.ifPresent(rotation -> details.changing(rotation.phase().configName(), rotation.reason(),
+        rotation.phaseSince(), rotation.incoming().serialHex()));
+    return details.waiting(follower.lastReport(), driver.waiting())
+        .problems(driver.refusal(), follower.lastProblem())
+        .map();
   }
 }
