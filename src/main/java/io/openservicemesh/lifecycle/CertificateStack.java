@@ -192,18 +192,22 @@ final class CertificateStack implements AutoCloseable {
    * previous one signed is made due for renewal at once, so the rotation's next evidence comes in one pass.
    *
    * @param local this replica's SDS streams; the cache adds its own certificates
+   * @return whether the roots this replica signs with or trusts changed
    */
-  synchronized void followRoots(RootDistribution local, Clock clock) {
+  synchronized boolean followRoots(RootDistribution local, Clock clock) {
     if (roots.isEmpty()) {
-      return;
+      return false;
     }
+    String trustedBefore = cache.trustedCasPem();
     X509Certificate signing = roots.get().follow(MeshRootDistribution.of(local, cacheDistribution()));
-    if (signingRoot != null && !signing.equals(signingRoot)) {
+    boolean signingChanged = signingRoot != null && !signing.equals(signingRoot);
+    if (signingChanged) {
       int expedited = cache.expediteNotIssuedBy(signing, clock.instant());
       LOG.info(() -> "the signing root changed: "
           + expedited + " cached certificates are renewed under it now");
     }
     signingRoot = signing;
+    return signingChanged || !trustedBefore.equals(cache.trustedCasPem());
   }
 
   /** The leading replica: moves a root rotation forward on the evidence of the cluster-wide consumers. */

@@ -17,8 +17,10 @@ import java.util.logging.Logger;
 /**
  * Every five seconds, on every replica: follow the root lifecycle's persisted state (sign and trust as its phase
  * says, report this replica's SDS streams and cached certificates); on the leading replica, also drive it on the
- * evidence of the cluster-wide consumers (bootstrap Secrets, webhook caBundles). Nothing happens while no
- * rotation is under way beyond one read of its state. The write lock keeps ticks from overlapping.
+ * evidence of the cluster-wide consumers (bootstrap Secrets, webhook caBundles), and follow at once a step it
+ * took. When what this replica signs with or trusts changed, a rotation pass runs there and then, so the push of
+ * the trust bundle and the re-issuance do not wait for the next pass. Nothing happens while no rotation is under
+ * way beyond one read of its state. The write lock keeps ticks from overlapping.
  */
 @Singleton
 @Lock(LockType.WRITE)
@@ -32,15 +34,21 @@ public class RootLifecycleTimer {
   @Inject SdsStreams streams;
   @Inject BootstrapSecretKeeper bootstrapSecrets;
   @Inject WebhookRegistrations webhooks;
+  @Inject RotationTimer rotation;
   @Inject Clock clock;
 
   @Schedule(hour = "*", minute = "*", second = "*/5", persistent = false)
   void tick() {
     try {
       running.stack().ifPresent(stack -> {
-        stack.followRoots(streams, clock);
+        boolean changed = stack.followRoots(streams, clock);
         if (leadership.leading()) {
           stack.driveRoots(MeshRootDistribution.of(bootstrapSecrets, webhooks));
+          // A step the leader just took is followed here at once rather than a tick later (one read of the state).
+          changed |= stack.followRoots(streams, clock);
+        }
+        if (changed) {
+          rotation.passNow(); // the trust bundle's push and the re-issuance start now, not at the next pass
         }
       });
     } catch (RuntimeException e) {

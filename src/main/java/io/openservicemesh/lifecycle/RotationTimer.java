@@ -63,6 +63,11 @@ public class RotationTimer {
 
   @Timeout
   void pass(Timer timer) {
+    passNow();
+  }
+
+  /** A pass out of turn, when the roots changed: what follows from it should not wait for the next tick. */
+  public void passNow() {
     try {
       Optional<CertificateStack> stack = running.stack();
       if (stack.isPresent()) {
