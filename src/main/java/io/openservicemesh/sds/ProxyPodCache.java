@@ -25,18 +25,19 @@ import java.util.logging.Logger;
  * The meshed pods (label {@code osm-proxy-uuid}) of every namespace, kept by an informer (a list, then a watch,
  * listing again after a lost watch) from the moment the control plane is ready. The SDS pod check reads it, so a
  * stream opening costs the API server nothing in steady state, and a proxy whose pod the cache holds is still
- * checked while the API server cannot be reached.
+ * checked while the API server cannot be reached; so does the lookup of the identities behind a service.
  *
  * <p>How stale it may be: a watch event arrives within moments of the change. A pod too new to be in the cache
  * yet is not refused: the check asks the API server, which knows (one LIST, as before the cache). A pod deleted
  * a moment ago may be found for those moments, as a LIST made a moment ago would have. Each pod is kept trimmed
- * to what the check reads, so a large mesh costs a few hundred bytes per pod.
+ * to what the check and a selector read, so a large mesh costs a few hundred bytes per pod.
  */
 @ApplicationScoped
 public class ProxyPodCache {
 
   private static final Logger LOG = Logger.getLogger(ProxyPodCache.class.getName());
   private static final String BY_PROXY = "namespace/osm-proxy-uuid";
+  private static final String BY_NAMESPACE = "namespace";
 
   private SharedInformerFactory informers;
   private volatile SharedIndexInformer<V1Pod> informer;
@@ -53,6 +54,18 @@ public class ProxyPodCache {
     }
     String key = key(proxy.service().namespace(), proxy.uuid().toString());
     return Optional.of(current.getIndexer().byIndex(BY_PROXY, key));
+  }
+
+  /**
+   * The cached meshed pods of a namespace, for matching a Service's selector; empty until the cache has its first
+   * complete list.
+   */
+  Optional<List<V1Pod>> inNamespace(String namespace) {
+    SharedIndexInformer<V1Pod> current = informer;
+    if (current == null || !current.hasSynced()) {
+      return Optional.empty();
+    }
+    return Optional.of(current.getIndexer().byIndex(BY_NAMESPACE, namespace));
   }
 
   private synchronized void start() {
@@ -82,14 +95,20 @@ public class ProxyPodCache {
             .buildCall(null),
         V1Pod.class, V1PodList.class);
     pods.setTransform(object -> trimmed((V1Pod) object));
-    pods.addIndexers(Map.of(BY_PROXY, pod -> List.of(key(pod.getMetadata().getNamespace(),
-        pod.getMetadata().getLabels() == null ? "" : pod.getMetadata().getLabels().get(ProxyIdentity.POD_LABEL)))));
+    pods.addIndexers(Map.of(
+        BY_PROXY, pod -> List.of(key(pod.getMetadata().getNamespace(),
+            pod.getMetadata().getLabels() == null ? "" : pod.getMetadata().getLabels().get(ProxyIdentity.POD_LABEL))),
+        BY_NAMESPACE, pod -> List.of(pod.getMetadata().getNamespace())));
     informers.startAllRegisteredInformers();
     informer = pods;
-    LOG.info("watching the meshed pods (label " + ProxyIdentity.POD_LABEL + ") for the SDS pod check");
+    LOG.info("watching the meshed pods (label " + ProxyIdentity.POD_LABEL + ") for the SDS pod check and the"
+        + " identities behind each service");
   }
 
-  /** What {@link ProxyPodVerifier} reads of a pod, and nothing else. */
+  /**
+   * What {@link ProxyPodVerifier} reads of a pod, and its labels, which a Service's selector matches
+   * ({@link UpstreamIdentities}); nothing else.
+   */
   static V1Pod trimmed(V1Pod pod) {
     V1ObjectMeta meta = pod.getMetadata();
     V1Pod kept = new V1Pod().metadata(new V1ObjectMeta()
@@ -98,8 +117,7 @@ public class ProxyPodCache {
         .uid(meta.getUid())
         .resourceVersion(meta.getResourceVersion())
         .deletionTimestamp(meta.getDeletionTimestamp())
-        .labels(meta.getLabels() == null ? null
-            : Map.of(ProxyIdentity.POD_LABEL, meta.getLabels().getOrDefault(ProxyIdentity.POD_LABEL, ""))));
+        .labels(meta.getLabels() == null ? null : Map.copyOf(meta.getLabels())));
     if (pod.getSpec() != null) {
       kept.spec(new V1PodSpec().serviceAccountName(pod.getSpec().getServiceAccountName()));
     }

@@ -156,6 +156,12 @@ class ChartRbacIT {
         .timeoutSeconds(1).buildCall(null).execute()) {
       assertThat(watch.code()).as("the pod cache's watch of the meshed pods of all namespaces").isEqualTo(200);
     }
+    assertThat(core.listServiceForAllNamespaces().execute().getItems()).as("the service cache's list")
+        .anyMatch(s -> s.getMetadata().getName().equals("bookstore"));
+    try (okhttp3.Response watch = core.listServiceForAllNamespaces().watch(true).timeoutSeconds(1).buildCall(null)
+        .execute()) {
+      assertThat(watch.code()).as("the service cache's watch of all namespaces").isEqualTo(200);
+    }
   }
 
   @Test

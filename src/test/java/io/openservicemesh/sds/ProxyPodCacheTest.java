@@ -20,7 +20,7 @@ class ProxyPodCacheTest {
   private static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");
 
   @Test
-  void aCachedPodKeepsWhatThePodCheckReadsAndNothingElse() {
+  void aCachedPodKeepsWhatThePodCheckAndASelectorReadAndNothingElse() {
     V1Pod pod = new V1Pod()
         .metadata(new V1ObjectMeta().name("bookstore-1").namespace("bookstore").uid("u-1").resourceVersion("42")
             .deletionTimestamp(OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC))
@@ -34,7 +34,8 @@ class ProxyPodCacheTest {
 
     assertThat(kept.getMetadata().getName()).isEqualTo("bookstore-1");
     assertThat(kept.getMetadata().getNamespace()).isEqualTo("bookstore");
-    assertThat(kept.getMetadata().getLabels()).containsExactly(Map.entry("osm-proxy-uuid", "9c2b"));
+    assertThat(kept.getMetadata().getLabels()).as("what a Service's selector matches")
+        .isEqualTo(pod.getMetadata().getLabels());
     assertThat(kept.getMetadata().getAnnotations()).isNullOrEmpty();
     assertThat(kept.getSpec().getServiceAccountName()).isEqualTo("bookstore");
     assertThat(kept.getSpec().getContainers()).isNullOrEmpty();
