@@ -19,7 +19,8 @@
 # BENCH_DEBUG_PORT (9091), BENCH_VALIDATOR_PORT (9444).
 # CPU-time issuance: BENCH_CPU_SECONDS (3, CPU seconds per thread and case).
 # Profiling: BENCH_SERVER_JVM_OPTS, extra server JVM options (e.g. -XX:StartFlightRecording=filename=...).
-# Scale: BENCH_STREAMS (10000), BENCH_CONNECTIONS (100; at most 100 streams per connection),
+# Scale: BENCH_STREAMS (10000), BENCH_CONNECTIONS (100; at most 100 streams per connection), BENCH_STALLED (0:
+#        clients beside them that never read, each behind a 1 KiB window),
 #        BENCH_SERVER_HEAP (1g), BENCH_PUSH_WAIT (300 s). JMH length: BENCH_JMH ("-f 1 -wi 3 -w 2s -i 5 -r 3s").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -139,6 +140,11 @@ issuance() {
 
 server_pid() { cat "$WLP/usr/servers/.pid/$SERVER.pid"; }
 
+# CPU seconds the server has used so far (user + system, from /proc).
+server_cpu() {
+  awk -v tck="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / tck }' "/proc/$(server_pid)/stat"
+}
+
 # Builds, configures and starts the benchmark server, then records start-up and idle figures.
 start_server() {
   maven -Pbench package -DskipTests liberty:create@bench-server liberty:deploy@bench-server
@@ -198,7 +204,8 @@ sds_load() {
   say "$title"
   cp=$(classpath)
   start_server
-  java -Xmx"$heap" -cp "$cp" io.openservicemesh.bench.SdsLoadDriver \
+  java -Xmx"$heap" -Dbench.stalled="${BENCH_STALLED:-0}" -Dbench.metricsUrl="http://127.0.0.1:$HTTP_PORT/metrics" \
+    -cp "$cp" io.openservicemesh.bench.SdsLoadDriver \
     "$SDS_PORT" "$SERVER_DIR/osm-ca-bundle" "$(server_pid)" "$@" 2> "$OUT/$errors" | tee -a "$OUT/summary.txt"
   say "SERVER | threads after the streams closed | $(find "/proc/$(server_pid)/task" -mindepth 1 -maxdepth 1 | wc -l)"
   "$WLP/bin/server" stop "$SERVER" > /dev/null
@@ -251,15 +258,20 @@ rootchange() {
     "$SDS_PORT" "secret:$namespace/osm-ca-bundle" "$(server_pid)" "$STREAMS" "$STREAMS" "$PUSH_WAIT" \
     "${BENCH_RC_IDENTITIES:-1000}" > "$log" 2> "$OUT/rootchange.err" &
   driver=$!
+  local cpu_idle cpu_held
+  cpu_idle=$(server_cpu)
   for _ in $(seq 1800); do
     if grep -q "streams held" "$log" || ! kill -0 "$driver" 2> /dev/null; then break; fi
     sleep 1 # a bounded poll of the driver's progress
   done
+  cpu_held=$(server_cpu)
   date -u +"rotation requested at %H:%M:%S.%3N" | tee -a "$OUT/summary.txt"
   kube -X PATCH -H 'Content-Type: application/merge-patch+json' "$api/$namespace/secrets/osm-ca-bundle" \
     -d '{"metadata":{"annotations":{"openservicemesh.io/rotate-root":"now"}}}' > /dev/null
   wait "$driver" || true
   tee -a "$OUT/summary.txt" < "$log"
+  say "SERVER | CPU seconds: opening the streams (and two heap readings) | $(awk -v a="$cpu_idle" -v b="$cpu_held" 'BEGIN { printf "%.1f", b - a }')"
+  say "SERVER | CPU seconds: the rotation, to the new root alone at every stream | $(awk -v a="$cpu_held" -v b="$(server_cpu)" 'BEGIN { printf "%.1f", b - a }')"
   say "server's steps (its log, UTC):"
   grep -E "root rotation|signing root changed" "$SERVER_DIR/logs/messages.log" | cut -c1-220 | tee -a "$OUT/summary.txt"
   "$WLP/bin/server" stop "$SERVER" > /dev/null

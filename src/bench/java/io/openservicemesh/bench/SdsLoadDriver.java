@@ -10,6 +10,8 @@ import io.envoyproxy.envoy.service.secret.v3.SecretDiscoveryServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -28,6 +30,10 @@ import io.openservicemesh.certificate.tresor.CaBundleCodec;
 import io.openservicemesh.certificate.tresor.TresorIssuer;
 import io.openservicemesh.testing.ServerHeap;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +78,8 @@ public final class SdsLoadDriver {
   private static final String TRUST_DOMAIN = "cluster.local";
   private static final String OSM_NAMESPACE = "osm-system";
   private static final String SECRET_TYPE = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
+  /** The HTTP/2 window of a stalled client: smaller than one response, so the server cannot finish writing it. */
+  private static final int STALLED_WINDOW = 1024;
   /** Streams opened before waiting for their first responses: keeps the handshakes from piling up. */
   private static final int OPEN_BATCH = 500;
 
@@ -110,10 +118,12 @@ public final class SdsLoadDriver {
     long heapBefore = usedHeapAfterGc(serverPid, "before");
     List<ManagedChannel> channels = new ArrayList<>();
     List<Proxy> proxies = new ArrayList<>();
+    List<Certificate> bootstraps = new ArrayList<>();
     for (int c = 0; c < connections; c++) {
       ProxyIdentity identity =
           new ProxyIdentity(UUID.randomUUID(), new ServiceIdentity("bench-" + c % identities, "bench"));
       Certificate bootstrap = issuer.issue(specs.xdsBootstrap(identity));
+      bootstraps.add(bootstrap);
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
           .overrideAuthority("osm-controller." + OSM_NAMESPACE + ".svc")
           .sslContext(GrpcSslContexts.forClient()
@@ -125,6 +135,28 @@ public final class SdsLoadDriver {
       String account = identity.service().namespace() + "/" + identity.service().serviceAccount();
       proxies.add(new Proxy(identity.commonName(), channel,
           List.of("service-cert:" + account, "root-cert-for-mtls-inbound:" + account)));
+    }
+
+    // Stalled clients: subscribed like the others, but they never read, behind a flow-control window smaller
+    // than one response. Every push to them backs up at the server; the healthy streams' figures say whether it
+    // delays anything else.
+    int stalledCount = Integer.getInteger("bench.stalled", 0);
+    for (int i = 0; i < stalledCount; i++) {
+      Proxy like = proxies.get(i % connections);
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
+          .overrideAuthority("osm-controller." + OSM_NAMESPACE + ".svc")
+          .flowControlWindow(STALLED_WINDOW)
+          .sslContext(GrpcSslContexts.forClient()
+              .trustManager(stream(stored.caCrt()))
+              .keyManager(stream(bootstraps.get(i % connections).certificateChainPem()),
+                  stream(bootstraps.get(i % connections).privateKeyPem()))
+              .build())
+          .build();
+      channels.add(channel);
+      stall(new Proxy(like.nodeId(), channel, like.names()));
+    }
+    if (stalledCount > 0) {
+      report("stalled streams (never read, " + STALLED_WINDOW + "-byte window)", stalledCount);
     }
 
     Stream[] all = new Stream[streams];
@@ -154,6 +186,7 @@ public final class SdsLoadDriver {
     int failedEarly = count(all, streams, s -> s.failed != null);
     report("streams failed while opening", failedEarly);
 
+    reportServerStreams("with the streams open");
     long heapAfter = usedHeapAfterGc(serverPid, "after");
     report("server heap used before (MiB)", heapBefore >> 20);
     report("server heap used with streams (MiB)", heapAfter >> 20);
@@ -183,6 +216,7 @@ public final class SdsLoadDriver {
       report("push p99 after first (ms)", (arrivals[(int) (arrivals.length * 0.99)] - first) / 1_000_000);
     }
     report("streams failed", count(all, streams, s -> s.failed != null));
+    reportServerStreams("after the push");
 
     long closeStarted = System.nanoTime();
     for (ManagedChannel channel : channels) {
@@ -330,6 +364,48 @@ public final class SdsLoadDriver {
       }
       return count;
     }
+  }
+
+  /**
+   * The server's own count of open SDS streams ({@code osm_sds_streams} at {@code -Dbench.metricsUrl}): whether
+   * it released the streams it should have, e.g. a stalled client's once it left a response unanswered.
+   */
+  private static void reportServerStreams(String when) throws Exception {
+    String url = System.getProperty("bench.metricsUrl");
+    if (url == null) {
+      return;
+    }
+    String metrics = HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    metrics.lines().filter(line -> line.startsWith("osm_sds_streams ")).findFirst()
+        .ifPresent(line -> report("server's open streams " + when, line.substring(line.indexOf(' ') + 1)));
+  }
+
+  /**
+   * Opens a stream that asks for its secrets and then never reads: no message is ever requested from the
+   * transport, so the window is never opened again and the server's writes back up.
+   */
+  private static void stall(Proxy proxy) {
+    ClientResponseObserver<DiscoveryRequest, DiscoveryResponse> never = new ClientResponseObserver<>() {
+      @Override
+      public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> call) {
+        call.disableAutoRequestWithInitial(0);
+      }
+
+      @Override
+      public void onNext(DiscoveryResponse response) {
+        throw new IllegalStateException("a stalled client requested nothing");
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {}
+    };
+    SecretDiscoveryServiceGrpc.newStub(proxy.channel()).streamSecrets(never)
+        .onNext(DiscoveryRequest.newBuilder().setTypeUrl(SECRET_TYPE).addAllResourceNames(proxy.names())
+            .setNode(Node.newBuilder().setId(proxy.nodeId()).setCluster("bench")).build());
   }
 
   /**
