@@ -51,6 +51,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Holds many Envoy-like SDS streams open against a running control plane and measures what one server can
@@ -78,6 +80,8 @@ public final class SdsLoadDriver {
   private static final String TRUST_DOMAIN = "cluster.local";
   private static final String OSM_NAMESPACE = "osm-system";
   private static final String SECRET_TYPE = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
+  /** The server's gauge of open streams in the Prometheus text format, labels or not. */
+  private static final Pattern OPEN_STREAMS = Pattern.compile("osm_sds_streams(?:\\{[^}]*})?\\s+(\\S+)");
   /** The HTTP/2 window of a stalled client: smaller than one response, so the server cannot finish writing it. */
   private static final int STALLED_WINDOW = 1024;
   /** Streams opened before waiting for their first responses: keeps the handshakes from piling up. */
@@ -377,8 +381,8 @@ public final class SdsLoadDriver {
     }
     String metrics = HttpClient.newHttpClient()
         .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    metrics.lines().filter(line -> line.startsWith("osm_sds_streams ")).findFirst()
-        .ifPresent(line -> report("server's open streams " + when, line.substring(line.indexOf(' ') + 1)));
+    metrics.lines().map(OPEN_STREAMS::matcher).filter(Matcher::matches).findFirst()
+        .ifPresent(sample -> report("server's open streams " + when, sample.group(1)));
   }
 
   /**
