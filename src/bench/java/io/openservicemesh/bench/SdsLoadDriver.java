@@ -379,7 +379,8 @@ public final class SdsLoadDriver {
     if (url == null) {
       return;
     }
-    String metrics = HttpClient.newHttpClient()
+    // HTTP/1.1: the JDK client's h2c upgrade request gets an empty body from Liberty's plain HTTP port.
+    String metrics = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
         .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     metrics.lines().map(OPEN_STREAMS::matcher).filter(Matcher::matches).findFirst()
         .ifPresent(sample -> report("server's open streams " + when, sample.group(1)));
