@@ -1,16 +1,12 @@
 package io.openservicemesh.sds;
 
-import io.kubernetes.client.informer.SharedIndexInformer;
-import io.kubernetes.client.informer.SharedInformerFactory;
-import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 import io.openservicemesh.identity.ProxyIdentity;
-import io.openservicemesh.k8s.KubernetesConnection;
+import io.openservicemesh.k8s.ClusterCache;
 import io.openservicemesh.status.ControlPlaneReady;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,8 +35,8 @@ public class ProxyPodCache {
   private static final String BY_PROXY = "namespace/osm-proxy-uuid";
   private static final String BY_NAMESPACE = "namespace";
 
-  private SharedInformerFactory informers;
-  private volatile SharedIndexInformer<V1Pod> informer;
+  private boolean started;
+  private volatile ClusterCache<V1Pod> cache;
 
   void onReady(@Observes ControlPlaneReady ready) {
     start();
@@ -48,12 +44,7 @@ public class ProxyPodCache {
 
   /** The cached pods of the proxy, or empty until the cache has its first complete list (ask the API then). */
   Optional<List<V1Pod>> pods(ProxyIdentity proxy) {
-    SharedIndexInformer<V1Pod> current = informer;
-    if (current == null || !current.hasSynced()) {
-      return Optional.empty();
-    }
-    String key = key(proxy.service().namespace(), proxy.uuid().toString());
-    return Optional.of(current.getIndexer().byIndex(BY_PROXY, key));
+    return indexed(BY_PROXY, key(proxy.service().namespace(), proxy.uuid().toString()));
   }
 
   /**
@@ -61,48 +52,41 @@ public class ProxyPodCache {
    * complete list.
    */
   Optional<List<V1Pod>> inNamespace(String namespace) {
-    SharedIndexInformer<V1Pod> current = informer;
-    if (current == null || !current.hasSynced()) {
-      return Optional.empty();
-    }
-    return Optional.of(current.getIndexer().byIndex(BY_NAMESPACE, namespace));
+    return indexed(BY_NAMESPACE, namespace);
+  }
+
+  private Optional<List<V1Pod>> indexed(String index, String key) {
+    ClusterCache<V1Pod> current = cache;
+    return current == null ? Optional.empty() : current.synced().map(pods -> pods.byIndex(index, key));
   }
 
   private synchronized void start() {
-    if (informers != null) {
+    if (started) {
       return;
     }
-    Optional<KubernetesConnection.Connected> connection;
+    started = true;
     try {
-      connection = KubernetesConnection.forWatching();
+      cache = ClusterCache.start(
+          core -> params -> core.listPodForAllNamespaces()
+              .labelSelector(ProxyIdentity.POD_LABEL)
+              .resourceVersion(params.resourceVersion)
+              .timeoutSeconds(params.timeoutSeconds)
+              .watch(params.watch)
+              .buildCall(null),
+          V1Pod.class, V1PodList.class, ProxyPodCache::trimmed,
+          Map.of(BY_PROXY, pod -> List.of(key(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels() == null
+                  ? "" : pod.getMetadata().getLabels().get(ProxyIdentity.POD_LABEL))),
+              BY_NAMESPACE, pod -> List.of(pod.getMetadata().getNamespace())))
+          .orElse(null);
     } catch (IOException e) {
       LOG.warning("cannot watch the meshed pods (the SDS pod check asks the API server at each stream): "
           + e.getMessage());
       return;
     }
-    if (connection.isEmpty()) {
-      return;
+    if (cache != null) {
+      LOG.info("watching the meshed pods (label " + ProxyIdentity.POD_LABEL + ") for the SDS pod check and the"
+          + " identities behind each service");
     }
-    ApiClient client = connection.get().client();
-    CoreV1Api core = new CoreV1Api(client);
-    informers = new SharedInformerFactory(client);
-    SharedIndexInformer<V1Pod> pods = informers.sharedIndexInformerFor(
-        params -> core.listPodForAllNamespaces()
-            .labelSelector(ProxyIdentity.POD_LABEL)
-            .resourceVersion(params.resourceVersion)
-            .timeoutSeconds(params.timeoutSeconds)
-            .watch(params.watch)
-            .buildCall(null),
-        V1Pod.class, V1PodList.class);
-    pods.setTransform(object -> trimmed((V1Pod) object));
-    pods.addIndexers(Map.of(
-        BY_PROXY, pod -> List.of(key(pod.getMetadata().getNamespace(),
-            pod.getMetadata().getLabels() == null ? "" : pod.getMetadata().getLabels().get(ProxyIdentity.POD_LABEL))),
-        BY_NAMESPACE, pod -> List.of(pod.getMetadata().getNamespace())));
-    informers.startAllRegisteredInformers();
-    informer = pods;
-    LOG.info("watching the meshed pods (label " + ProxyIdentity.POD_LABEL + ") for the SDS pod check and the"
-        + " identities behind each service");
   }
 
   /**
@@ -133,8 +117,8 @@ public class ProxyPodCache {
 
   @PreDestroy
   synchronized void stop() {
-    if (informers != null) {
-      informers.stopAllRegisteredInformers();
+    if (cache != null) {
+      cache.close();
     }
   }
 }

@@ -1,14 +1,10 @@
 package io.openservicemesh.sds;
 
-import io.kubernetes.client.informer.SharedIndexInformer;
-import io.kubernetes.client.informer.SharedInformerFactory;
-import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.openapi.models.V1ServiceSpec;
-import io.openservicemesh.k8s.KubernetesConnection;
+import io.openservicemesh.k8s.ClusterCache;
 import io.openservicemesh.status.ControlPlaneReady;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,8 +25,8 @@ public class ServiceSelectorCache {
 
   private static final Logger LOG = Logger.getLogger(ServiceSelectorCache.class.getName());
 
-  private SharedInformerFactory informers;
-  private volatile SharedIndexInformer<V1Service> informer;
+  private boolean started;
+  private volatile ClusterCache<V1Service> cache;
 
   void onReady(@Observes ControlPlaneReady ready) {
     start();
@@ -38,42 +34,33 @@ public class ServiceSelectorCache {
 
   /** The cached service, or empty when it is not cached (yet): ask the API server then. */
   Optional<V1Service> service(String namespace, String name) {
-    SharedIndexInformer<V1Service> current = informer;
-    if (current == null || !current.hasSynced()) {
-      return Optional.empty();
-    }
-    return Optional.ofNullable(current.getIndexer().getByKey(namespace + "/" + name));
+    ClusterCache<V1Service> current = cache;
+    return current == null ? Optional.empty()
+        : current.synced().map(services -> services.getByKey(namespace + "/" + name));
   }
 
   private synchronized void start() {
-    if (informers != null) {
+    if (started) {
       return;
     }
-    Optional<KubernetesConnection.Connected> connection;
+    started = true;
     try {
-      connection = KubernetesConnection.forWatching();
+      cache = ClusterCache.start(
+          core -> params -> core.listServiceForAllNamespaces()
+              .resourceVersion(params.resourceVersion)
+              .timeoutSeconds(params.timeoutSeconds)
+              .watch(params.watch)
+              .buildCall(null),
+          V1Service.class, V1ServiceList.class, ServiceSelectorCache::trimmed, Map.of())
+          .orElse(null);
     } catch (IOException e) {
       LOG.warning("cannot watch the services (outbound validation contexts ask the API server at each lookup): "
           + e.getMessage());
       return;
     }
-    if (connection.isEmpty()) {
-      return;
+    if (cache != null) {
+      LOG.info("watching the services for the identities behind each one (outbound validation contexts)");
     }
-    ApiClient client = connection.get().client();
-    CoreV1Api core = new CoreV1Api(client);
-    informers = new SharedInformerFactory(client);
-    SharedIndexInformer<V1Service> services = informers.sharedIndexInformerFor(
-        params -> core.listServiceForAllNamespaces()
-            .resourceVersion(params.resourceVersion)
-            .timeoutSeconds(params.timeoutSeconds)
-            .watch(params.watch)
-            .buildCall(null),
-        V1Service.class, V1ServiceList.class);
-    services.setTransform(object -> trimmed((V1Service) object));
-    informers.startAllRegisteredInformers();
-    informer = services;
-    LOG.info("watching the services for the identities behind each one (outbound validation contexts)");
   }
 
   /** A service's name and selector, and nothing else. */
@@ -89,8 +76,8 @@ public class ServiceSelectorCache {
 
   @PreDestroy
   synchronized void stop() {
-    if (informers != null) {
-      informers.stopAllRegisteredInformers();
+    if (cache != null) {
+      cache.close();
     }
   }
 }

@@ -107,10 +107,7 @@ final class ExternalRootFollower {
   /** Removes this replica's report, if a change is under way and it has one. */
   synchronized void withdraw() {
     try {
-      Optional<StoredRotation> stored = state.load();
-      if (stored.isPresent() && ReplicaReports.report(stored.get().data(), replica).isPresent()) {
-        state.replace(stored.get(), ReplicaReports.withoutReport(stored.get().data(), replica));
-      }
+      ReplicaReports.withdraw(state, replica);
     } catch (CaStoreException e) {
       LOG.fine(() -> "could not withdraw this replica's root change report (it expires instead): " + e.getMessage());
     }

@@ -1,6 +1,9 @@
 package io.openservicemesh.certificate.rootchange;
 
 import io.openservicemesh.certificate.WaitingList;
+import io.openservicemesh.certificate.store.CaStoreException;
+import io.openservicemesh.certificate.store.RotationStateStore;
+import io.openservicemesh.certificate.store.RotationStateStore.StoredRotation;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -81,6 +84,14 @@ public final class ReplicaReports {
     report.waitingFor().forEach(item -> text.append('\n').append(item));
     updated.put(REPORT_PREFIX + report.replica(), text.toString());
     return Optional.of(updated);
+  }
+
+  /** Removes the replica's report from the state, if there is a state and it has one. */
+  public static void withdraw(RotationStateStore state, String replica) throws CaStoreException {
+    Optional<StoredRotation> stored = state.load();
+    if (stored.isPresent() && report(stored.get().data(), replica).isPresent()) {
+      state.replace(stored.get(), withoutReport(stored.get().data(), replica));
+    }
   }
 
   public static Map<String, String> withoutReport(Map<String, String> data, String replica) {

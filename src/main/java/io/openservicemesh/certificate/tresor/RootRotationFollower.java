@@ -96,10 +96,7 @@ final class RootRotationFollower {
   /** Removes this replica's report from the state, if a rotation is under way and it has one. */
   synchronized void withdraw() {
     try {
-      Optional<StoredRotation> stored = state.load();
-      if (stored.isPresent() && ReplicaReports.report(stored.get().data(), replica).isPresent()) {
-        state.replace(stored.get(), ReplicaReports.withoutReport(stored.get().data(), replica));
-      }
+      ReplicaReports.withdraw(state, replica);
     } catch (CaStoreException e) {
       LOG.fine(() -> "could not withdraw this replica's rotation report (it expires instead): " + e.getMessage());
     }
