@@ -1,5 +1,6 @@
 package io.openservicemesh.sds;
 
+import io.kubernetes.client.informer.cache.Caches;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
@@ -33,7 +34,6 @@ public class ProxyPodCache {
 
   private static final Logger LOG = Logger.getLogger(ProxyPodCache.class.getName());
   private static final String BY_PROXY = "namespace/osm-proxy-uuid";
-  private static final String BY_NAMESPACE = "namespace";
 
   private boolean started;
   private volatile ClusterCache<V1Pod> cache;
@@ -52,7 +52,7 @@ public class ProxyPodCache {
    * complete list.
    */
   Optional<List<V1Pod>> inNamespace(String namespace) {
-    return indexed(BY_NAMESPACE, namespace);
+    return indexed(Caches.NAMESPACE_INDEX, namespace); // every informer's own index
   }
 
   private Optional<List<V1Pod>> indexed(String index, String key) {
@@ -75,8 +75,7 @@ public class ProxyPodCache {
               .buildCall(null),
           V1Pod.class, V1PodList.class, ProxyPodCache::trimmed,
           Map.of(BY_PROXY, pod -> List.of(key(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels() == null
-                  ? "" : pod.getMetadata().getLabels().get(ProxyIdentity.POD_LABEL))),
-              BY_NAMESPACE, pod -> List.of(pod.getMetadata().getNamespace())))
+              ? "" : pod.getMetadata().getLabels().get(ProxyIdentity.POD_LABEL)))))
           .orElse(null);
     } catch (IOException e) {
       LOG.warning("cannot watch the meshed pods (the SDS pod check asks the API server at each stream): "
