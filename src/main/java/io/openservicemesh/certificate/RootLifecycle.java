@@ -25,8 +25,9 @@ public interface RootLifecycle {
    * once every replica and every cluster-wide consumer shows the evidence that step needs.
    *
    * @param clusterWide the evidence only the leader gathers (bootstrap Secrets, webhook configurations)
+   * @return whether it took a step (started, moved on or ended a change), which this replica should follow now
    */
-  void drive(RootDistribution clusterWide);
+  boolean drive(RootDistribution clusterWide);
 
   /** The readiness report's entries: the rotation's phase and what it waits for. */
   Map<String, String> details();

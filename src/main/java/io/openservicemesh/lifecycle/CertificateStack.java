@@ -211,8 +211,9 @@ final class CertificateStack implements AutoCloseable {
   }
 
   /** The leading replica: moves a root rotation forward on the evidence of the cluster-wide consumers. */
-  void driveRoots(RootDistribution clusterWide) {
-    roots.ifPresent(lifecycle -> lifecycle.drive(clusterWide));
+  /** @return whether a step was taken, which this replica should follow at once */
+  boolean driveRoots(RootDistribution clusterWide) {
+    return roots.map(lifecycle -> lifecycle.drive(clusterWide)).orElse(false);
   }
 
   /** The root that signs, when the issuer's roots are its own (Tresor); empty for an external CA. */

@@ -43,9 +43,10 @@ public class RootLifecycleTimer {
       running.stack().ifPresent(stack -> {
         boolean changed = stack.followRoots(streams, clock);
         if (leadership.leading()) {
-          stack.driveRoots(MeshRootDistribution.of(bootstrapSecrets, webhooks));
-          // A step the leader just took is followed here at once rather than a tick later (one read of the state).
-          changed |= stack.followRoots(streams, clock);
+          // A step the leader just took is followed here at once rather than a tick later.
+          if (stack.driveRoots(MeshRootDistribution.of(bootstrapSecrets, webhooks))) {
+            changed |= stack.followRoots(streams, clock);
+          }
         }
         if (changed) {
           rotation.passNow(); // the trust bundle's push and the re-issuance start now, not at the next pass

@@ -20,6 +20,7 @@ public final class ChangeNotices {
   private final BiConsumer<EventReason, String> events;
   private List<String> lastWaiting = List.of();
   private String lastRefusal = "";
+  private long steps;
 
   /** @param events records a Kubernetes Event on the CA Secret */
   public ChangeNotices(Logger log, BiConsumer<EventReason, String> events) {
@@ -27,8 +28,18 @@ public final class ChangeNotices {
     this.events = events;
   }
 
-  /** A step taken: logged and recorded. */
-  public void said(EventReason reason, String message) {
+  /** A step taken (a change started, moved on or ended): logged, recorded and counted. */
+  public synchronized void stepTaken(EventReason reason, String message) {
+    steps++;
+    said(reason, message);
+  }
+
+  /** How many steps have been taken, so a caller can tell whether a pass took one. */
+  public synchronized long stepsTaken() {
+    return steps;
+  }
+
+  private void said(EventReason reason, String message) {
     log.info(message);
     events.accept(reason, message);
   }

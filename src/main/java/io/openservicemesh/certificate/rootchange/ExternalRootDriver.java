@@ -45,7 +45,14 @@ final class ExternalRootDriver {
     this.notices = new ChangeNotices(LOG, events);
   }
 
-  synchronized void drive(RootDistribution clusterWide) throws CaStoreException {
+  /** @return whether a step was taken (a change started, moved on or ended), which this replica should follow now */
+  synchronized boolean drive(RootDistribution clusterWide) throws CaStoreException {
+    long before = notices.stepsTaken();
+    driveOnce(clusterWide);
+    return notices.stepsTaken() != before;
+  }
+
+  private void driveOnce(RootDistribution clusterWide) throws CaStoreException {
     Instant now = clock.instant();
     Optional<List<X509Certificate>> named = named();
     Optional<StoredRotation> stored = state.load();
@@ -105,7 +112,7 @@ final class ExternalRootDriver {
     if ((stored.isPresent() ? state.replace(stored.get(), data) : state.create(data)).isEmpty()) {
       return; // someone wrote first: the next pass reads what they wrote
     }
-    notices.said(EventReason.ROOT_ROTATION_STARTED, "root change started: " + source.location() + " names the"
+    notices.stepTaken(EventReason.ROOT_ROTATION_STARTED, "root change started: " + source.location() + " names the"
         + " roots of serial " + ExternalRootChange.serials(incoming) + "; they are published beside "
         + ExternalRootChange.serials(outgoing) + " before anything is re-issued");
   }
@@ -125,7 +132,7 @@ final class ExternalRootDriver {
     if (change.phase() == ExternalRootChange.Phase.SIGNING) {
       Settled settled = new Settled(change.incoming(), change.retiring(), now);
       if (state.replace(stored, ExternalRootCodec.encode(settled)).isPresent()) {
-        notices.said(EventReason.ROOT_ROTATION_COMPLETED, "root change complete: the mesh trusts only "
+        notices.stepTaken(EventReason.ROOT_ROTATION_COMPLETED, "root change complete: the mesh trusts only "
             + ExternalRootChange.serials(change.incoming()) + (change.retiring().isEmpty() ? ""
                 : "; retired " + ExternalRootChange.serials(change.retiring())) + " (started " + change.startedAt()
             + ")");
@@ -135,7 +142,7 @@ final class ExternalRootDriver {
     ExternalRootChange next = change.advance(now);
     if (state.replace(stored, ReplicaReports.carryReports(stored.data(), ExternalRootCodec.encode(next)))
         .isPresent()) {
-      notices.said(EventReason.ROOT_ROTATION_STEP, "root change: prepared -> signing; everything not issued by"
+      notices.stepTaken(EventReason.ROOT_ROTATION_STEP, "root change: prepared -> signing; everything not issued by"
           + " the root of serial " + next.signingRoot().getSerialNumber().toString(16) + " is re-issued");
     }
   }

@@ -52,11 +52,12 @@ public final class ExternalRootLifecycle implements RootLifecycle {
   }
 
   @Override
-  public void drive(RootDistribution clusterWide) {
+  public boolean drive(RootDistribution clusterWide) {
     try {
-      driver.drive(clusterWide);
+      return driver.drive(clusterWide);
     } catch (CaStoreException e) {
       LOG.warning(() -> "the root change cannot take its next step now: " + e.getMessage());
+      return false;
     }
   }
 

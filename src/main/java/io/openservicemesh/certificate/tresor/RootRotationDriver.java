@@ -72,7 +72,14 @@ final class RootRotationDriver {
     this.clock = clock;
   }
 
-  synchronized void drive(RootDistribution clusterWide) throws CaStoreException {
+  /** @return whether a step was taken (a change started, moved on or ended), which this replica should follow now */
+  synchronized boolean drive(RootDistribution clusterWide) throws CaStoreException {
+    long before = notices.stepsTaken();
+    driveOnce(clusterWide);
+    return notices.stepsTaken() != before;
+  }
+
+  private void driveOnce(RootDistribution clusterWide) throws CaStoreException {
     Instant now = clock.instant();
     Optional<RotationStateReader.Read> read;
     try {
@@ -121,7 +128,7 @@ final class RootRotationDriver {
     String message = "root rotation started (" + rotation.reason() + "): the root of serial "
         + rotation.incoming().serialHex() + " is published beside the root of serial "
         + rotation.outgoing().serialHex() + ", which keeps signing until every proxy trusts both";
-    notices.said(EventReason.ROOT_ROTATION_STARTED, message);
+    notices.stepTaken(EventReason.ROOT_ROTATION_STARTED, message);
   }
 
   /**
@@ -188,7 +195,7 @@ final class RootRotationDriver {
         String message = "root rotation complete: the root of serial " + rotation.outgoing().serialHex()
             + " is retired; the mesh trusts only the root of serial " + rotation.incoming().serialHex()
             + " (started " + rotation.startedAt() + ")";
-        notices.said(EventReason.ROOT_ROTATION_COMPLETED, message);
+        notices.stepTaken(EventReason.ROOT_ROTATION_COMPLETED, message);
       }
       return;
     }
@@ -197,7 +204,7 @@ final class RootRotationDriver {
         .isPresent()) {
       String message = "root rotation: " + rotation.phase().configName() + " -> " + next.phase().configName()
           + (next.phase() == RootRotation.Phase.SIGNING ? "; the incoming root signs, leaves are re-issued" : "");
-      notices.said(EventReason.ROOT_ROTATION_STEP, message);
+      notices.stepTaken(EventReason.ROOT_ROTATION_STEP, message);
     }
   }
 

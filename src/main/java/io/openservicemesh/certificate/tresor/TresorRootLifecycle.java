@@ -32,12 +32,13 @@ final class TresorRootLifecycle implements RootLifecycle {
   }
 
   @Override
-  public void drive(RootDistribution clusterWide) {
+  public boolean drive(RootDistribution clusterWide) {
     try {
-      driver.drive(clusterWide);
+      return driver.drive(clusterWide);
     } catch (CaStoreException e) {
       // The next pass tries again; the persisted phase is where it left off.
       LOG.warning(() -> "the root rotation cannot take its next step now: " + e.getMessage());
+      return false;
     }
   }
 

@@ -197,6 +197,20 @@ class ExternalRootChangeTest {
   }
 
   @Test
+  void aPassSaysWhetherItTookAStepSoTheLeaderFollowsItAtOnce() throws Exception {
+    assertThat(a.lifecycle.drive(clusterWide)).as("the first record is no step").isFalse();
+    source.roots = List.of(B);
+
+    assertThat(a.lifecycle.drive(clusterWide)).as("started").isTrue();
+    b.local.notHolding = List.of("SDS stream of proxy p1 has not ACKed the trust bundle");
+    everyoneFollows();
+    assertThat(a.lifecycle.drive(clusterWide)).as("waiting").isFalse();
+    b.local.notHolding = List.of();
+    everyoneFollows();
+    assertThat(a.lifecycle.drive(clusterWide)).as("prepared -> signing").isTrue();
+  }
+
+  @Test
   void aRootAddedBesideTheSigningOneIsPublishedAndNothingIsRetired() throws Exception {
     a.lifecycle.drive(clusterWide);
     source.roots = List.of(A, B);
