@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark suite, in one command:
-#   bash bench/run.sh [all|smoke|limit|issuance|server|rotation|webhook|faults|identities|rootchange]
+#   bash bench/run.sh [all|smoke|limit|issuance|server|rotation|webhook|faults|identities|rootchange|injector]
 #
 # 1. the machine and its physical limit (OpenSSL sign and key-generation rates),
 # 2. issuance in process (JMH: EC/RSA roots and leaves, each crypto provider, 1 and 2 threads, cache hit; and
@@ -12,7 +12,8 @@
 # BENCH_BODY_CONCURRENCY, 10) and reads the server's heap. `faults` (not part of `all`) runs the fault campaign's
 # ITs at full scale (see faults() below); `identities` (not part of `all`) holds streams at a mesh's shape and
 # reads the heap after the identities have left (see identities() below); `rootchange` (not part of `all`) rotates
-# the root while the streams are held (see rootchange() below).
+# the root while the streams are held (see rootchange() below); `injector` (not part of `all`) admits pods at a
+# sustained rate, each bootstrap Secret written to a Kubernetes API (see injector() below).
 # Results: target/bench/ (raw output) and a summary on stdout, to be copied into docs/benchmarks.md.
 #
 # Ports (loopback): BENCH_HTTP_PORT (9080), BENCH_HTTPS_PORT (9443), BENCH_SDS_PORT (15128),
@@ -241,20 +242,13 @@ rotation() {
 # cluster of src/test/cluster, on BENCH_K8S_PORT), and the rotation started with the documented annotation once
 # they are held. Reported: when the server took each step (its log) and when the streams saw each one (the driver).
 rootchange() {
-  local run="$PWD/$OUT/k8s" namespace=osm-system api cp log="$OUT/rootchange.txt" driver
+  local namespace=osm-system cp log="$OUT/rootchange.txt" driver
   say "## Root rotation under load: $STREAMS streams over ${BENCH_RC_IDENTITIES:-1000} identities"
-  export TEST_K8S_RUN="$run" TEST_K8S_PORT=${BENCH_K8S_PORT:-17443} TEST_K8S_ETCD_PORT=${BENCH_K8S_ETCD_PORT:-23379}
-  bash src/test/cluster/test-cluster.sh build > "$OUT/k8s-build.log" 2>&1
-  bash src/test/cluster/test-cluster.sh stop > /dev/null 2>&1 || true
-  rm -rf "$run" # a fresh cluster, so the server makes a fresh root
-  bash src/test/cluster/test-cluster.sh start > "$OUT/k8s-start.log"
-  api="https://127.0.0.1:$TEST_K8S_PORT/api/v1/namespaces"
-  kube() { curl -sf --cacert "$run/certs/apiserver.crt" -H "Authorization: Bearer test-admin-token" "$@"; }
-  kube -X POST -H 'Content-Type: application/json' "$api" -d "{\"metadata\":{\"name\":\"$namespace\"}}" \
-    > /dev/null
+  start_cluster
+  create_namespace "$namespace"
   cp=$(classpath)
-  SERVER_KUBECONFIG="$run/kubeconfig" CERT_VALIDITY=1h SERVER_HEAP=${BENCH_SERVER_HEAP:-2g} start_server
-  KUBECONFIG="$run/kubeconfig" java -Xmx3g -Dbench.rootChange=true -cp "$cp" io.openservicemesh.bench.SdsLoadDriver \
+  SERVER_KUBECONFIG="$K8S_RUN/kubeconfig" CERT_VALIDITY=1h SERVER_HEAP=${BENCH_SERVER_HEAP:-2g} start_server
+  KUBECONFIG="$K8S_RUN/kubeconfig" java -Xmx3g -Dbench.rootChange=true -cp "$cp" io.openservicemesh.bench.SdsLoadDriver \
     "$SDS_PORT" "secret:$namespace/osm-ca-bundle" "$(server_pid)" "$STREAMS" "$STREAMS" "$PUSH_WAIT" \
     "${BENCH_RC_IDENTITIES:-1000}" > "$log" 2> "$OUT/rootchange.err" &
   driver=$!
@@ -266,7 +260,7 @@ rootchange() {
   done
   cpu_held=$(server_cpu)
   date -u +"rotation requested at %H:%M:%S.%3N" | tee -a "$OUT/summary.txt"
-  kube -X PATCH -H 'Content-Type: application/merge-patch+json' "$api/$namespace/secrets/osm-ca-bundle" \
+  kube -X PATCH -H 'Content-Type: application/merge-patch+json' "$K8S_API/$namespace/secrets/osm-ca-bundle" \
     -d '{"metadata":{"annotations":{"openservicemesh.io/rotate-root":"now"}}}' > /dev/null
   wait "$driver" || true
   tee -a "$OUT/summary.txt" < "$log"
@@ -277,6 +271,57 @@ rootchange() {
   "$WLP/bin/server" stop "$SERVER" > /dev/null
   bash src/test/cluster/test-cluster.sh stop > /dev/null
   say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# The injector at a sustained rate, against a server that writes each bootstrap Secret to a Kubernetes API (the
+# test cluster of src/test/cluster, on BENCH_K8S_PORT, on the same cores): BENCH_ADMISSION_RATE (50) admissions
+# per second for BENCH_ADMISSION_SECONDS (30) seconds, then the same as dry runs (no certificate, no Secret), then a
+# closed loop of 20 in flight for the webhook's capacity (docs/injector.md). The pods go in turn to
+# BENCH_ADMISSION_NAMESPACES (10) namespaces: the injector makes at most 10 bootstrap Secrets a second in one.
+injector() {
+  local cp rate=${BENCH_ADMISSION_RATE:-50} seconds=${BENCH_ADMISSION_SECONDS:-30} namespaces=() i
+  say "## Injector: $rate admissions/s for $seconds s, each bootstrap Secret written to the Kubernetes API"
+  start_cluster
+  create_namespace osm-system
+  for i in $(seq "${BENCH_ADMISSION_NAMESPACES:-10}"); do
+    namespaces+=("bench-$i")
+    create_namespace "bench-$i" ',"labels":{"openservicemesh.io/monitored-by":"osm"},
+      "annotations":{"openservicemesh.io/sidecar-injection":"enabled"}'
+  done
+  cp=$(classpath)
+  SERVER_KUBECONFIG="$K8S_RUN/kubeconfig" start_server
+  kube "$K8S_API/osm-system/secrets/osm-ca-bundle" | sed -n 's/.*"ca.crt": *"\([^"]*\)".*/\1/p' | base64 -d \
+    > "$OUT/injector-ca.pem"
+  for mode in "rate $rate $seconds" "rate $rate $seconds dry-run" "closed 20 1000"; do
+    # shellcheck disable=SC2086 # the mode is the driver's last arguments
+    java -cp "$cp" io.openservicemesh.bench.AdmissionLoad "https://localhost:$HTTPS_PORT/mutate-pod-creation" \
+      "$OUT/injector-ca.pem" "$(IFS=,; echo "${namespaces[*]}")" $mode 2>> "$OUT/injector.err" \
+      | sed 's/^/INJECTOR | /' | tee -a "$OUT/summary.txt"
+  done
+  say "SERVER | bootstrap Secrets in the API | $(kube "https://127.0.0.1:$TEST_K8S_PORT/api/v1/secrets" \
+    | grep -c '"name": "envoy-bootstrap-config-')"
+  "$WLP/bin/server" stop "$SERVER" > /dev/null
+  bash src/test/cluster/test-cluster.sh stop > /dev/null
+  say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# A fresh test cluster (src/test/cluster) on BENCH_K8S_PORT (17443), so the server makes a fresh root; kube calls
+# its API as the cluster's admin.
+start_cluster() {
+  K8S_RUN="$PWD/$OUT/k8s"
+  export TEST_K8S_RUN="$K8S_RUN" TEST_K8S_PORT=${BENCH_K8S_PORT:-17443} TEST_K8S_ETCD_PORT=${BENCH_K8S_ETCD_PORT:-23379}
+  bash src/test/cluster/test-cluster.sh build > "$OUT/k8s-build.log" 2>&1
+  bash src/test/cluster/test-cluster.sh stop > /dev/null 2>&1 || true
+  rm -rf "$K8S_RUN"
+  bash src/test/cluster/test-cluster.sh start > "$OUT/k8s-start.log"
+  K8S_API="https://127.0.0.1:$TEST_K8S_PORT/api/v1/namespaces"
+}
+
+kube() { curl -sf --cacert "$K8S_RUN/certs/apiserver.crt" -H "Authorization: Bearer test-admin-token" "$@"; }
+
+create_namespace() { # name [more metadata fields: ,"labels":{...}]
+  kube -X POST -H 'Content-Type: application/json' "$K8S_API" \
+    -d "{\"metadata\":{\"name\":\"$1\"${2:-}}}" > /dev/null
 }
 
 # SDS at a mesh's shape: BENCH_ID_STREAMS (10000) streams over BENCH_IDENTITIES (10000) identities, one proxy
@@ -328,8 +373,9 @@ case $WHAT in
   faults) machine; faults ;;
   identities) machine; limit; identities ;;
   rootchange) machine; limit; rootchange ;;
+  injector) machine; injector ;;
   limit) machine; limit ;;
   issuance) machine; issuance ;;
   server) machine; server ;;
-  *) echo "usage: bash bench/run.sh [all|smoke|limit|issuance|server|rotation|webhook|faults|identities]" >&2; exit 2 ;;
+  *) echo "usage: bash bench/run.sh [all|smoke|limit|issuance|server|rotation|webhook|faults|identities|rootchange|injector]" >&2; exit 2 ;;
 esac

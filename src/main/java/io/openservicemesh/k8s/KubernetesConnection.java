@@ -54,7 +54,7 @@ public final class KubernetesConnection {
   static Optional<Connected> from(Map<String, String> environment, boolean serviceAccountMounted) throws IOException {
     boolean inPod = environment.containsKey("KUBERNETES_SERVICE_HOST");
     if (inPod && serviceAccountMounted) {
-      ApiClient client = ClientBuilder.cluster().build();
+      ApiClient client = withoutNagle(ClientBuilder.cluster().build());
       return Optional.of(new Connected(client, "in-cluster service account, API " + client.getBasePath()));
     }
     String kubeconfig = environment.get("KUBECONFIG");
@@ -64,7 +64,7 @@ public final class KubernetesConnection {
       try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         KubeConfig config = KubeConfig.loadKubeConfig(reader);
         config.setFile(file.toFile());
-        ApiClient client = ClientBuilder.kubeconfig(config).build();
+        ApiClient client = withoutNagle(ClientBuilder.kubeconfig(config).build());
         return Optional.of(new Connected(client, "KUBECONFIG " + file + ", API " + client.getBasePath()));
       }
     }
@@ -74,5 +74,10 @@ public final class KubernetesConnection {
           + " KUBECONFIG; the control plane does not run standalone inside a cluster");
     }
     return Optional.empty();
+  }
+
+  /** See {@link NoDelaySockets}. */
+  private static ApiClient withoutNagle(ApiClient client) {
+    return client.setHttpClient(client.getHttpClient().newBuilder().socketFactory(new NoDelaySockets()).build());
   }
 }

@@ -29,8 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   closed loop:  AdmissionLoad URL CA_PEM NAMESPACE closed CONCURRENCY REQUESTS
  *   fixed rate:   AdmissionLoad URL CA_PEM NAMESPACE rate PER_SECOND SECONDS
  * </pre>
- * The namespace must exist, carry the label openservicemesh.io/monitored-by and the annotation
- * openservicemesh.io/sidecar-injection=enabled. Only loopback or the
+ * NAMESPACES is one namespace or several, comma-separated, taken in turn: the injector makes at most 10 bootstrap
+ * Secrets per second in one namespace after a burst of 100 (SecretCreationLimit), so a sustained rate above that
+ * is a cluster's, spread over namespaces. Each must exist, carry the label openservicemesh.io/monitored-by and the
+ * annotation openservicemesh.io/sidecar-injection=enabled. Only loopback or the
  * operator's own test hosts are meant as targets; the run is bounded by its request count or duration.
  */
 public final class AdmissionLoad {
@@ -42,22 +44,22 @@ public final class AdmissionLoad {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 6 && args.length != 7) {
-      System.err.println("usage: AdmissionLoad URL CA_PEM NAMESPACE (closed CONCURRENCY REQUESTS | rate PER_SECOND SECONDS)"
+      System.err.println("usage: AdmissionLoad URL CA_PEM NAMESPACES (closed CONCURRENCY REQUESTS | rate PER_SECOND SECONDS)"
           + " [dry-run]");
       System.exit(2);
     }
     URI url = URI.create(args[0]);
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(TlsContexts.trusting(Files.readString(Path.of(args[1]))))
         .connectTimeout(Duration.ofSeconds(5)).build();
-    String namespace = args[2];
+    Namespaces namespaces = new Namespaces(args[2].split(","));
     String mode = args[3];
     int a = Integer.parseInt(args[4]);
     int b = Integer.parseInt(args[5]);
     // Warm up connections, JIT and the namespace cache with dry runs, which leave the key pool and etcd alone.
     dryRun = true;
-    runClosed(client, url, namespace, Math.min(a, 20), 100);
+    runClosed(client, url, namespaces, Math.min(a, 20), 100);
     dryRun = args.length == 7 && args[6].equals("dry-run");
-    Result result = mode.equals("closed") ? runClosed(client, url, namespace, a, b) : runRate(client, url, namespace, a, b);
+    Result result = mode.equals("closed") ? runClosed(client, url, namespaces, a, b) : runRate(client, url, namespaces, a, b);
     System.out.println(result.describe(mode + " " + a + " " + b + (dryRun ? " dry-run" : "")));
   }
 
@@ -80,7 +82,16 @@ public final class AdmissionLoad {
     }
   }
 
-  static Result runClosed(HttpClient client, URI url, String namespace, int concurrency, int requests)
+  /** The namespaces admissions go to, in turn. */
+  record Namespaces(String... names) {
+    private static final AtomicInteger NEXT = new AtomicInteger();
+
+    String next() {
+      return names[Math.floorMod(NEXT.getAndIncrement(), names.length)];
+    }
+  }
+
+  static Result runClosed(HttpClient client, URI url, Namespaces namespaces, int concurrency, int requests)
       throws Exception {
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger remaining = new AtomicInteger(requests);
@@ -91,7 +102,7 @@ public final class AdmissionLoad {
     for (int i = 0; i < concurrency; i++) {
       running.add(workers.submit(() -> {
         while (remaining.getAndDecrement() > 0) {
-          admitOnce(client, url, namespace, latencies, failures);
+          admitOnce(client, url, namespaces, latencies, failures);
         }
         return null;
       }));
@@ -105,7 +116,7 @@ public final class AdmissionLoad {
   }
 
   /** Open loop: requests start on schedule whether or not earlier ones finished, as pod creations do. */
-  static Result runRate(HttpClient client, URI url, String namespace, int perSecond, int seconds) throws Exception {
+  static Result runRate(HttpClient client, URI url, Namespaces namespaces, int perSecond, int seconds) throws Exception {
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger failures = new AtomicInteger();
     ExecutorService workers = Executors.newCachedThreadPool();
@@ -116,7 +127,7 @@ public final class AdmissionLoad {
     long start = System.nanoTime();
     ticker.scheduleAtFixedRate(() -> {
       if (started.getAndIncrement() < total) {
-        running.add(workers.submit(() -> admitOnce(client, url, namespace, latencies, failures)));
+        running.add(workers.submit(() -> admitOnce(client, url, namespaces, latencies, failures)));
       }
     }, 0, 1_000_000_000L / perSecond, TimeUnit.NANOSECONDS);
     while (started.get() < total) {
@@ -131,8 +142,9 @@ public final class AdmissionLoad {
     return new Result(latencies, elapsed, failures.get());
   }
 
-  private static void admitOnce(HttpClient client, URI url, String namespace, List<Long> latencies,
+  private static void admitOnce(HttpClient client, URI url, Namespaces namespaces, List<Long> latencies,
       AtomicInteger failures) {
+    String namespace = namespaces.next();
     String review = """
         {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
          "request": {"uid": "%s", "kind": {"group": "", "version": "v1", "kind": "Pod"},
