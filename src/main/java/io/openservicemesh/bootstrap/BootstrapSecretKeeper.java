@@ -8,6 +8,7 @@ import java.security.cert.X509Certificate;
 import io.openservicemesh.config.MeshSettings;
 import io.openservicemesh.config.SettingsInForce;
 import io.openservicemesh.k8s.KubernetesApi;
+import io.openservicemesh.pods.MeshPodCache;
 import io.openservicemesh.rotation.RenewalPolicy;
 import io.openservicemesh.schedule.LogThrottle;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,8 +30,9 @@ import java.util.stream.Collectors;
  * Everything the control plane does with bootstrap Secrets after the injector's admission: remembers the
  * Secrets this replica created until their pods appear ({@link PendingBootstrapSecrets}), and, on the leader,
  * keeps every live proxy's credential renewed ({@link BootstrapRenewer}) and sweeps what restarted replicas left
- * ({@link OrphanSweep}, opt-in). One {@link #pass} every few seconds; the meshed pods are listed at most every
- * {@link #DISCOVERY_INTERVAL}, and only when there is something to look for.
+ * ({@link OrphanSweep}, opt-in). One {@link #pass} every few seconds; the meshed pods are read at most every
+ * {@link #DISCOVERY_INTERVAL}, and only when there is something to look for, from the pod cache once it is complete
+ * ({@link CachedMeshPods}).
  */
 @ApplicationScoped
 public class BootstrapSecretKeeper implements NewBootstrapSecrets, RootDistribution {
@@ -45,6 +47,7 @@ public class BootstrapSecretKeeper implements NewBootstrapSecrets, RootDistribut
 
   @Inject SettingsInForce settings;
   @Inject KubernetesApi kubernetes;
+  @Inject MeshPodCache podCache;
   @Inject BootstrapCertificates issuer;
   @Inject TrustBundle trustBundle;
   @Inject Clock clock;
@@ -221,7 +224,7 @@ public class BootstrapSecretKeeper implements NewBootstrapSecrets, RootDistribut
           parts = kubernetes.coreV1().map(core -> {
             BootstrapSecrets secrets = new KubernetesBootstrapSecrets(core);
             SecureRandom random = new SecureRandom();
-            return new Parts(secrets, new KubernetesMeshPods(core),
+            return new Parts(secrets, new CachedMeshPods(podCache::all, new KubernetesMeshPods(core)),
                 new BootstrapRenewer(secrets, issuer, trustBundle, clock, random::nextDouble),
                 new OrphanSweep(core, secrets));
           }).orElse(null);

@@ -1,5 +1,6 @@
 package io.openservicemesh.sds;
 
+import io.openservicemesh.pods.MeshPodCache;
 import io.grpc.Status;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -20,14 +21,14 @@ import java.util.Optional;
  * in the certificate's namespace, running as the certificate's service account, not finished (phase Succeeded
  * or Failed) and not past its deletion deadline. A bootstrap certificate outlives its pod; this stops one
  * copied out of a gone pod's Secret from being used. A pod being deleted keeps its streams until its deadline,
- * so it can drain its connections. The pods come from {@link ProxyPodCache}, or from the API server when the cache
+ * so it can drain its connections. The pods come from {@link MeshPodCache}, or from the API server when the cache
  * does not hold them.
  */
 @ApplicationScoped
 public class ProxyPodVerifier {
 
   @Inject KubernetesApi kubernetes;
-  @Inject ProxyPodCache cache;
+  @Inject MeshPodCache cache;
   @Inject Clock clock;
 
   /** Throws PERMISSION_DENIED naming the proxy when no such pod exists; does nothing in standalone mode. */

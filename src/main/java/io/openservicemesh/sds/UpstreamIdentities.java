@@ -1,5 +1,6 @@
 package io.openservicemesh.sds;
 
+import io.openservicemesh.pods.MeshPodCache;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -32,7 +33,7 @@ public class UpstreamIdentities {
 
   @Inject KubernetesApi kubernetes;
   @Inject ServiceSelectorCache services;
-  @Inject ProxyPodCache pods;
+  @Inject MeshPodCache pods;
   @Inject Clock clock;
 
   private final WaitingUpstreams waiting = new WaitingUpstreams();

@@ -38,6 +38,7 @@ class PackageDependenciesTest {
       Map.entry("status", 1),
       Map.entry("crypto", 1),
       Map.entry("certificate.store", 1),
+      Map.entry("pods", 2),
       Map.entry("certificate", 2),
       Map.entry("certificate.rootchange", 3),
       Map.entry("certificate.tresor", 4),

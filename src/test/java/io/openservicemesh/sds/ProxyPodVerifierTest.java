@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.openservicemesh.pods.MeshPodCache;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -41,5 +42,14 @@ class ProxyPodVerifierTest {
     assertThat(ProxyPodVerifier.whyGone(pod("Running", NOW.plusSeconds(1)), NOW)).isEmpty();
     assertThat(ProxyPodVerifier.whyGone(pod("Running", NOW), NOW))
         .hasValue("was deleted and its grace period ended at " + NOW);
+  }
+
+  @Test
+  void theCachesTrimmedPodIsJudgedAsTheFullOne() {
+    for (V1Pod full : new V1Pod[] {pod("Running", null), pod("Failed", null), pod("Running", NOW)}) {
+      full.getMetadata().namespace("bookstore");
+      assertThat(ProxyPodVerifier.whyGone(MeshPodCache.trimmed(full), NOW))
+          .isEqualTo(ProxyPodVerifier.whyGone(full, NOW));
+    }
   }
 }

@@ -1,4 +1,4 @@
-package io.openservicemesh.sds;
+package io.openservicemesh.pods;
 
 import io.kubernetes.client.informer.cache.Caches;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * The meshed pods (label {@code osm-proxy-uuid}) of every namespace, kept by an informer (a list, then a watch,
  * listing again after a lost watch) from the moment the control plane is ready. The SDS pod check reads it, so a
  * stream opening costs the API server nothing in steady state, and a proxy whose pod the cache holds is still
- * checked while the API server cannot be reached; so does the lookup of the identities behind a service.
+ * checked while the API server cannot be reached; so do the lookup of the identities behind a service and the
+ * leader's upkeep of bootstrap Secrets, which would otherwise list every meshed pod of the cluster twice a minute.
  *
  * <p>How stale it may be: a watch event arrives within moments of the change. A pod too new to be in the cache
  * yet is not refused: the check asks the API server, which knows (one LIST, as before the cache). A pod deleted
@@ -30,9 +31,9 @@ import java.util.logging.Logger;
  * to what the check and a selector read, so a large mesh costs a few hundred bytes per pod.
  */
 @ApplicationScoped
-public class ProxyPodCache {
+public class MeshPodCache {
 
-  private static final Logger LOG = Logger.getLogger(ProxyPodCache.class.getName());
+  private static final Logger LOG = Logger.getLogger(MeshPodCache.class.getName());
   private static final String BY_PROXY = "namespace/osm-proxy-uuid";
 
   private boolean started;
@@ -43,7 +44,7 @@ public class ProxyPodCache {
   }
 
   /** The cached pods of the proxy, or empty until the cache has its first complete list (ask the API then). */
-  Optional<List<V1Pod>> pods(ProxyIdentity proxy) {
+  public Optional<List<V1Pod>> pods(ProxyIdentity proxy) {
     return indexed(BY_PROXY, key(proxy.service().namespace(), proxy.uuid().toString()));
   }
 
@@ -51,8 +52,14 @@ public class ProxyPodCache {
    * The cached meshed pods of a namespace, for matching a Service's selector; empty until the cache has its first
    * complete list.
    */
-  Optional<List<V1Pod>> inNamespace(String namespace) {
+  public Optional<List<V1Pod>> inNamespace(String namespace) {
     return indexed(Caches.NAMESPACE_INDEX, namespace); // every informer's own index
+  }
+
+  /** Every cached meshed pod, or empty until the cache has its first complete list. */
+  public Optional<List<V1Pod>> all() {
+    ClusterCache<V1Pod> current = cache;
+    return current == null ? Optional.empty() : current.synced().map(pods -> pods.list());
   }
 
   private Optional<List<V1Pod>> indexed(String index, String key) {
@@ -73,26 +80,26 @@ public class ProxyPodCache {
               .timeoutSeconds(params.timeoutSeconds)
               .watch(params.watch)
               .buildCall(null),
-          V1Pod.class, V1PodList.class, ProxyPodCache::trimmed,
+          V1Pod.class, V1PodList.class, MeshPodCache::trimmed,
           Map.of(BY_PROXY, pod -> List.of(key(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels() == null
               ? "" : pod.getMetadata().getLabels().get(ProxyIdentity.POD_LABEL)))))
           .orElse(null);
     } catch (IOException e) {
-      LOG.warning("cannot watch the meshed pods (the SDS pod check asks the API server at each stream): "
+      LOG.warning("cannot watch the meshed pods (the SDS pod check and the bootstrap upkeep ask the API server instead): "
           + e.getMessage());
       return;
     }
     if (cache != null) {
-      LOG.info("watching the meshed pods (label " + ProxyIdentity.POD_LABEL + ") for the SDS pod check and the"
-          + " identities behind each service");
+      LOG.info("watching the meshed pods (label " + ProxyIdentity.POD_LABEL + ") for the SDS pod check, the"
+          + " identities behind each service and the bootstrap upkeep");
     }
   }
 
   /**
-   * What {@link ProxyPodVerifier} reads of a pod, and its labels, which a Service's selector matches
-   * ({@link UpstreamIdentities}); nothing else.
+   * What the SDS pod check and the bootstrap upkeep read of a pod, and its labels, which a Service's selector
+   * matches; nothing else.
    */
-  static V1Pod trimmed(V1Pod pod) {
+  public static V1Pod trimmed(V1Pod pod) {
     V1ObjectMeta meta = pod.getMetadata();
     V1Pod kept = new V1Pod().metadata(new V1ObjectMeta()
         .name(meta.getName())
