@@ -1,6 +1,7 @@
 package io.openservicemesh.pods;
 
 import io.kubernetes.client.informer.cache.Caches;
+import io.kubernetes.client.informer.cache.Indexer;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
@@ -58,13 +59,16 @@ public class MeshPodCache {
 
   /** Every cached meshed pod, or empty until the cache has its first complete list. */
   public Optional<List<V1Pod>> all() {
-    ClusterCache<V1Pod> current = cache;
-    return current == null ? Optional.empty() : current.synced().map(pods -> pods.list());
+    return synced().map(Indexer::list);
   }
 
   private Optional<List<V1Pod>> indexed(String index, String key) {
+    return synced().map(pods -> pods.byIndex(index, key));
+  }
+
+  private Optional<Indexer<V1Pod>> synced() {
     ClusterCache<V1Pod> current = cache;
-    return current == null ? Optional.empty() : current.synced().map(pods -> pods.byIndex(index, key));
+    return current == null ? Optional.empty() : current.synced();
   }
 
   private synchronized void start() {
@@ -85,8 +89,8 @@ public class MeshPodCache {
               ? "" : pod.getMetadata().getLabels().get(ProxyIdentity.POD_LABEL)))))
           .orElse(null);
     } catch (IOException e) {
-      LOG.warning("cannot watch the meshed pods (the SDS pod check and the bootstrap upkeep ask the API server instead): "
-          + e.getMessage());
+      LOG.warning("cannot watch the meshed pods (the SDS pod check and the bootstrap upkeep ask the API server"
+          + " instead): " + e.getMessage());
       return;
     }
     if (cache != null) {

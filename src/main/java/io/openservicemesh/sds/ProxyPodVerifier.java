@@ -1,6 +1,5 @@
 package io.openservicemesh.sds;
 
-import io.openservicemesh.pods.MeshPodCache;
 import io.grpc.Status;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -8,6 +7,7 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.k8s.ApiFailures;
 import io.openservicemesh.k8s.KubernetesApi;
+import io.openservicemesh.pods.MeshPodCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;

@@ -1,6 +1,5 @@
 package io.openservicemesh.sds;
 
-import io.openservicemesh.pods.MeshPodCache;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -8,6 +7,7 @@ import io.kubernetes.client.openapi.models.V1Service;
 import io.openservicemesh.identity.ProxyIdentity;
 import io.openservicemesh.identity.ServiceIdentity;
 import io.openservicemesh.k8s.KubernetesApi;
+import io.openservicemesh.pods.MeshPodCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
