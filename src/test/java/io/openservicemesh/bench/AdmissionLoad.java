@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * throughput. Every request is a full injection (bootstrap certificate, Secret written to the Kubernetes API).
  *
  * <pre>
- *   closed loop:  AdmissionLoad URL CA_PEM NAMESPACE closed CONCURRENCY REQUESTS
- *   fixed rate:   AdmissionLoad URL CA_PEM NAMESPACE rate PER_SECOND SECONDS
+ *   closed loop:  AdmissionLoad URL CA_PEM NAMESPACES closed CONCURRENCY REQUESTS
+ *   fixed rate:   AdmissionLoad URL CA_PEM NAMESPACES rate PER_SECOND SECONDS
  * </pre>
  * NAMESPACES is one namespace or several, comma-separated, taken in turn: the injector makes at most 10 bootstrap
  * Secrets per second in one namespace after a burst of 100 (SecretCreationLimit), so a sustained rate above that
