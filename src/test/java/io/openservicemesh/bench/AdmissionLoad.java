@@ -83,11 +83,16 @@ public final class AdmissionLoad {
   }
 
   /** The namespaces admissions go to, in turn. */
-  record Namespaces(String... names) {
-    private static final AtomicInteger NEXT = new AtomicInteger();
+  static final class Namespaces {
+    private final String[] names;
+    private final AtomicInteger next = new AtomicInteger();
+
+    Namespaces(String... names) {
+      this.names = names.clone();
+    }
 
     String next() {
-      return names[Math.floorMod(NEXT.getAndIncrement(), names.length)];
+      return names[Math.floorMod(next.getAndIncrement(), names.length)];
     }
   }
 
